@@ -1,0 +1,227 @@
+package org.msense.core.algorithm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.msense.core.backend.Engine;
+import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.Precision;
+import org.msense.core.backend.Transpose;
+import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.core.diagnostics.DiagnosticsCalculator;
+import org.msense.core.diagnostics.DiagnosticsProbe;
+import org.msense.core.diagnostics.ProbeReadout;
+import org.msense.core.problem.SensingProblem;
+import org.msense.core.spec.AlgorithmSpec;
+import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.TrajectorySpec;
+
+/**
+ * Factorized gradient descent on f(V, W) = ½‖𝒜(VWᵀ) − y‖², for B trajectories at once, written against
+ * the {@link Engine} SPI. One step, for every trajectory b:
+ * <pre>
+ *   X_b   = V_b W_bᵀ                        (batched GEMM)
+ *   res_b = 𝒜(X_b) − y,  E_b = 𝒜*(res_b)    (one fused pass over 𝒜 for the whole batch)
+ *   V_b  ← V_b − μ_b E_b W_b
+ *   W_b  ← W_b − μ_b E_bᵀ V_b               (simultaneous: both use the old V_b, W_b)
+ * </pre>
+ * Everything stays on the engine between logged iterations; at a logged iteration t (see
+ * {@link AlgorithmSpec#logs}) the diagnostics of (V_t, W_t) are read back, and each trajectory may stop
+ * ({@link StopRule}); a stopped trajectory is frozen (its step size set to 0) and no longer reported.
+ * With {@link AlgorithmSpec#minibatch()} &gt; 0 each step uses fresh measurements ({@link MeasurementSource}).
+ */
+public final class FactorizedGradientDescent implements AutoCloseable {
+    private final Engine engine;
+    private final SensingProblem problem;
+    private final BatchSpec spec;
+    private final int batch;
+    private final int k;
+    private final MatrixBatch v;
+    private final MatrixBatch w;
+    private final MatrixBatch x;
+    private final MatrixBatch e;
+    private final MatrixBatch res;
+    private final MatrixBatch gradV;
+    private final MatrixBatch gradW;
+    private final MeasurementSource measurements;
+    private final DiagnosticsProbe probe;
+    private final DiagnosticsCalculator calculator;
+    private final double setupSeconds;
+
+    /**
+     * Allocates the state on the problem's engine and uploads the initial factors.
+     *
+     * @param initial the initial factors (usually {@link HostFactors#drawInitial}); not modified
+     */
+    public FactorizedGradientDescent(SensingProblem problem, BatchSpec spec, HostFactors initial) {
+        long start = System.nanoTime();
+        this.engine = problem.engine();
+        this.problem = problem;
+        this.spec = spec;
+        this.batch = spec.size();
+        this.k = spec.model().width();
+        Precision p = spec.model().precision();
+        int n1 = problem.n1();
+        int n2 = problem.n2();
+        List<MatrixBatch> made = new ArrayList<>();
+        try {
+            v = keep(made, engine.allocate(p, batch, n1, k));
+            w = keep(made, engine.allocate(p, batch, n2, k));
+            x = keep(made, engine.allocate(p, batch, n1, n2));
+            e = keep(made, engine.allocate(p, batch, n1, n2));
+            gradV = keep(made, engine.allocate(p, batch, n1, k));
+            gradW = keep(made, engine.allocate(p, batch, n2, k));
+            int mb = spec.algorithm().minibatch();
+            measurements = mb > 0 ? MeasurementSource.fresh(problem, mb, p) : MeasurementSource.fixed(problem);
+            res = keep(made, engine.allocate(p, batch, measurements.rows(), 1));
+            probe = new DiagnosticsProbe(problem, batch, k, p);
+            engine.upload(initial.v(), v);
+            engine.upload(initial.w(), w);
+        } catch (RuntimeException ex) {
+            made.forEach(m -> {
+                if (!m.isReleased()) {
+                    engine.release(m);
+                }
+            });
+            throw ex;
+        }
+        calculator = new DiagnosticsCalculator(problem.truth().sigma(), problem.truth().frobeniusNorm(),
+                Math.min(k, Math.min(n1, n2)));
+        engine.synchronize();
+        setupSeconds = (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * Device memory a run of this shape allocates beyond the problem itself, in bytes: factors, products,
+     * gradients, residuals, fresh measurements and diagnostic scratch.
+     */
+    public static long stateBytes(int batch, int n1, int n2, int k, int r, int rows, int minibatch, Precision p) {
+        long elements = (long) batch * (2L * n1 * k + 2L * n2 * k + 2L * n1 * n2 + rows);
+        if (minibatch > 0) {
+            elements += (long) minibatch * n1 * n2 + 2L * minibatch;
+        }
+        return elements * p.bytes() + DiagnosticsProbe.scratchBytes(batch, n1, n2, k, r, p.bytes());
+    }
+
+    private static MatrixBatch keep(List<MatrixBatch> made, MatrixBatch m) {
+        made.add(m);
+        return m;
+    }
+
+    /**
+     * Runs the batch to its end, to the stop of every trajectory, or until {@code stopRequested} says so
+     * (then the current state is logged and the running trajectories are marked interrupted).
+     */
+    public BatchResult run(RunObserver observer, BooleanSupplier stopRequested) {
+        AlgorithmSpec algo = spec.algorithm();
+        StopRule stopRule = new StopRule(algo.tolerance());
+        List<TrajectorySpec> trajectories = spec.trajectories();
+        double[] negativeStep = new double[batch];
+        TrajectoryStatus[] status = new TrajectoryStatus[batch];
+        DiagnosticRecord[] last = new DiagnosticRecord[batch];
+        int[] stoppedAt = new int[batch];
+        double[] initialLoss = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            negativeStep[b] = -trajectories.get(b).stepSize();
+            status[b] = TrajectoryStatus.RUNNING;
+        }
+        long start = System.nanoTime();
+        int t = 0;
+        int steps = 0;
+        boolean interrupted = false;
+        while (true) {
+            boolean stopNow = stopRequested.getAsBoolean();
+            measurements.prepare(t);
+            engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
+            engine.residualAndAdjoint(measurements.operator(), x, measurements.observations(), res, e);
+            boolean end = t == algo.iterations() || stopNow;
+            if (algo.logs(t) || end) {
+                double wall = (System.nanoTime() - start) / 1e9;
+                ProbeReadout[] readouts = probe.read(v, w, x, res, e);
+                List<DiagnosticRecord> records = new ArrayList<>();
+                boolean anyRunning = false;
+                for (int b = 0; b < batch; b++) {
+                    if (status[b] != TrajectoryStatus.RUNNING) {
+                        continue;
+                    }
+                    DiagnosticRecord r = calculator.compute(b, t, wall, readouts[b]);
+                    records.add(r);
+                    last[b] = r;
+                    stoppedAt[b] = t;
+                    if (t == 0) {
+                        initialLoss[b] = r.loss();
+                    }
+                    TrajectoryStatus s = stopRule.classify(r, initialLoss[b]);
+                    if (s == TrajectoryStatus.RUNNING && end) {
+                        s = stopNow && t < algo.iterations() ? TrajectoryStatus.INTERRUPTED : TrajectoryStatus.COMPLETED;
+                    }
+                    if (s != TrajectoryStatus.RUNNING) {
+                        status[b] = s;
+                        negativeStep[b] = 0;
+                    } else {
+                        anyRunning = true;
+                    }
+                }
+                observer.onRecords(records);
+                for (DiagnosticRecord r : records) {
+                    if (status[r.trajectory()] != TrajectoryStatus.RUNNING) {
+                        observer.onStatus(r.trajectory(), status[r.trajectory()], t);
+                    }
+                }
+                if (!anyRunning) {
+                    interrupted = stopNow && t < algo.iterations();
+                    break;
+                }
+            }
+            if (end) {
+                interrupted = stopNow && t < algo.iterations();
+                break;
+            }
+            // V ← V − μ E W and W ← W − μ Eᵀ V from the same old (V, W)
+            engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
+            engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
+            engine.scaleAdd(negativeStep, gradV, v);
+            engine.scaleAdd(negativeStep, gradW, w);
+            t++;
+            steps = t;
+            observer.onProgress(t, algo.iterations());
+        }
+        engine.synchronize();
+        double iterate = (System.nanoTime() - start) / 1e9;
+        List<TrajectoryResult> results = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            results.add(new TrajectoryResult(b, trajectories.get(b), status[b], stoppedAt[b], last[b]));
+        }
+        return new BatchResult(results, steps, setupSeconds, iterate, interrupted);
+    }
+
+    /** The current factors V (B×n1×k) and W (B×n2×k), downloaded to the host. */
+    public HostFactors factors() {
+        return new HostFactors(engine.download(v), engine.download(w));
+    }
+
+    /** The current V on the engine (B×n1×k); owned by this object. */
+    public MatrixBatch v() {
+        return v;
+    }
+
+    /** The current W on the engine (B×n2×k); owned by this object. */
+    public MatrixBatch w() {
+        return w;
+    }
+
+    /** Frees the state (the problem stays). */
+    @Override
+    public void close() {
+        for (MatrixBatch m : Arrays.asList(v, w, x, e, res, gradV, gradW)) {
+            if (!m.isReleased() && !engine.isClosed()) {
+                engine.release(m);
+            }
+        }
+        if (!engine.isClosed()) {
+            probe.release();
+            measurements.release();
+        }
+    }
+}

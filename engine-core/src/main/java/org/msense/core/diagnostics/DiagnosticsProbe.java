@@ -1,0 +1,101 @@
+package org.msense.core.diagnostics;
+
+import org.msense.core.backend.Engine;
+import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.Transpose;
+import org.msense.core.problem.SensingProblem;
+
+/**
+ * Gathers, on the engine, the small matrices the diagnostics need for a batch of B trajectories — Gram
+ * matrices VᵀV, WᵀW, V_⊥ᵀV_⊥, W_⊥ᵀW_⊥ (k×k), projections U*ᵀV, V*ᵀW (r×k) and three squared norms — and
+ * reads back only those. Owns its scratch buffers (released by {@link #release}).
+ */
+public final class DiagnosticsProbe {
+    private final Engine engine;
+    private final SensingProblem problem;
+    private final int k;
+    private final int r;
+    private final MatrixBatch gramV;
+    private final MatrixBatch gramW;
+    private final MatrixBatch gramVPerp;
+    private final MatrixBatch gramWPerp;
+    private final MatrixBatch projV;
+    private final MatrixBatch projW;
+    private final MatrixBatch perpV;
+    private final MatrixBatch perpW;
+
+    public DiagnosticsProbe(SensingProblem problem, int batch, int width, org.msense.core.backend.Precision precision) {
+        this.engine = problem.engine();
+        this.problem = problem;
+        this.k = width;
+        this.r = problem.rank();
+        gramV = engine.allocate(precision, batch, k, k);
+        gramW = engine.allocate(precision, batch, k, k);
+        gramVPerp = engine.allocate(precision, batch, k, k);
+        gramWPerp = engine.allocate(precision, batch, k, k);
+        projV = engine.allocate(precision, batch, r, k);
+        projW = engine.allocate(precision, batch, r, k);
+        perpV = engine.allocate(precision, batch, problem.n1(), k);
+        perpW = engine.allocate(precision, batch, problem.n2(), k);
+    }
+
+    /** Bytes of scratch a probe allocates for the given sizes (for memory estimates). */
+    public static long scratchBytes(int batch, int n1, int n2, int k, int r, int bytesPerElement) {
+        long perItem = 4L * k * k + 2L * r * k + (long) (n1 + n2) * k;
+        return perItem * batch * bytesPerElement;
+    }
+
+    /**
+     * Reads the diagnostics inputs of every trajectory. Arguments are not modified.
+     *
+     * @param v   B×n1×k
+     * @param w   B×n2×k
+     * @param x   B×n1×n2, equal to V_b W_bᵀ
+     * @param res B×m×1, the residuals of (V, W)
+     * @param e   B×n1×n2, the gradients 𝒜*(res)
+     */
+    public ProbeReadout[] read(MatrixBatch v, MatrixBatch w, MatrixBatch x, MatrixBatch res, MatrixBatch e) {
+        double[] resSq = engine.squaredNorms(res);
+        double[] gradSq = engine.squaredNorms(e);
+        double[] distSq = engine.squaredDistances(x, problem.truthMatrix());
+        engine.gemm(1, v, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gramV);
+        engine.gemm(1, w, Transpose.TRANSPOSE, w, Transpose.NONE, 0, gramW);
+        engine.gemm(1, problem.truthLeft(), Transpose.TRANSPOSE, v, Transpose.NONE, 0, projV);
+        engine.gemm(1, problem.truthRight(), Transpose.TRANSPOSE, w, Transpose.NONE, 0, projW);
+        engine.copy(v, perpV);
+        engine.gemm(-1, problem.truthLeft(), Transpose.NONE, projV, Transpose.NONE, 1, perpV);
+        engine.copy(w, perpW);
+        engine.gemm(-1, problem.truthRight(), Transpose.NONE, projW, Transpose.NONE, 1, perpW);
+        engine.gemm(1, perpV, Transpose.TRANSPOSE, perpV, Transpose.NONE, 0, gramVPerp);
+        engine.gemm(1, perpW, Transpose.TRANSPOSE, perpW, Transpose.NONE, 0, gramWPerp);
+        double[] gv = engine.download(gramV);
+        double[] gw = engine.download(gramW);
+        double[] gvp = engine.download(gramVPerp);
+        double[] gwp = engine.download(gramWPerp);
+        double[] pv = engine.download(projV);
+        double[] pw = engine.download(projW);
+        int batch = resSq.length;
+        ProbeReadout[] out = new ProbeReadout[batch];
+        int kk = k * k;
+        int rk = r * k;
+        for (int b = 0; b < batch; b++) {
+            out[b] = new ProbeReadout(k, r, resSq[b], gradSq[b], distSq[b],
+                    java.util.Arrays.copyOfRange(gv, b * kk, (b + 1) * kk),
+                    java.util.Arrays.copyOfRange(gw, b * kk, (b + 1) * kk),
+                    java.util.Arrays.copyOfRange(gvp, b * kk, (b + 1) * kk),
+                    java.util.Arrays.copyOfRange(gwp, b * kk, (b + 1) * kk),
+                    java.util.Arrays.copyOfRange(pv, b * rk, (b + 1) * rk),
+                    java.util.Arrays.copyOfRange(pw, b * rk, (b + 1) * rk));
+        }
+        return out;
+    }
+
+    /** Frees the scratch buffers. */
+    public void release() {
+        for (MatrixBatch m : new MatrixBatch[] {gramV, gramW, gramVPerp, gramWPerp, projV, projW, perpV, perpW}) {
+            if (!m.isReleased()) {
+                engine.release(m);
+            }
+        }
+    }
+}

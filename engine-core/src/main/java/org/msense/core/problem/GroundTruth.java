@@ -1,0 +1,107 @@
+package org.msense.core.problem;
+
+import org.msense.core.linalg.HouseholderQr;
+import org.msense.core.linalg.SingularValueDecomposition;
+import org.msense.core.rng.GaussianStream;
+import org.msense.core.rng.StreamPurpose;
+import org.msense.core.spec.ProblemSpec;
+
+/**
+ * The ground truth X* = U* diag(σ) V*ᵀ on the host, in fp64, with its factors (all row-major).
+ *
+ * @param n1     rows
+ * @param n2     columns
+ * @param rank   r
+ * @param sigma  σ₁ ≥ … ≥ σ_r &gt; 0
+ * @param left   U*, n1×r with orthonormal columns
+ * @param right  V*, n2×r with orthonormal columns
+ * @param matrix X*, n1×n2
+ */
+public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] left, double[] right, double[] matrix) {
+
+    /**
+     * Generates the ground truth of a problem: U* is the Q factor of the thin QR of an n1×r Gaussian matrix
+     * (stream {@link StreamPurpose#TRUTH_LEFT} of the problem seed, row-major), with signs fixed so that
+     * diag(R) &gt; 0; V* likewise from {@link StreamPurpose#TRUTH_RIGHT}; σ geometric from scale to scale/κ.
+     */
+    public static GroundTruth generate(ProblemSpec spec) {
+        int r = spec.rank();
+        double[] u = orthonormal(new GaussianStream(spec.seed(), StreamPurpose.TRUTH_LEFT, 0), spec.n1(), r);
+        double[] v = orthonormal(new GaussianStream(spec.seed(), StreamPurpose.TRUTH_RIGHT, 0), spec.n2(), r);
+        double[] sigma = spec.singularValues();
+        return new GroundTruth(spec.n1(), spec.n2(), r, sigma, u, v, compose(u, sigma, v, spec.n1(), spec.n2(), r));
+    }
+
+    /**
+     * Recovers U*, σ, V* of a given matrix by SVD, keeping the top {@code rank} singular triplets
+     * ({@code rank} = 0: the numerical rank, singular values above max(n1, n2)·ε·σ₁). The stored matrix is the
+     * given one, unchanged.
+     *
+     * @throws IllegalArgumentException if the matrix is zero or not finite, or rank exceeds min(n1, n2)
+     */
+    public static GroundTruth fromMatrix(double[] x, int n1, int n2, int rank) {
+        for (double e : x) {
+            if (!Double.isFinite(e)) {
+                throw new IllegalArgumentException("X* holds a non-finite entry (" + e + ")");
+            }
+        }
+        var svd = SingularValueDecomposition.of(x, n1, n2);
+        double[] s = svd.values();
+        int p = Math.min(n1, n2);
+        if (s[0] == 0) {
+            throw new IllegalArgumentException("X* is the zero matrix; there is nothing to recover");
+        }
+        int r = rank;
+        if (r == 0) {
+            double cut = Math.max(n1, n2) * 0x1p-52 * s[0];
+            r = 0;
+            while (r < p && s[r] > cut) {
+                r++;
+            }
+        }
+        if (r < 1 || r > p) {
+            throw new IllegalArgumentException("rank must be between 1 and min(n1, n2) = " + p + ", got " + r);
+        }
+        double[] u = new double[n1 * r];
+        double[] v = new double[n2 * r];
+        for (int i = 0; i < n1; i++) {
+            System.arraycopy(svd.u(), i * p, u, i * r, r);
+        }
+        for (int i = 0; i < n2; i++) {
+            System.arraycopy(svd.v(), i * p, v, i * r, r);
+        }
+        double[] sigma = java.util.Arrays.copyOf(s, r);
+        return new GroundTruth(n1, n2, r, sigma, u, v, x.clone());
+    }
+
+    /** ‖X*‖_F computed from the stored matrix. */
+    public double frobeniusNorm() {
+        double s = 0;
+        for (double e : matrix) {
+            s += e * e;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static double[] orthonormal(GaussianStream stream, int rows, int cols) {
+        double[] g = new double[rows * cols];
+        stream.fill(0, 1.0, g, 0, g.length);
+        return HouseholderQr.thin(g, rows, cols).q();
+    }
+
+    private static double[] compose(double[] u, double[] sigma, double[] v, int n1, int n2, int r) {
+        double[] x = new double[n1 * n2];
+        for (int i = 0; i < n1; i++) {
+            for (int q = 0; q < r; q++) {
+                double us = u[i * r + q] * sigma[q];
+                if (us == 0) {
+                    continue;
+                }
+                for (int j = 0; j < n2; j++) {
+                    x[i * n2 + j] += us * v[j * r + q];
+                }
+            }
+        }
+        return x;
+    }
+}

@@ -1,0 +1,107 @@
+package org.msense.core.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.core.plot.LinePlot;
+import org.msense.core.plot.PlotException;
+import org.msense.core.plot.Series;
+import org.msense.core.spec.BatchSpec;
+
+/**
+ * The plots of a run, each as PNG and SVG: {@code error} (relative error vs iteration, log scale, one
+ * curve per trajectory), {@code imbalance} (‖VᵀV − WᵀW‖_F vs iteration) and, per trajectory,
+ * {@code spectrum-<i>} (every singular value of VWᵀ vs iteration: the r signal ones in colour, the
+ * nuisance ones in grey, σ(X*) and α as dashed references).
+ */
+public final class RunPlots {
+    private RunPlots() {
+    }
+
+    /**
+     * Writes the plots into {@code dir} and returns the files written. SVG needs nothing; PNG needs Java2D:
+     * when it fails (e.g. a server without fonts), the SVGs are still written and a warning is returned.
+     *
+     * @param history every record of the run, in order
+     * @param warnings receives one line per problem
+     */
+    public static List<Path> write(Path dir, BatchSpec spec, double[] sigmaStar, List<DiagnosticRecord> history,
+            List<String> warnings) {
+        List<String> labels = TrajectoryLabels.of(spec.trajectories());
+        int batch = spec.size();
+        List<Path> files = new ArrayList<>();
+
+        LinePlot error = new LinePlot("Relative error ‖VWᵀ − X*‖_F / ‖X*‖_F").xLabel("iteration").yLabel("relative error")
+                .yLog(true);
+        LinePlot imbalance = new LinePlot("Imbalance ‖VᵀV − WᵀW‖_F").xLabel("iteration").yLabel("‖VᵀV − WᵀW‖_F").yLog(true);
+        for (int b = 0; b < batch; b++) {
+            List<DiagnosticRecord> rs = of(history, b);
+            error.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
+            imbalance.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
+        }
+        save(error, dir, "error", files, warnings);
+        save(imbalance, dir, "imbalance", files, warnings);
+
+        int r = sigmaStar.length;
+        for (int b = 0; b < batch; b++) {
+            List<DiagnosticRecord> rs = of(history, b);
+            if (rs.isEmpty()) {
+                continue;
+            }
+            int count = rs.get(0).singularValues().length;
+            LinePlot sp = new LinePlot("Singular values of VWᵀ — " + labels.get(b)).xLabel("iteration").yLabel("σ_i(VWᵀ)")
+                    .yLog(true);
+            for (int i = 1; i <= count; i++) {
+                final int idx = i;
+                Series s = Series.line("σ_" + i, x(rs), column(rs, d -> d.singularValue(idx)));
+                if (i <= r) {
+                    s = s.color(i - 1);
+                } else {
+                    s = s.gray().noLegend();
+                }
+                sp.add(s);
+            }
+            if (count > r) {
+                sp.add(Series.line("σ_" + (r + 1) + "…σ_" + count + " (nuisance)", new double[0], new double[0]).gray());
+            }
+            for (int i = 0; i < r; i++) {
+                sp.horizontalLine(sigmaStar[i], i == 0 ? "σ(X*)" : "");
+            }
+            sp.horizontalLine(spec.trajectories().get(b).alphaV(), "α");
+            save(sp, dir, String.format("spectrum-%02d", b), files, warnings);
+        }
+        return files;
+    }
+
+    private static void save(LinePlot plot, Path dir, String name, List<Path> files, List<String> warnings) {
+        Path svg = dir.resolve(name + ".svg");
+        Path png = dir.resolve(name + ".png");
+        try {
+            plot.writeSvg(svg);
+            files.add(svg);
+        } catch (Exception e) {
+            warnings.add("could not write " + svg.getFileName() + ": " + e.getMessage());
+        }
+        try {
+            plot.writePng(png);
+            files.add(png);
+        } catch (PlotException | RuntimeException e) {
+            warnings.add("could not write " + png.getFileName() + " (the SVG has the same plot): " + e.getMessage());
+        } catch (Exception e) {
+            warnings.add("could not write " + png.getFileName() + ": " + e.getMessage());
+        }
+    }
+
+    private static List<DiagnosticRecord> of(List<DiagnosticRecord> history, int b) {
+        return history.stream().filter(d -> d.trajectory() == b).toList();
+    }
+
+    private static double[] x(List<DiagnosticRecord> rs) {
+        return rs.stream().mapToDouble(DiagnosticRecord::iteration).toArray();
+    }
+
+    private static double[] column(List<DiagnosticRecord> rs, java.util.function.ToDoubleFunction<DiagnosticRecord> f) {
+        return rs.stream().mapToDouble(f).toArray();
+    }
+}

@@ -1,0 +1,71 @@
+package org.msense.cpu;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.msense.core.backend.Transpose;
+
+/** C ← α·op(A)·op(B) + β·C with EJML's verbs (mult, multTransA, multTransB, multTransAB and their …Add). */
+final class DenseProducts {
+    private DenseProducts() {
+    }
+
+    static void gemm(double alpha, DMatrixRMaj a, Transpose ta, DMatrixRMaj b, Transpose tb, double beta, DMatrixRMaj c) {
+        boolean at = ta == Transpose.TRANSPOSE;
+        boolean bt = tb == Transpose.TRANSPOSE;
+        if (beta == 0) {
+            if (!at && !bt) {
+                CommonOps_DDRM.mult(alpha, a, b, c);
+            } else if (at && !bt) {
+                CommonOps_DDRM.multTransA(alpha, a, b, c);
+            } else if (!at) {
+                CommonOps_DDRM.multTransB(alpha, a, b, c);
+            } else {
+                CommonOps_DDRM.multTransAB(alpha, a, b, c);
+            }
+            return;
+        }
+        if (beta != 1) {
+            CommonOps_DDRM.scale(beta, c);
+        }
+        if (!at && !bt) {
+            CommonOps_DDRM.multAdd(alpha, a, b, c);
+        } else if (at && !bt) {
+            CommonOps_DDRM.multAddTransA(alpha, a, b, c);
+        } else if (!at) {
+            CommonOps_DDRM.multAddTransB(alpha, a, b, c);
+        } else {
+            CommonOps_DDRM.multAddTransAB(alpha, a, b, c);
+        }
+    }
+
+    static void gemm(float alpha, FMatrixRMaj a, Transpose ta, FMatrixRMaj b, Transpose tb, float beta, FMatrixRMaj c) {
+        boolean at = ta == Transpose.TRANSPOSE;
+        boolean bt = tb == Transpose.TRANSPOSE;
+        if (beta == 0) {
+            if (!at && !bt) {
+                CommonOps_FDRM.mult(alpha, a, b, c);
+            } else if (at && !bt) {
+                CommonOps_FDRM.multTransA(alpha, a, b, c);
+            } else if (!at) {
+                CommonOps_FDRM.multTransB(alpha, a, b, c);
+            } else {
+                CommonOps_FDRM.multTransAB(alpha, a, b, c);
+            }
+            return;
+        }
+        if (beta != 1) {
+            CommonOps_FDRM.scale(beta, c);
+        }
+        if (!at && !bt) {
+            CommonOps_FDRM.multAdd(alpha, a, b, c);
+        } else if (at && !bt) {
+            CommonOps_FDRM.multAddTransA(alpha, a, b, c);
+        } else if (!at) {
+            CommonOps_FDRM.multAddTransB(alpha, a, b, c);
+        } else {
+            CommonOps_FDRM.multAddTransAB(alpha, a, b, c);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.msense.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job: `msense run` with no parameters shows the seed phenomenon and writes a complete run directory. */
+class DefaultRunTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void defaultRunWritesEverythingAndErrorsFallWithAlpha() throws Exception {
+        Path out = tmp.resolve("run");
+        CliRunner r = CliRunner.run("run", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        for (String f : List.of("config.json", "metrics.csv", "spectrum.csv", "summary.json", "error.png", "error.svg",
+                "imbalance.png", "imbalance.svg", "spectrum-00.png", "spectrum-03.svg")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        Map<String, Object> s = RunDirectoryFiles.summary(out);
+        assertEquals("completed", s.get("status"));
+        assertEquals("cpu", s.get("backend"));
+        assertEquals("fp64", s.get("precision"));
+        Map<String, Object> timing = (Map<String, Object>) s.get("timing");
+        for (String k : List.of("setup_s", "iterate_s", "ms_per_iteration")) {
+            assertTrue(((Number) timing.get(k)).doubleValue() > 0, k);
+        }
+        List<Map<String, Object>> ts = (List<Map<String, Object>>) s.get("trajectories");
+        assertEquals(4, ts.size());
+        double prevAlpha = Double.POSITIVE_INFINITY;
+        double prevError = Double.POSITIVE_INFINITY;
+        for (Map<String, Object> t : ts) {
+            for (String k : List.of("alpha_v", "alpha_w", "step_size", "seed", "status", "iterations", "final")) {
+                assertTrue(t.containsKey(k), k);
+            }
+            double alpha = ((Number) t.get("alpha_v")).doubleValue();
+            double err = ((Number) ((Map<String, Object>) t.get("final")).get("relative_error")).doubleValue();
+            assertTrue(alpha < prevAlpha);
+            assertTrue(err < prevError, "final error must fall as α falls: α=" + alpha + " error " + err);
+            prevAlpha = alpha;
+            prevError = err;
+        }
+        // 4 trajectories × (1000/10 + 1) logged iterations
+        assertEquals(4 * 101, RunDirectoryFiles.metrics(out).size());
+        assertTrue(r.out().contains("rel. error"), "a table of final errors is printed: " + r.out());
+        // the resolved config reruns the same experiment
+        Path again = tmp.resolve("again");
+        CliRunner r2 = CliRunner.run("run", "--config", out.resolve("config.json").toString(), "--out", again.toString(),
+                "--iterations", "50", "--no-plots");
+        assertEquals(0, r2.status(), r2.err());
+        List<double[]> a = RunDirectoryFiles.metrics(out);
+        List<double[]> b = RunDirectoryFiles.metrics(again);
+        int err = RunDirectoryFiles.column(out, "relative_error");
+        for (int i = 0; i < 8; i++) { // t = 0 and t = 10 of all four trajectories
+            assertEquals(a.get(i)[err], b.get(i)[err], 0.0, "same config, same backend: identical numbers (row " + i + ")");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.msense.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A problem written by {@code --export-npy} and stepped by a few lines of NumPy (examples/numpy_check.py)
+ * gives the same relative-error trajectory as the engine's metrics.csv, to 1e-8 relative in fp64. Skipped
+ * when python3 with NumPy is not installed.
+ */
+class NumpyCrossCheckTest {
+    @TempDir
+    Path tmp;
+
+    private static boolean numpyAvailable() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("examples/numpy_check.py"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new AssertionError("examples/numpy_check.py not found above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    @Test
+    void numpyReproducesTheEngineTrajectory() throws Exception {
+        Assumptions.assumeTrue(numpyAvailable(), "python3 with NumPy is not installed; the NumPy cross-check is skipped");
+        Path out = tmp.resolve("run");
+        Path npy = tmp.resolve("npy");
+        CliRunner r = CliRunner.run("run", "--out", out.toString(), "--export-npy", npy.toString(), "--n1", "12", "--n2", "9",
+                "--rank", "2", "--measurements", "300", "--width", "6", "--alpha", "1e-1,1e-3", "--step-size", "0.2",
+                "--iterations", "300", "--log-every", "25", "--condition", "3", "--no-plots");
+        assertEquals(0, r.status(), r.err());
+        for (String f : List.of("X_star.npy", "A.npy", "y.npy", "V0.npy", "W0.npy", "V.npy", "W.npy")) {
+            assertTrue(Files.exists(npy.resolve(f)), f);
+        }
+        Process p = new ProcessBuilder("python3", repoRoot().resolve("examples/numpy_check.py").toString(), npy.toString(),
+                "--step-size", "0.2", "--iterations", "300", "--log-every", "25").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, text);
+        List<String> lines = text.strip().lines().toList();
+        List<double[]> engine = RunDirectoryFiles.metrics(out);
+        int errCol = RunDirectoryFiles.column(out, "relative_error");
+        assertEquals(engine.size() + 1, lines.size(), "one NumPy row per engine row");
+        int compared = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            int traj = Integer.parseInt(f[0]);
+            int it = Integer.parseInt(f[1]);
+            double numpy = Double.parseDouble(f[2]);
+            double[] row = engine.stream().filter(e -> e[0] == traj && e[1] == it).findFirst()
+                    .orElseThrow(() -> new AssertionError("engine has no row for " + traj + "," + it));
+            assertEquals(numpy, row[errCol], 1e-8 * numpy, "trajectory " + traj + " iteration " + it);
+            compared++;
+        }
+        assertTrue(compared >= 20);
+    }
+}
