@@ -53,7 +53,8 @@ final class RunCommand implements Command {
                 group = p.group();
                 sb.append('\n').append(group).append(":\n");
             }
-            String flag = "--" + p.name() + (p.hint().isEmpty() ? "" : " " + p.hint());
+            String flag = p.kind() == Parameter.Kind.FLAG ? "--[no-]" + p.name()
+                    : "--" + p.name() + (p.hint().isEmpty() ? "" : " " + p.hint());
             String def = p.defaultValue() == null ? "" : " [default: " + p.format(p.defaultValue()) + "]";
             sb.append(String.format(Locale.ROOT, "  %-28s %s%s%n", flag, p.help(), def));
         }

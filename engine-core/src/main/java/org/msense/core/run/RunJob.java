@@ -88,6 +88,8 @@ public final class RunJob {
         directory = RunDirectory.create(config.getPath("out"));
         RunConfig resolved = config.copy();
         resolved.set("backend", selection.backend().id());
+        // the CPU pass sums per-thread partial results, so the thread count is part of a bit-exact rerun
+        resolved.set("threads", EngineOptions.defaults().withThreads(config.getInt("threads")).resolvedThreads());
         AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
                 Json.write(resolved.toJson(Set.of("out", "config"))) + "\n");
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
