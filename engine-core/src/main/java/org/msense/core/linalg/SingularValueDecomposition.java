@@ -13,12 +13,15 @@ import java.util.stream.IntStream;
  * <li>Preconditioning: Householder QR with column pivoting, W·P = Q·R (see
  * {@link HouseholderQr#factorPivoted}). If at some step every remaining column has a residual of norm at most
  * m·ε times its own norm (ε = 2⁻⁵²) — the size of the column-wise backward error of Householder QR, so
- * numerically the columns are dependent — the trailing block is taken as zero and the rank r &lt; p is
- * recorded. This makes exactly low-rank matrices (a ground truth U*·diag(σ*)·V*ᵀ stored in fp64) cheap.</li>
+ * numerically the columns are dependent — the trailing block is taken as zero, the rank r &lt; p is recorded
+ * and the last p − r singular values are returned as 0. This makes exactly low-rank matrices (a ground truth
+ * U*·diag(σ*)·V*ᵀ stored in fp64) cheap.</li>
  * <li>One-sided Jacobi on the r nonzero columns of X = Rᵀ (length p), as in the preconditioned Jacobi SVD of
  * Drmač and Veselić: the rows of a pivoted R are graded, so X is much closer to having orthogonal columns than
- * W. Each sweep visits all pairs (i, j) in round-robin order (disjoint pairs per round) and, unless the pair is
- * already orthogonal to working accuracy, |x_iᵀx_j| ≤ √p·ε·‖x_i‖·‖x_j‖, applies the plane rotation that
+ * W. Each sweep visits all pairs (i, j) in a block-cyclic order (the indices cut into blocks of about
+ * {@value Jacobi#BLOCK}; first the pairs inside each block, then the block pairs in round-robin order, row-cyclic
+ * within a block pair) and, unless the pair is already orthogonal to working accuracy,
+ * |x_iᵀx_j| ≤ √p·ε·‖x_i‖·‖x_j‖, applies the plane rotation that
  * orthogonalizes it: with α = ‖x_i‖², β = ‖x_j‖², γ = x_iᵀx_j, ζ = (β − α)/(2γ),
  * t = sign(ζ)/(|ζ| + √(1 + ζ²)), c = 1/√(1 + t²), s = c·t, x_i ← c·x_i − s·x_j, x_j ← s·x_i + c·x_j; the
  * rotations are accumulated into an orthogonal V_x. Squared norms are carried along (α ← α − tγ, β ← β + tγ),
@@ -32,7 +35,7 @@ import java.util.stream.IntStream;
  *
  * <p>Accuracy. Both pivoted Householder QR and one-sided Jacobi are column-wise backward stable. Write W = B·D
  * with D = diag(‖w_i‖) and B with unit columns. The computed singular values satisfy
- * |σ̂_i − σ_i| ≤ c·f(m, p)·ε·κ(B)·σ_i with f a modest polynomial (observed: a small multiple of √p·ε·κ(B)), so
+ * |σ̂_i − σ_i| ≤ c·f(m, p)·ε·κ(B)·σ_i with f a modest polynomial (the observed errors are usually a few ε), so
  * every singular value — including tiny ones — has high <em>relative</em> accuracy when the columns are
  * well-scaled, i.e. B is well conditioned even though A itself may be arbitrarily ill-conditioned (Demmel and
  * Veselić, 1992; Drmač and Veselić, 2008). The deflation in step 1 is a column-wise relative perturbation of
@@ -43,15 +46,15 @@ import java.util.stream.IntStream;
  * the squared norms of the scaled columns underflow) are resolved only absolutely.
  *
  * <p>Cost. The QR costs about 2·m·p·r − (m + p)·r² + ⅔·r³ flops (2·m·p² − ⅔·p³ at full rank r = p) and
- * forming Q·V_x as much again. A Jacobi sweep costs about 2·p·r² flops for the inner products, up to 3·p·r² for
+ * forming Q·V_x as much again. A Jacobi sweep costs about p·r² flops for the inner products, up to 3·p·r² for
  * rotating X and 3·r³ for accumulating V_x ({@link #values} skips V_x and Q·V_x); a full-rank dense matrix
  * needs some 8–14 sweeps (growing slowly with p), fewer when the singular values are graded. Hence:
  * <ul>
- * <li>numerically low-rank input (r ≪ p): O(m·p·r) — a 2000×2000 matrix of rank 10 takes well under a
+ * <li>numerically low-rank input (r ≪ p): O(m·p·r) — a 2000×2000 matrix of rank 10 takes about half a
  *     second;</li>
- * <li>full-rank dense input: about 7·p³ flops per sweep, roughly 10¹¹ flops in all for p = 1000 and 8·10¹¹ for
- *     p = 2000, i.e. seconds to a minute for p = 1000 and minutes for p = 2000, divided by the number of
- *     cores.</li>
+ * <li>full-rank dense input: about 7·p³ flops per sweep, roughly 10¹¹ flops in all for p = 1000 and 7·10¹¹
+ *     for p = 2000 — of the order of 5–10 s and 1.5 minutes respectively on two cores, less on more cores
+ *     (the work is spread over the common fork-join pool).</li>
  * </ul>
  * The QR's column updates, the pairs of a Jacobi round and the columns of Q·V_x are independent and, for large
  * problems, are processed on the common fork-join pool; every column and pair is computed by the same sequence

@@ -132,7 +132,9 @@ class GradientStepTest {
                 f = next;
             }
             assertTrue(failures.isEmpty(), failures.size() + " violations, first: " + (failures.isEmpty() ? "" : failures.get(0)));
-            assertTrue(largestTerm > 10, "the μ² term must exceed the tolerance somewhere (max ratio " + largestTerm
+            // The μ² term must be larger than the tolerance somewhere, with margin: otherwise a predicted change of
+            // zero would pass too and the test would prove nothing (fp32 reaches about 4×, fp64 far more).
+            assertTrue(largestTerm > 2, "the μ² term must exceed twice the tolerance somewhere (max ratio " + largestTerm
                     + ") or the test proves nothing");
         }
     }
