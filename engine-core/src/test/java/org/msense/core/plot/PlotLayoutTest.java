@@ -14,19 +14,11 @@ import org.junit.jupiter.api.Test;
 
 class PlotLayoutTest {
 
-    private static double[] range(int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = i;
-        }
-        return x;
-    }
-
     @Test
     void fortySeriesGetFortyDistinctStyles() {
         LinePlot p = new LinePlot("40");
         for (int k = 0; k < 40; k++) {
-            p.add(Series.line("s" + k, range(2), new double[] {k, k}));
+            p.add(Series.line("s" + k, PlotFixtures.range(2), new double[] {k, k}));
         }
         Set<String> styles = new HashSet<>();
         for (StyledSeries st : p.layout().styled()) {
@@ -37,10 +29,10 @@ class PlotLayoutTest {
 
     @Test
     void explicitColourAndGreyOverrideTheAutomaticOrder() {
-        LinePlot p = new LinePlot("c").add(Series.line("a", range(2), new double[] {1, 2}))
-                .add(Series.line("b", range(2), new double[] {1, 2}).color(3))
-                .add(Series.line("g", range(2), new double[] {1, 2}).gray())
-                .add(Series.line("c", range(2), new double[] {1, 2}));
+        LinePlot p = new LinePlot("c").add(Series.line("a", PlotFixtures.range(2), new double[] {1, 2}))
+                .add(Series.line("b", PlotFixtures.range(2), new double[] {1, 2}).color(3))
+                .add(Series.line("g", PlotFixtures.range(2), new double[] {1, 2}).gray())
+                .add(Series.line("c", PlotFixtures.range(2), new double[] {1, 2}));
         List<StyledSeries> st = p.layout().styled();
         // Grey is drawn first; automatic colours skip explicit and grey series.
         assertEquals("g", st.get(0).series.label());
@@ -53,7 +45,7 @@ class PlotLayoutTest {
     @Test
     void legendAvoidsTheData() {
         // Data fill the upper left; the lower right is empty.
-        double[] x = range(100);
+        double[] x = PlotFixtures.range(100);
         double[] y = new double[100];
         for (int i = 0; i < 100; i++) {
             y[i] = 100 - i;
@@ -82,7 +74,7 @@ class PlotLayoutTest {
             for (int i = 0; i < 50; i++) {
                 y[i] = k + Math.sin(i / 5.0);
             }
-            p.add(Series.line("a rather long label number " + k, range(50), y));
+            p.add(Series.line("a rather long label number " + k, PlotFixtures.range(50), y));
         }
         PlotLayout l = p.layout();
         assertNotNull(l.legend());
@@ -94,20 +86,20 @@ class PlotLayoutTest {
 
     @Test
     void noLegendWithoutLabelledSeries() {
-        LinePlot p = new LinePlot("none").add(Series.line("", range(3), new double[] {1, 2, 3}))
-                .add(Series.line("hidden", range(3), new double[] {1, 2, 3}).noLegend());
+        LinePlot p = new LinePlot("none").add(Series.line("", PlotFixtures.range(3), new double[] {1, 2, 3}))
+                .add(Series.line("hidden", PlotFixtures.range(3), new double[] {1, 2, 3}).noLegend());
         assertNull(p.layout().legend());
     }
 
     @Test
     void rangesIncludeReferencesAndRespectFixedRanges() {
-        LinePlot p = new LinePlot("refs").add(Series.line("s", range(10), range(10))).horizontalLine(25, "h")
+        LinePlot p = new LinePlot("refs").add(Series.line("s", PlotFixtures.range(10), PlotFixtures.range(10))).horizontalLine(25, "h")
                 .verticalMarker(-5, "v");
         PlotLayout l = p.layout();
         assertTrue(l.yAxis().hi() >= 25);
         assertTrue(l.xAxis().lo() <= -5);
 
-        LinePlot fixed = new LinePlot("fixed").add(Series.line("s", range(10), range(10))).xRange(2, 4).yRange(3, 5);
+        LinePlot fixed = new LinePlot("fixed").add(Series.line("s", PlotFixtures.range(10), PlotFixtures.range(10))).xRange(2, 4).yRange(3, 5);
         PlotLayout f = fixed.layout();
         assertEquals(2, f.xAxis().lo());
         assertEquals(4, f.xAxis().hi());

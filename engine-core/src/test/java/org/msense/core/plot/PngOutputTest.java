@@ -23,17 +23,9 @@ class PngOutputTest {
         return img;
     }
 
-    private static double[] range(int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = i;
-        }
-        return x;
-    }
-
     @Test
     void pngHasTheConfiguredSize(@TempDir Path dir) throws Exception {
-        LinePlot p = new LinePlot("size").add(Series.line("s", range(3), new double[] {1, 3, 2}));
+        LinePlot p = new LinePlot("size").add(Series.line("s", PlotFixtures.range(3), new double[] {1, 3, 2}));
         Path f = dir.resolve("plot.png");
         p.writePng(f);
         BufferedImage img = ImageIO.read(f.toFile());
@@ -51,7 +43,7 @@ class PngOutputTest {
 
     @Test
     void firstSeriesColourAppearsOnlyInsideThePlotArea() throws Exception {
-        double[] x = range(200);
+        double[] x = PlotFixtures.range(200);
         double[] y = new double[200];
         for (int i = 0; i < y.length; i++) {
             y[i] = Math.sin(i / 15.0) * 5 + i / 10.0;
@@ -83,7 +75,7 @@ class PngOutputTest {
 
     @Test
     void constantOnALogAxisLandsOnTheExpectedRow() throws Exception {
-        double[] x = range(11);
+        double[] x = PlotFixtures.range(11);
         double[] flat = new double[11];
         java.util.Arrays.fill(flat, 1e-2);
         double[] spread = new double[11];
@@ -130,7 +122,7 @@ class PngOutputTest {
 
     @Test
     void nothingIsWrittenWhenTheDirectoryIsMissing(@TempDir Path dir) {
-        LinePlot p = new LinePlot("x").add(Series.line("s", range(2), new double[] {1, 2}));
+        LinePlot p = new LinePlot("x").add(Series.line("s", PlotFixtures.range(2), new double[] {1, 2}));
         assertThrows(IOException.class, () -> p.writePng(dir.resolve("missing/plot.png")));
         assertFalse(Files.exists(dir.resolve("missing")));
     }

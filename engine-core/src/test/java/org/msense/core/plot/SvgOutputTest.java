@@ -55,19 +55,11 @@ class SvgOutputTest {
         return elements(d, "text").stream().map(Element::getTextContent).toList();
     }
 
-    private static double[] range(int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = i;
-        }
-        return x;
-    }
-
     @Test
     void wellFormedWithEscapedTextTitleLabelsAndLegend() throws Exception {
         LinePlot p = new LinePlot("Error <α> & \"β\" 'γ'").xLabel("iteration & more").yLabel("a < b")
-                .add(Series.line("first <1>", range(5), new double[] {1, 2, 3, 4, 5}))
-                .add(Series.line("second & co", range(5), new double[] {5, 4, 3, 2, 1}));
+                .add(Series.line("first <1>", PlotFixtures.range(5), new double[] {1, 2, 3, 4, 5}))
+                .add(Series.line("second & co", PlotFixtures.range(5), new double[] {5, 4, 3, 2, 1}));
         String svg = p.toSvg();
         Document d = parse(svg);
         assertEquals("svg", d.getDocumentElement().getLocalName());
@@ -93,12 +85,12 @@ class SvgOutputTest {
     @Test
     void nanAndNonPositivePointsSplitSeriesOnALogAxis() throws Exception {
         double[] y = {1, 2, Double.NaN, 3, 4, 0, 5, 6, -1, 7, 8, Double.POSITIVE_INFINITY, 9, 10};
-        LinePlot log = new LinePlot("split").yLog(true).add(Series.line("s", range(y.length), y));
+        LinePlot log = new LinePlot("split").yLog(true).add(Series.line("s", PlotFixtures.range(y.length), y));
         Document d = parse(log.toSvg());
         // Runs of drawable points: {1,2} {3,4} {5,6} {7,8} {9,10}.
         assertEquals(5, polylines(seriesGroup(d, "s")));
 
-        LinePlot lin = new LinePlot("split").add(Series.line("s", range(y.length), y));
+        LinePlot lin = new LinePlot("split").add(Series.line("s", PlotFixtures.range(y.length), y));
         // On a linear axis 0 and −1 are drawable: {1,2} {3,4,0,5,6,−1,7,8} {9,10}.
         assertEquals(3, polylines(seriesGroup(parse(lin.toSvg()), "s")));
     }
@@ -148,20 +140,20 @@ class SvgOutputTest {
     void legendIsHiddenForManyEntriesUnlessRequested() throws Exception {
         LinePlot p = new LinePlot("many");
         for (int k = 0; k < 13; k++) {
-            p.add(Series.line("s" + k, range(3), new double[] {k, k + 1, k}));
+            p.add(Series.line("s" + k, PlotFixtures.range(3), new double[] {k, k + 1, k}));
         }
         assertTrue(elements(parse(p.toSvg()), "g").stream().noneMatch(g -> "legend".equals(g.getAttribute("class"))));
         p.legend(true);
         assertTrue(elements(parse(p.toSvg()), "g").stream().anyMatch(g -> "legend".equals(g.getAttribute("class"))));
 
-        LinePlot hidden = new LinePlot("one").add(Series.line("only", range(3), new double[] {1, 2, 3}).noLegend());
+        LinePlot hidden = new LinePlot("one").add(Series.line("only", PlotFixtures.range(3), new double[] {1, 2, 3}).noLegend());
         assertTrue(elements(parse(hidden.toSvg()), "g").stream()
                 .noneMatch(g -> "legend".equals(g.getAttribute("class"))));
     }
 
     @Test
     void logTickLabelsUseSuperscripts() throws Exception {
-        LinePlot p = new LinePlot("log").yLog(true).add(Series.line("s", range(3), new double[] {1e-5, 1e-3, 1}));
+        LinePlot p = new LinePlot("log").yLog(true).add(Series.line("s", PlotFixtures.range(3), new double[] {1e-5, 1e-3, 1}));
         List<String> t = texts(parse(p.toSvg()));
         assertTrue(t.contains("10⁻³"), t.toString());
         assertTrue(t.contains("10⁰"));
@@ -169,7 +161,7 @@ class SvgOutputTest {
 
     @Test
     void subscriptMarkupBecomesASmallerLoweredSpan() throws Exception {
-        LinePlot p = new LinePlot("σ_4").add(Series.line("s", range(2), new double[] {1, 2}));
+        LinePlot p = new LinePlot("σ_4").add(Series.line("s", PlotFixtures.range(2), new double[] {1, 2}));
         Element title = elements(parse(p.toSvg()), "text").stream().filter(e -> e.getTextContent().equals("σ4"))
                 .findFirst().orElseThrow();
         NodeList spans = title.getElementsByTagNameNS("http://www.w3.org/2000/svg", "tspan");
@@ -184,7 +176,7 @@ class SvgOutputTest {
     void writeSvgReplacesTheFileAtomically(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("plot.svg");
         Files.writeString(f, "old");
-        new LinePlot("new").add(Series.line("s", range(2), new double[] {1, 2})).writeSvg(f);
+        new LinePlot("new").add(Series.line("s", PlotFixtures.range(2), new double[] {1, 2})).writeSvg(f);
         assertTrue(Files.readString(f).startsWith("<?xml"));
         try (var files = Files.list(dir)) {
             assertEquals(List.of(f), files.toList());
@@ -195,8 +187,8 @@ class SvgOutputTest {
     @Test
     void anEmptySeriesStillHasALegendEntry() throws Exception {
         LinePlot p = new LinePlot("legend only").yLog(true)
-                .add(Series.line("σ_1", range(3), new double[] {1, 2, 3}).color(0))
-                .add(Series.line("σ_2", range(3), new double[] {0.1, 0.2, 0.3}).gray().noLegend())
+                .add(Series.line("σ_1", PlotFixtures.range(3), new double[] {1, 2, 3}).color(0))
+                .add(Series.line("σ_2", PlotFixtures.range(3), new double[] {0.1, 0.2, 0.3}).gray().noLegend())
                 .add(Series.line("σ_2…σ_30 (nuisance)", new double[0], new double[0]).gray());
         Document d = parse(p.toSvg());
         Element legend = elements(d, "g").stream().filter(g -> "legend".equals(g.getAttribute("class"))).findFirst()
@@ -222,7 +214,7 @@ class SvgOutputTest {
     @Test
     void arraysAreCopied() throws Exception {
         double[] y = {1, 2, 3};
-        Series s = Series.line("s", range(3), y);
+        Series s = Series.line("s", PlotFixtures.range(3), y);
         y[1] = Double.NaN;
         assertEquals(1, polylines(seriesGroup(parse(new LinePlot("c").add(s).toSvg()), "s")));
         assertThrows(IllegalArgumentException.class, () -> Series.line("bad", new double[2], new double[3]));
