@@ -43,6 +43,9 @@ import org.msense.core.backend.BackendException;
  * active virtual or conda environment and of the system Pythons. The patched library is cached in
  * {@code MSENSE_CACHE_DIR}, else {@code ~/.cache/msense}, else the temporary directory.
  *
+ * <p>When neither is found there, JCublas2 is loaded as shipped in case the dynamic loader's own search
+ * (ldconfig cache) knows {@code libcublas.so.12}; if that fails too, the answer is "no cuBLAS found".
+ *
  * <p>{@link #prepare} runs once per JVM; its outcome (or its failure) is cached.
  */
 final class CublasBridge {
@@ -103,8 +106,14 @@ final class CublasBridge {
         }
         Optional<Path> v13 = find(CUBLAS_13, dirs);
         if (v13.isEmpty()) {
-            throw new BackendException("no cuBLAS found: neither " + CUBLAS_12 + " nor " + CUBLAS_13 + " in "
-                    + dirs.size() + " places searched (set MSENSE_CUBLAS_PATH to the directory holding libcublas.so.*)");
+            // Last chance: the dynamic loader's own search (ldconfig cache, RUNPATH) may know libcublas.so.12.
+            try {
+                JCublas2.initialize();
+                return new Outcome("none (" + CUBLAS_12 + " from the loader's search path)", Path.of(CUBLAS_12));
+            } catch (LinkageError e) {
+                throw new BackendException("no cuBLAS found: neither " + CUBLAS_12 + " nor " + CUBLAS_13 + " in "
+                        + dirs.size() + " places searched (set MSENSE_CUBLAS_PATH to the directory holding libcublas.so.*)", e);
+            }
         }
         preload(v13.get(), "libcublasLt.so.13");
         byte[] stock;

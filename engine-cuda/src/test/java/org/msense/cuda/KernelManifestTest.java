@@ -92,6 +92,8 @@ class KernelManifestTest {
         assertEquals(0x55, fatbin[2] & 0xff);
         assertEquals(0xBA, fatbin[3] & 0xff);
         String source = Files.readString(nativeSources().resolve("msense_kernels.cu"), StandardCharsets.UTF_8);
+        assertTrue(source.contains("#define MSENSE_REDUCE_THREADS " + Kernels.REDUCE_THREADS + "\n"),
+                "the reduction block size in the kernels must equal Kernels.REDUCE_THREADS = " + Kernels.REDUCE_THREADS);
         for (String kernel : KernelImage.KERNELS) {
             assertTrue(source.contains("__global__ void " + kernel + "(")
                     || source.contains(") " + kernel + "("), kernel + " is launched by the engine but not defined in msense_kernels.cu");
