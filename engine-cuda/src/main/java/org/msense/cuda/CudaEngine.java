@@ -234,15 +234,10 @@ final class CudaEngine extends Engine {
     protected void gemmImpl(double alpha, MatrixBatch a, Transpose ta, MatrixBatch b, Transpose tb, double beta,
             MatrixBatch cOut) {
         current();
-        // Row-major C (m×n) = op(A)(m×k)·op(B)(k×n)  ⇔  column-major Cᵀ (n×m) = op(B)ᵀ·op(A)ᵀ.
-        int m = cOut.rows();
-        int n = cOut.cols();
-        int k = ta == Transpose.NONE ? a.cols() : a.rows();
-        long strideA = a.count() == 1 ? 0 : a.itemElements();
-        long strideB = b.count() == 1 ? 0 : b.itemElements();
-        blas.gemm(cOut.precision(), tb == Transpose.TRANSPOSE, ta == Transpose.TRANSPOSE, n, m, k, alpha,
-                c(b).pointer, b.cols(), strideB, c(a).pointer, a.cols(), strideA, beta,
-                c(cOut).pointer, n, cOut.itemElements(), cOut.count());
+        // Row-major C (m×n) = op(A)(m×k)·op(B)(k×n)  ⇔  column-major Cᵀ (n×m) = op(B)ᵀ·op(A)ᵀ (see GemmCall).
+        GemmCall g = GemmCall.rowMajor(a.rows(), a.cols(), a.count(), ta == Transpose.TRANSPOSE, b.rows(), b.cols(),
+                b.count(), tb == Transpose.TRANSPOSE, cOut.rows(), cOut.cols(), cOut.count());
+        call(cOut.precision(), g, alpha, c(b).pointer, c(a).pointer, beta, c(cOut).pointer);
         afterCall();
     }
 
@@ -279,23 +274,23 @@ final class CudaEngine extends Engine {
     @Override
     protected void residualImpl(MatrixBatch op, MatrixBatch x, MatrixBatch y, MatrixBatch res) {
         current();
-        int m = op.rows();
-        int entries = op.cols();
-        // Column-major: R (m×B, ld m) = 𝒜_cmᵀ (𝒜_cm is N×m, ld N) · X (N×B, ld N).
-        blas.gemm(x.precision(), true, false, m, x.count(), entries, 1.0, c(op).pointer, entries, 0,
-                c(x).pointer, entries, 0, 0.0, c(res).pointer, m, 0, 1);
-        afterCall();
-        kernels.subtract(x.precision(), c(res).pointer, c(y).pointer, m, res.count(), y.count() == 1);
+        call(x.precision(), GemmCall.forward(op.rows(), op.cols(), x.count()), 1.0, c(op).pointer, c(x).pointer, 0.0,
+                c(res).pointer);
+        kernels.subtract(x.precision(), c(res).pointer, c(y).pointer, op.rows(), res.count(), y.count() == 1);
     }
 
     @Override
     protected void adjointImpl(MatrixBatch op, MatrixBatch res, MatrixBatch e) {
         current();
-        int m = op.rows();
-        int entries = op.cols();
-        // Column-major: E (N×B, ld N) = 𝒜_cm (N×m, ld N) · R (m×B, ld m).
-        blas.gemm(e.precision(), false, false, entries, res.count(), m, 1.0, c(op).pointer, entries, 0,
-                c(res).pointer, m, 0, 0.0, c(e).pointer, entries, 0, 1);
+        call(e.precision(), GemmCall.adjoint(op.rows(), op.cols(), res.count()), 1.0, c(op).pointer, c(res).pointer, 0.0,
+                c(e).pointer);
+    }
+
+    /** One cuBLAS call as planned by {@link GemmCall}; {@code first} is cuBLAS's A, {@code second} its B. */
+    private void call(Precision p, GemmCall g, double alpha, CUdeviceptr first, CUdeviceptr second, double beta,
+            CUdeviceptr out) {
+        blas.gemm(p, g.transA(), g.transB(), g.m(), g.n(), g.k(), alpha, first, g.lda(), g.strideA(), second, g.ldb(),
+                g.strideB(), beta, out, g.ldc(), g.strideC(), g.batch());
         afterCall();
     }
 
