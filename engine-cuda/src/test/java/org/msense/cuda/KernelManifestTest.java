@@ -113,7 +113,21 @@ class KernelManifestTest {
         String ptx = Files.readString(dir.resolve("k.ptx"));
         for (String kernel : KernelImage.KERNELS) {
             assertTrue(ptx.contains(".entry " + kernel + "("), kernel + " missing from the PTX");
+            assertEquals(Kernels.SIGNATURES.get(kernel), ptxParameterTypes(ptx, kernel),
+                    "the launch arguments of " + kernel + " must match its PTX parameters");
         }
+    }
+
+    /** The types of the .param declarations of an .entry, in order (e.g. [u64, u32, f64]). */
+    private static List<String> ptxParameterTypes(String ptx, String kernel) {
+        int start = ptx.indexOf(".entry " + kernel + "(");
+        int end = ptx.indexOf(")", start);
+        List<String> types = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.param\\s+\\.(\\w+)").matcher(ptx.substring(start, end));
+        while (m.find()) {
+            types.add(m.group(1));
+        }
+        return types;
     }
 
     private static String findOnPath(String tool) {
