@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Skipped where gcc or readelf is missing, or where a real libcublas.so.12 would be found first.
  */
 class CublasBridgeLoadTest {
-    private static Path gcc;
-    private static Path readelf;
+    static Path gcc;
+    static Path readelf;
 
     @BeforeAll
     static void tools() {
@@ -63,7 +63,7 @@ class CublasBridgeLoadTest {
     }
 
     /** Builds the stand-in libcublas.so.13 in {@code dir}. */
-    private static void buildStandIn(Path dir) throws IOException, InterruptedException {
+    static void buildStandIn(Path dir) throws IOException, InterruptedException {
         Path jni = dir.resolve("jni.so");
         try (InputStream in = CublasBridgeLoadTest.class.getClassLoader().getResourceAsStream(CublasBridge.jniResourceName())) {
             Files.write(jni, in.readAllBytes());
