@@ -43,6 +43,16 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * {@code MSENSE_CUDA_SYNC=1} turns on {@link EngineOptions#debugSync}: the engine synchronizes after
+     * every kernel and cuBLAS call, so an asynchronous device error is reported by the call that caused it.
+     */
+    static EngineOptions withDebugFromEnvironment(EngineOptions options, String value) {
+        boolean on = value != null && (value.equals("1") || value.equalsIgnoreCase("true"));
+        return on && !options.debugSync()
+                ? new EngineOptions(options.threads(), options.device(), options.allowTf32(), true) : options;
+    }
+
     @Override
     public Engine open(EngineOptions options) {
         CudaProbe.Result r;
@@ -57,7 +67,7 @@ public final class CudaBackend implements Backend {
         try {
             CudaProbe.DeviceFacts facts = options.device() == 0 ? r.device0()
                     : CudaProbe.facts(options.device(), r.device0().driverVersion());
-            return new CudaEngine(options, facts, r.cublas());
+            return new CudaEngine(withDebugFromEnvironment(options, System.getenv("MSENSE_CUDA_SYNC")), facts, r.cublas());
         } catch (BackendException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
+import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Precision;
 
 /**
@@ -132,9 +134,14 @@ final class Kernels implements AutoCloseable {
         if (f == null) {
             throw new IllegalStateException("kernel " + l.kernel() + " is not in the module");
         }
-        cuLaunchKernel(f, l.blocks(), 1, 1, l.threads(), 1, 1, 0, null, l.params(), null);
-        launches++;
-        afterLaunch.run();
+        try {
+            cuLaunchKernel(f, l.blocks(), 1, 1, l.threads(), 1, 1, 0, null, l.params(), null);
+            launches++;
+            afterLaunch.run();
+        } catch (CudaException e) {
+            throw new BackendException("kernel " + l.kernel() + " (" + l.blocks() + " blocks of " + l.threads()
+                    + " threads) failed: " + e.getMessage(), e);
+        }
     }
 
     /** out[i] = scale · normal(i) of the stream, i &lt; count (two elements per thread). */
