@@ -130,7 +130,7 @@ class CudaEmulationTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-cp", System.getProperty("java.class.path"), EmulatedCudaMain.class.getName(),
                 "org.msense.tests.contract.CudaBackendContractTest", CudaPrimitivesTest.class.getName(),
-                CudaCrossBackendTest.class.getName()));
+                CudaCrossBackendTest.class.getName(), CudaRunCliTest.class.getName()));
         String out = exec(cmd, env, false);
         System.out.println(out);
         assertTrue(out.contains("probe: true"), "the backend must be available on the emulation:\n" + out);
@@ -138,6 +138,6 @@ class CudaEmulationTest {
         assertTrue(out.contains("self-test=passed"), out);
         assertTrue(out.contains("exit=0") && !out.contains("FAIL "), "every CUDA test must pass on the emulation:\n" + out);
         long passed = out.lines().filter(l -> l.startsWith("PASS ")).count();
-        assertTrue(passed >= 35, "only " + passed + " cases ran:\n" + out);
+        assertTrue(passed >= 37, "only " + passed + " cases ran:\n" + out);
     }
 }
