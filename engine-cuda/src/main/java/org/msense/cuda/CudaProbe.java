@@ -107,6 +107,9 @@ final class CudaProbe {
             return no("CUDA error: " + CublasBridge.firstLine(e), d);
         } catch (LinkageError e) {
             return no("a CUDA library could not be loaded: " + CublasBridge.firstLine(e), d);
+        } catch (RuntimeException e) {
+            // Anything else (a cuBLAS status, a missing kernel resource …) is still an answer, and cached.
+            return no("the CUDA probe failed: " + CublasBridge.firstLine(e), d);
         }
     }
 
