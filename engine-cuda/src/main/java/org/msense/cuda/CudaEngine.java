@@ -1,0 +1,368 @@
+package org.msense.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+import org.msense.core.backend.BackendException;
+import org.msense.core.backend.Engine;
+import org.msense.core.backend.EngineOptions;
+import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.Precision;
+import org.msense.core.backend.Transpose;
+import org.msense.core.rng.GaussianStream;
+
+/**
+ * The CUDA engine: every buffer in device memory (cuMemAlloc), dense products and the sensing
+ * contractions as cuBLAS GEMMs ({@link Blas}), generation, residual subtraction, scaled additions and
+ * reductions as the kernels of native/src ({@link Kernels}). Work is issued on the default stream of the
+ * device's primary context, so it runs in issue order; {@link #download} and the reductions wait for it.
+ *
+ * <p><b>Row-major data, column-major cuBLAS.</b> A row-major r×c buffer is, read column-major, its c×r
+ * transpose. So {@code C = op(A)·op(B)} (row-major) is computed as the column-major product
+ * {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}: cuBLAS gets B first, then A, with the same transpose flags, m and n
+ * swapped and the leading dimensions equal to the row-major column counts. The sensing operator 𝒜
+ * (row-major m×N, N = n1·n2) is column-major N×m with ld N, and a batch X (B items of N) is column-major
+ * N×B, so the forward contraction is one GEMM {@code R = 𝒜ᵀ_cm·X} (m×B, OP_T) and the adjoint one GEMM
+ * {@code E = 𝒜_cm·R} (N×B, OP_N): every byte of 𝒜 is read once per contraction for all B trajectories.
+ *
+ * <p>The primary context is made current on every calling thread at the start of every operation.
+ */
+final class CudaEngine extends Engine {
+    /** Device memory kept back from {@link #freeMemoryBytes} for cuBLAS workspaces and the context. */
+    static final long RESERVE_BYTES = 256L << 20;
+
+    private final EngineOptions options;
+    private final int ordinal;
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CudaProbe.DeviceFacts facts;
+    private boolean contextRetained;
+    private Kernels kernels;
+    private Blas blas;
+    /** Device scratch: the per-item coefficients of scaleAdd and the per-item sums of the reductions. */
+    private CUdeviceptr scratch;
+    private int scratchDoubles;
+    private String selfTest = "not run";
+
+    /**
+     * Opens device {@code options.device()}: retains its primary context, loads the kernels, creates the
+     * cuBLAS handle, and runs the self-test. Everything acquired is released if a step fails.
+     */
+    CudaEngine(EngineOptions options, CudaProbe.DeviceFacts facts, CublasBridge.Outcome cublas) {
+        super(CudaBackend.ID);
+        this.options = options;
+        this.ordinal = options.device();
+        this.facts = facts;
+        try {
+            cuDeviceGet(device, ordinal);
+            cuDevicePrimaryCtxRetain(context, device);
+            contextRetained = true;
+            cuCtxSetCurrent(context);
+            kernels = new Kernels(this::afterCall);
+            blas = new JCublasBlas(cublas, options.allowTf32());
+            ensureScratch(64);
+            selfTest = SelfTest.run(this);
+        } catch (RuntimeException | LinkageError e) {
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof BackendException be) {
+                throw be;
+            }
+            throw new BackendException("the cuda backend could not open device " + ordinal + ": " + CublasBridge.firstLine(e), e);
+        }
+    }
+
+    private void current() {
+        cuCtxSetCurrent(context);
+    }
+
+    private void afterCall() {
+        if (options.debugSync()) {
+            cuCtxSynchronize();
+        }
+    }
+
+    private static CudaMatrixBatch c(MatrixBatch m) {
+        return (CudaMatrixBatch) m;
+    }
+
+    @Override
+    public String device() {
+        return facts.name() + " (device " + ordinal + ", compute capability " + facts.computeCapability() + ")";
+    }
+
+    /** Kernel launches so far (tests use it to check that the device really computed). */
+    long kernelLaunches() {
+        return kernels == null ? 0 : kernels.launches();
+    }
+
+    @Override
+    public Map<String, String> properties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("device", facts.name());
+        p.put("compute capability", facts.computeCapability());
+        p.put("device memory", (facts.totalBytes() >> 20) + " MiB");
+        p.put("driver", facts.driverVersion());
+        p.put("cublas", blas == null ? "not loaded" : blas.version());
+        p.put("bridge", blas == null ? "" : blas.bridge());
+        KernelImage.Manifest manifest = KernelImage.manifest();
+        p.put("kernels", manifest.nvcc() + "; " + manifest.flags());
+        p.put("tf32", options.allowTf32() ? "allowed for fp32 GEMMs" : "off");
+        p.put("self-test", selfTest);
+        p.put("kernel launches", Long.toString(kernelLaunches()));
+        p.put("cublas calls", Long.toString(blas == null ? 0 : blas.calls()));
+        return p;
+    }
+
+    @Override
+    public OptionalLong freeMemoryBytes() {
+        current();
+        long[] free = new long[1];
+        long[] total = new long[1];
+        cuMemGetInfo(free, total);
+        return OptionalLong.of(Math.max(0, free[0] - RESERVE_BYTES));
+    }
+
+    @Override
+    public boolean supportsOperatorPrecision(Precision operator, Precision work) {
+        return operator == work;
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Override
+    protected MatrixBatch allocateImpl(Precision precision, int count, int rows, int cols) {
+        current();
+        long bytes = (long) count * rows * cols * precision.bytes();
+        long free = freeMemoryBytes().getAsLong();
+        if (bytes > free) {
+            throw outOfMemory(precision, count, rows, cols, bytes, free);
+        }
+        CUdeviceptr ptr = new CUdeviceptr();
+        try {
+            cuMemAlloc(ptr, bytes);
+        } catch (CudaException e) {
+            throw outOfMemory(precision, count, rows, cols, bytes, free);
+        }
+        return new CudaMatrixBatch(this, precision, count, rows, cols, ptr);
+    }
+
+    private BackendException outOfMemory(Precision p, int count, int rows, int cols, long bytes, long free) {
+        return new BackendException(String.format(Locale.ROOT,
+                "not enough device memory on %s for %d×%d×%d %s (%.1f MiB; %.1f MiB free, %d MiB held by this engine):"
+                        + " use --precision fp32, fewer --measurements or fewer trajectories",
+                facts.name(), count, rows, cols, p, bytes / 1048576.0, free / 1048576.0, liveBytes() >> 20));
+    }
+
+    @Override
+    protected void releaseImpl(MatrixBatch m) {
+        current();
+        cuMemFree(c(m).pointer);
+    }
+
+    @Override
+    protected void uploadImpl(double[] src, MatrixBatch dst) {
+        current();
+        if (dst.precision() == Precision.FP64) {
+            cuMemcpyHtoD(c(dst).pointer, Pointer.to(src), (long) src.length * Double.BYTES);
+        } else {
+            float[] f = new float[src.length];
+            for (int i = 0; i < src.length; i++) {
+                f[i] = (float) src[i];
+            }
+            cuMemcpyHtoD(c(dst).pointer, Pointer.to(f), (long) f.length * Float.BYTES);
+        }
+    }
+
+    @Override
+    protected double[] downloadImpl(MatrixBatch src) {
+        current();
+        int n = (int) src.elements();
+        if (src.precision() == Precision.FP64) {
+            double[] out = new double[n];
+            cuMemcpyDtoH(Pointer.to(out), c(src).pointer, (long) n * Double.BYTES);
+            return out;
+        }
+        float[] f = new float[n];
+        cuMemcpyDtoH(Pointer.to(f), c(src).pointer, (long) n * Float.BYTES);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    @Override
+    protected void fillGaussianImpl(GaussianStream stream, double scale, MatrixBatch dst) {
+        current();
+        kernels.fillGaussian(dst.precision(), stream.seed(), stream.purpose().id(), stream.substream(), dst.elements(),
+                scale, c(dst).pointer);
+    }
+
+    @Override
+    protected void copyImpl(MatrixBatch src, MatrixBatch dst) {
+        current();
+        cuMemcpyDtoD(c(dst).pointer, c(src).pointer, src.bytes());
+        afterCall();
+    }
+
+    // ------------------------------------------------------------------ dense linear algebra
+
+    @Override
+    protected void gemmImpl(double alpha, MatrixBatch a, Transpose ta, MatrixBatch b, Transpose tb, double beta,
+            MatrixBatch cOut) {
+        current();
+        // Row-major C (m×n) = op(A)(m×k)·op(B)(k×n)  ⇔  column-major Cᵀ (n×m) = op(B)ᵀ·op(A)ᵀ (see GemmCall).
+        GemmCall g = GemmCall.rowMajor(a.rows(), a.cols(), a.count(), ta == Transpose.TRANSPOSE, b.rows(), b.cols(),
+                b.count(), tb == Transpose.TRANSPOSE, cOut.rows(), cOut.cols(), cOut.count());
+        call(cOut.precision(), g, alpha, c(b).pointer, c(a).pointer, beta, c(cOut).pointer);
+        afterCall();
+    }
+
+    @Override
+    protected void scaleAddImpl(double[] alpha, MatrixBatch x, MatrixBatch y) {
+        current();
+        ensureScratch(alpha.length);
+        cuMemcpyHtoD(scratch, Pointer.to(alpha), (long) alpha.length * Double.BYTES);
+        kernels.scaleAdd(y.precision(), c(y).pointer, c(x).pointer, scratch, y.itemElements(), y.count(), x.count() == 1);
+    }
+
+    @Override
+    protected double[] squaredNormsImpl(MatrixBatch x) {
+        return reduce(x, null);
+    }
+
+    @Override
+    protected double[] squaredDistancesImpl(MatrixBatch x, MatrixBatch ref) {
+        return reduce(x, ref);
+    }
+
+    private double[] reduce(MatrixBatch x, MatrixBatch ref) {
+        current();
+        ensureScratch(x.count());
+        kernels.squaredDistances(x.precision(), c(x).pointer, ref == null ? null : c(ref).pointer, x.itemElements(),
+                x.count(), ref != null && ref.count() == 1, scratch);
+        double[] out = new double[x.count()];
+        cuMemcpyDtoH(Pointer.to(out), scratch, (long) out.length * Double.BYTES);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ the sensing operator
+
+    @Override
+    protected void residualImpl(MatrixBatch op, MatrixBatch x, MatrixBatch y, MatrixBatch res) {
+        current();
+        call(x.precision(), GemmCall.forward(op.rows(), op.cols(), x.count()), 1.0, c(op).pointer, c(x).pointer, 0.0,
+                c(res).pointer);
+        kernels.subtract(x.precision(), c(res).pointer, c(y).pointer, op.rows(), res.count(), y.count() == 1);
+    }
+
+    @Override
+    protected void adjointImpl(MatrixBatch op, MatrixBatch res, MatrixBatch e) {
+        current();
+        call(e.precision(), GemmCall.adjoint(op.rows(), op.cols(), res.count()), 1.0, c(op).pointer, c(res).pointer, 0.0,
+                c(e).pointer);
+    }
+
+    /** One cuBLAS call as planned by {@link GemmCall}; {@code first} is cuBLAS's A, {@code second} its B. */
+    private void call(Precision p, GemmCall g, double alpha, CUdeviceptr first, CUdeviceptr second, double beta,
+            CUdeviceptr out) {
+        blas.gemm(p, g.transA(), g.transB(), g.m(), g.n(), g.k(), alpha, first, g.lda(), g.strideA(), second, g.ldb(),
+                g.strideB(), beta, out, g.ldc(), g.strideC(), g.batch());
+        afterCall();
+    }
+
+    @Override
+    protected void synchronizeImpl() {
+        current();
+        cuCtxSynchronize();
+    }
+
+    private void ensureScratch(int doubles) {
+        if (scratch != null && scratchDoubles >= doubles) {
+            return;
+        }
+        int want = Math.max(doubles, Math.max(64, scratchDoubles * 2));
+        if (scratch != null) {
+            cuMemFree(scratch);
+            scratch = null;
+            scratchDoubles = 0;
+        }
+        CUdeviceptr p = new CUdeviceptr();
+        cuMemAlloc(p, (long) want * Double.BYTES);
+        scratch = p;
+        scratchDoubles = want;
+    }
+
+    @Override
+    protected void closeImpl() {
+        RuntimeException first = null;
+        try {
+            if (contextRetained) {
+                cuCtxSetCurrent(context);
+                cuCtxSynchronize();
+            }
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        if (scratch != null) {
+            try {
+                cuMemFree(scratch);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+            scratch = null;
+        }
+        if (blas != null) {
+            try {
+                blas.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (kernels != null) {
+            try {
+                kernels.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (contextRetained) {
+            contextRetained = false;
+            try {
+                cuDevicePrimaryCtxRelease(device);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    static {
+        JCudaDriver.setExceptionsEnabled(true);
+    }
+}

@@ -1,0 +1,203 @@
+package org.msense.cuda;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import org.msense.core.backend.BackendException;
+import org.msense.core.backend.Precision;
+
+/**
+ * The module built from native/src/msense_kernels.cu ({@link KernelImage}) and typed launchers for its
+ * kernels. Every launch is a 1D grid of {@link #THREADS}-thread blocks on the default stream; the element
+ * kernels loop with a grid stride, so the grid is capped at {@link #MAX_BLOCKS}. Argument types match the
+ * C signatures exactly: device pointers, {@code unsigned long long} as {@code long}, {@code unsigned int}
+ * and {@code int} as {@code int}, {@code double} as {@code double}.
+ */
+final class Kernels implements AutoCloseable {
+    static final int THREADS = 256;
+    /** Must equal MSENSE_REDUCE_THREADS in msense_kernels.cu. */
+    static final int REDUCE_THREADS = 256;
+    static final int MAX_BLOCKS = 1 << 16;
+
+    private final CUmodule module = new CUmodule();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Runnable afterLaunch;
+    private boolean loaded;
+    private long launches;
+
+    /**
+     * Loads the fatbin into the current context and resolves every kernel.
+     *
+     * @param afterLaunch run after every launch (the engine's debug synchronization, or nothing)
+     */
+    Kernels(Runnable afterLaunch) {
+        this.afterLaunch = afterLaunch;
+        cuModuleLoadData(module, KernelImage.fatbin());
+        loaded = true;
+        try {
+            for (String name : KernelImage.KERNELS) {
+                CUfunction f = new CUfunction();
+                cuModuleGetFunction(f, module, name);
+                functions.put(name, f);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    long launches() {
+        return launches;
+    }
+
+    private static String suffix(Precision p) {
+        return p == Precision.FP64 ? "_f64" : "_f32";
+    }
+
+    private static int blocks(long work) {
+        return (int) Math.max(1, Math.min(MAX_BLOCKS, (work + THREADS - 1) / THREADS));
+    }
+
+    /**
+     * The PTX parameter types of every kernel, in order ({@code u64} for pointers and 64-bit integers,
+     * {@code u32} for 32-bit integers, {@code f64} for doubles). Every launch checks its arguments against
+     * this table, and KernelManifestTest checks the table against the PTX that nvcc generates.
+     */
+    static final Map<String, List<String>> SIGNATURES = signatures();
+
+    private static Map<String, List<String>> signatures() {
+        Map<String, List<String>> m = new HashMap<>();
+        for (String t : new String[] {"_f64", "_f32"}) {
+            m.put("msense_fill_gaussian" + t, List.of("u64", "u32", "u32", "u64", "u64", "f64", "u64"));
+            m.put("msense_subtract" + t, List.of("u64", "u64", "u64", "u64", "u32"));
+            m.put("msense_scale_add" + t, List.of("u64", "u64", "u64", "u64", "u64", "u32"));
+            m.put("msense_squared_distances" + t, List.of("u64", "u64", "u64", "u32", "u64"));
+        }
+        return Map.copyOf(m);
+    }
+
+    /** The arguments of one launch: the kernel, the grid, the parameter array and its types. */
+    record Launch(String kernel, int blocks, int threads, Pointer params, List<String> types) {
+    }
+
+    /** Builds a kernel parameter array (cuLaunchKernel's kernelParams) and records each type. */
+    private static final class Args {
+        private final List<Pointer> values = new ArrayList<>();
+        private final List<String> types = new ArrayList<>();
+
+        Args u64(long v) {
+            values.add(Pointer.to(new long[] {v}));
+            types.add("u64");
+            return this;
+        }
+
+        Args u32(int v) {
+            values.add(Pointer.to(new int[] {v}));
+            types.add("u32");
+            return this;
+        }
+
+        Args f64(double v) {
+            values.add(Pointer.to(new double[] {v}));
+            types.add("f64");
+            return this;
+        }
+
+        Args ptr(CUdeviceptr p) {
+            values.add(Pointer.to(p == null ? new CUdeviceptr() : p));
+            types.add("u64");
+            return this;
+        }
+
+        Launch build(String kernel, int blocks, int threads) {
+            return new Launch(kernel, blocks, threads, Pointer.to(values.toArray(new Pointer[0])), List.copyOf(types));
+        }
+    }
+
+    private void launch(Launch l) {
+        List<String> expected = SIGNATURES.get(l.kernel());
+        if (expected == null || !expected.equals(l.types())) {
+            throw new IllegalStateException("kernel " + l.kernel() + " takes " + expected + " but was given " + l.types());
+        }
+        CUfunction f = functions.get(l.kernel());
+        if (f == null) {
+            throw new IllegalStateException("kernel " + l.kernel() + " is not in the module");
+        }
+        try {
+            cuLaunchKernel(f, l.blocks(), 1, 1, l.threads(), 1, 1, 0, null, l.params(), null);
+            launches++;
+            afterLaunch.run();
+        } catch (CudaException e) {
+            throw new BackendException("kernel " + l.kernel() + " (" + l.blocks() + " blocks of " + l.threads()
+                    + " threads) failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** out[i] = scale · normal(i) of the stream, i &lt; count (two elements per thread). */
+    static Launch fillGaussianArgs(Precision p, long seed, int purpose, int substream, long count, double scale,
+            CUdeviceptr out) {
+        long first = 0;
+        return new Args().u64(seed).u32(purpose).u32(substream).u64(first).u64(count).f64(scale).ptr(out)
+                .build("msense_fill_gaussian" + suffix(p), blocks((count + 1) / 2 + 1), THREADS);
+    }
+
+    void fillGaussian(Precision p, long seed, int purpose, int substream, long count, double scale, CUdeviceptr out) {
+        launch(fillGaussianArgs(p, seed, purpose, substream, count, scale, out));
+    }
+
+    /** res[b·item + i] −= y[(broadcast ? 0 : b)·item + i]. */
+    static Launch subtractArgs(Precision p, CUdeviceptr res, CUdeviceptr y, long item, long count, boolean yBroadcast) {
+        return new Args().ptr(res).ptr(y).u64(item).u64(count).u32(yBroadcast ? 1 : 0)
+                .build("msense_subtract" + suffix(p), blocks(item * count), THREADS);
+    }
+
+    void subtract(Precision p, CUdeviceptr res, CUdeviceptr y, long item, long count, boolean yBroadcast) {
+        launch(subtractArgs(p, res, y, item, count, yBroadcast));
+    }
+
+    /** y[b·item + i] += α_b · x[(broadcast ? 0 : b)·item + i]; alpha is a device array of count doubles. */
+    static Launch scaleAddArgs(Precision p, CUdeviceptr y, CUdeviceptr x, CUdeviceptr alpha, long item, long count,
+            boolean xBroadcast) {
+        return new Args().ptr(y).ptr(x).ptr(alpha).u64(item).u64(count).u32(xBroadcast ? 1 : 0)
+                .build("msense_scale_add" + suffix(p), blocks(item * count), THREADS);
+    }
+
+    void scaleAdd(Precision p, CUdeviceptr y, CUdeviceptr x, CUdeviceptr alpha, long item, long count, boolean xBroadcast) {
+        launch(scaleAddArgs(p, y, x, alpha, item, count, xBroadcast));
+    }
+
+    /**
+     * out[b] = Σ_i (x_b[i] − ref_b[i])² in fp64, one block of {@link #REDUCE_THREADS} per item (count
+     * blocks); a null {@code ref} (passed as device address 0) gives the squared norms.
+     */
+    static Launch squaredDistancesArgs(Precision p, CUdeviceptr x, CUdeviceptr ref, long item, int count,
+            boolean refBroadcast, CUdeviceptr out) {
+        return new Args().ptr(x).ptr(ref).u64(item).u32(refBroadcast ? 1 : 0).ptr(out)
+                .build("msense_squared_distances" + suffix(p), count, REDUCE_THREADS);
+    }
+
+    void squaredDistances(Precision p, CUdeviceptr x, CUdeviceptr ref, long item, int count, boolean refBroadcast,
+            CUdeviceptr out) {
+        launch(squaredDistancesArgs(p, x, ref, item, count, refBroadcast, out));
+    }
+
+    @Override
+    public void close() {
+        if (loaded) {
+            loaded = false;
+            functions.clear();
+            cuModuleUnload(module);
+        }
+    }
+}

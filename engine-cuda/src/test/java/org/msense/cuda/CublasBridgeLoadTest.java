@@ -1,0 +1,134 @@
+package org.msense.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole bridge, loaded for real, without a GPU: a stand-in {@code libcublas.so.13} is built here with
+ * gcc, exporting every cuBLAS symbol JCublas2's JNI library imports (read with readelf) under the version
+ * {@code libcublas.so.13}, as cuBLAS 13 does; its {@code cublasGetProperty} answers 13.99.7 and every other
+ * function is a stub that is never called. A child JVM then runs {@link CublasBridge#prepare} with
+ * {@code MSENSE_CUBLAS_PATH} pointing there, and JCublas2 must load through the patched JNI library and
+ * report 13.99.7 — which exercises the ELF patch against glibc's version check, the preloading by soname,
+ * the cache file and JCuda's own loader. As a control, the unpatched JNI library must fail to load against
+ * the same stand-in.
+ *
+ * <p>Skipped where gcc or readelf is missing, or where a real libcublas.so.12 would be found first.
+ */
+class CublasBridgeLoadTest {
+    static Path gcc;
+    static Path readelf;
+
+    @BeforeAll
+    static void tools() {
+        gcc = onPath("gcc");
+        readelf = onPath("readelf");
+    }
+
+    private static Path onPath(String tool) {
+        for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!p.isEmpty() && Files.isExecutable(Path.of(p, tool))) {
+                return Path.of(p, tool);
+            }
+        }
+        return null;
+    }
+
+    private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
+        assertEquals(0, p.exitValue(), cmd + " failed:\n" + out);
+        return out;
+    }
+
+    /** Builds the stand-in libcublas.so.13 in {@code dir}. */
+    static void buildStandIn(Path dir) throws IOException, InterruptedException {
+        Path jni = dir.resolve("jni.so");
+        try (InputStream in = CublasBridgeLoadTest.class.getClassLoader().getResourceAsStream(CublasBridge.jniResourceName())) {
+            Files.write(jni, in.readAllBytes());
+        }
+        String syms = exec(List.of(readelf.toString(), "--dyn-syms", "-W", jni.toString()), null);
+        TreeSet<String> names = new TreeSet<>();
+        for (String line : syms.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 8 && f[6].equals("UND") && f[7].contains("@libcublas.so.12")) {
+                names.add(f[7].substring(0, f[7].indexOf('@')));
+            }
+        }
+        assertTrue(names.size() > 100 && names.contains("cublasGetProperty") && names.contains("cublasDgemm_v2"),
+                "imports: " + names.size());
+        StringBuilder c = new StringBuilder();
+        for (String n : names) {
+            if (n.equals("cublasGetProperty")) {
+                c.append("int cublasGetProperty(int type, int *value) { *value = type == 0 ? 13 : type == 1 ? 99 : 7; return 0; }\n");
+            } else {
+                c.append("int ").append(n).append("(void) { return 14; }\n");
+            }
+        }
+        Files.writeString(dir.resolve("standin.c"), c);
+        Files.writeString(dir.resolve("standin.map"), "libcublas.so.13 { global: *; };\n");
+        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-o", dir.resolve(CublasBridge.CUBLAS_13).toString(),
+                "-Wl,-soname," + CublasBridge.CUBLAS_13, "-Wl,--version-script=" + dir.resolve("standin.map"),
+                dir.resolve("standin.c").toString()), null);
+        Files.delete(jni);
+    }
+
+    private static String childJvm(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(BridgeProbeMain.class.getName());
+        cmd.addAll(List.of(args));
+        return exec(cmd, env);
+    }
+
+    @Test
+    void jcublas2LoadsThroughThePatchedLibraryAndTheStockOneDoesNot(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-in cuBLAS");
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Map<String, String> env = new HashMap<>();
+        env.put("MSENSE_CUBLAS_PATH", lib.toString());
+        env.put("MSENSE_CACHE_DIR", cache.toString());
+        Map<String, String> childEnv = new HashMap<>(System.getenv());
+        childEnv.putAll(env);
+        Assumptions.assumeTrue(CublasBridge.find(CublasBridge.CUBLAS_12, CublasBridge.searchDirectories(childEnv)).isEmpty(),
+                "a real libcublas.so.12 is installed here, so the bridge would not be used");
+        buildStandIn(lib);
+
+        String out = childJvm(env, "bridge");
+        assertTrue(out.contains("bridge=so.12→so.13 patch"), out);
+        assertTrue(out.contains("version=13.99.7"), "JCublas2 must call the stand-in through the patched library:\n" + out);
+        assertTrue(out.contains("tmpdir=" + System.getProperty("java.io.tmpdir")), "java.io.tmpdir must be restored:\n" + out);
+        try (var files = Files.walk(cache)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals(
+                    "lib" + CublasBridge.jniLibraryName() + ".so")), "the patched library is cached");
+        }
+
+        String control = childJvm(env, "stock", lib.toString());
+        assertTrue(control.contains("stock=failed") && control.contains("libcublas.so.12"),
+                "the unpatched library must not load against cuBLAS 13:\n" + control);
+    }
+}

@@ -1,0 +1,59 @@
+package org.msense.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the bridge looks for cuBLAS, with a made-up environment (no library is loaded here). */
+class CublasBridgeSearchTest {
+
+    @Test
+    void explicitPathComesFirstThenLdLibraryPathInOrderAndMissingDirectoriesAreDropped(@TempDir Path root) throws IOException {
+        Path explicit = Files.createDirectories(root.resolve("explicit"));
+        Path a = Files.createDirectories(root.resolve("a"));
+        Path b = Files.createDirectories(root.resolve("b"));
+        Path missing = root.resolve("missing");
+        List<Path> dirs = CublasBridge.searchDirectories(Map.of("MSENSE_CUBLAS_PATH", explicit.toString(),
+                "LD_LIBRARY_PATH", a + "::" + missing + ":" + b));
+        assertEquals(explicit, dirs.get(0));
+        assertEquals(a, dirs.get(1));
+        assertEquals(b, dirs.get(2));
+        assertFalse(dirs.contains(missing));
+    }
+
+    @Test
+    void explicitPathMayNameTheLibraryFile(@TempDir Path root) throws IOException {
+        Path dir = Files.createDirectories(root.resolve("lib"));
+        Path file = Files.createFile(dir.resolve(CublasBridge.CUBLAS_13));
+        List<Path> dirs = CublasBridge.searchDirectories(Map.of("MSENSE_CUBLAS_PATH", file.toString()));
+        assertEquals(dir, dirs.get(0));
+        assertEquals(Optional.of(file), CublasBridge.find(CublasBridge.CUBLAS_13, dirs));
+    }
+
+    @Test
+    void findTakesTheFirstDirectoryThatHasTheFile(@TempDir Path root) throws IOException {
+        Path a = Files.createDirectories(root.resolve("a"));
+        Path b = Files.createDirectories(root.resolve("b"));
+        Files.createFile(b.resolve(CublasBridge.CUBLAS_12));
+        Files.createFile(a.resolve(CublasBridge.CUBLAS_13));
+        assertEquals(Optional.of(b.resolve(CublasBridge.CUBLAS_12)), CublasBridge.find(CublasBridge.CUBLAS_12, List.of(a, b)));
+        assertEquals(Optional.of(a.resolve(CublasBridge.CUBLAS_13)), CublasBridge.find(CublasBridge.CUBLAS_13, List.of(a, b)));
+        assertTrue(CublasBridge.find("libcublas.so.11", List.of(a, b)).isEmpty());
+    }
+
+    @Test
+    void pythonWheelDirectoriesOfTheActiveEnvironmentAreSearched(@TempDir Path root) throws IOException {
+        Path wheel = Files.createDirectories(root.resolve("lib/python3.12/site-packages/nvidia/cu13/lib"));
+        List<Path> dirs = CublasBridge.searchDirectories(Map.of("VIRTUAL_ENV", root.toString()));
+        assertTrue(dirs.contains(wheel), dirs.toString());
+    }
+}

@@ -1,0 +1,143 @@
+package org.msense.tests.crossbackend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java side of the CUDA engine, end to end, without a GPU: host stand-ins for {@code libcuda.so.1} and
+ * {@code libcublas.so.13} (test resources standin/*.c, built here with gcc; the driver stand-in runs the
+ * engine's kernels by name as serial C, the generator from the same msense_rng.h, and the cuBLAS stand-in
+ * computes GEMMs with the column-major BLAS semantics) are put in a child JVM's environment, which then
+ * runs the CUDA contract suite, the CUDA-vs-CPU primitive tests and the cross-backend trajectory tests.
+ * The backend goes through its real probe (JCuda's driver library, the cuBLAS bridge with the ELF patch,
+ * the module load, the self-test) and every call marshals its arguments through JCuda and JCublas2 as on
+ * a GPU. What this cannot check is the device code itself: nvcc compiles it (KernelManifestTest), and
+ * only a GPU runs it.
+ *
+ * <p>Skipped where gcc or readelf is missing, or where a real NVIDIA driver or cuBLAS 12 is installed.
+ */
+class CudaEmulationTest {
+
+    private static Path onPath(String tool) {
+        for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!p.isEmpty() && Files.isExecutable(Path.of(p, tool))) {
+                return Path.of(p, tool);
+            }
+        }
+        return null;
+    }
+
+    private static String exec(List<String> cmd, Map<String, String> env, boolean mustSucceed)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(540, TimeUnit.SECONDS), "timed out: " + cmd);
+        if (mustSucceed) {
+            assertEquals(0, p.exitValue(), cmd + " failed:\n" + out);
+        }
+        return out + "\nexit=" + p.exitValue();
+    }
+
+    /** Names of the functions a JNI library imports that start with {@code prefix} (versions stripped). */
+    private static TreeSet<String> imports(Path readelf, Path dir, String resource, String prefix) throws Exception {
+        Path lib = dir.resolve("imports.so");
+        try (InputStream in = CudaEmulationTest.class.getClassLoader().getResourceAsStream(resource)) {
+            Files.write(lib, in.readAllBytes());
+        }
+        TreeSet<String> names = new TreeSet<>();
+        for (String line : exec(List.of(readelf.toString(), "--dyn-syms", "-W", lib.toString()), null, true).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 8 && f[6].equals("UND") && f[7].startsWith(prefix)) {
+                names.add(f[7].contains("@") ? f[7].substring(0, f[7].indexOf('@')) : f[7]);
+            }
+        }
+        Files.delete(lib);
+        return names;
+    }
+
+    /** Copies a stand-in source and appends a failing stub for every other imported function. */
+    private static Path source(Path dir, String resource, TreeSet<String> imported) throws IOException {
+        String c;
+        try (InputStream in = CudaEmulationTest.class.getResourceAsStream("/standin/" + resource)) {
+            c = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        StringBuilder sb = new StringBuilder(c).append("\n/* stubs: never called by the engine */\n");
+        for (String n : imported) {
+            if (!c.contains(" " + n + "(")) {
+                sb.append("int ").append(n).append("(void) { return 999; }\n");
+            }
+        }
+        Path file = dir.resolve(resource);
+        Files.writeString(file, sb);
+        return file;
+    }
+
+    private static boolean exists(String... paths) {
+        for (String p : paths) {
+            if (Files.exists(Path.of(p))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theCudaTestSuitesPassOnTheHostEmulation(@TempDir Path dir) throws Exception {
+        Path gcc = onPath("gcc");
+        Path readelf = onPath("readelf");
+        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-ins");
+        Assumptions.assumeFalse(exists("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "/usr/lib64/libcuda.so.1"),
+                "a real NVIDIA driver is installed here; the GPU runs the real suites");
+        Path nativeSrc = Path.of(System.getProperty("user.dir")).resolve("../native/src").normalize();
+        assertTrue(Files.exists(nativeSrc.resolve("msense_rng.h")), "native/src not found at " + nativeSrc);
+
+        String driverJni = "lib/" + jcuda.LibUtils.createLibraryFileName(
+                jcuda.LibUtils.createPlatformLibraryName("JCudaDriver-" + jcuda.JCudaVersion.get()));
+        String cublasJni = "lib/" + jcuda.LibUtils.createLibraryFileName(
+                jcuda.LibUtils.createPlatformLibraryName("JCublas2-" + jcuda.JCudaVersion.get()));
+        Path driver = Files.createDirectories(dir.resolve("driver"));
+        Path cublas = Files.createDirectories(dir.resolve("cublas"));
+        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-I", nativeSrc.toString(),
+                "-o", driver.resolve("libcuda.so.1").toString(), "-Wl,-soname,libcuda.so.1",
+                source(dir, "cuda_emulator.c", imports(readelf, dir, driverJni, "cu")).toString()), null, true);
+        Path map = dir.resolve("cublas.map");
+        Files.writeString(map, "libcublas.so.13 { global: *; };\n");
+        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-o",
+                cublas.resolve("libcublas.so.13").toString(), "-Wl,-soname,libcublas.so.13",
+                "-Wl,--version-script=" + map, source(dir, "cublas_emulator.c", imports(readelf, dir, cublasJni, "cublas")).toString()),
+                null, true);
+
+        Map<String, String> env = Map.of("LD_LIBRARY_PATH", driver.toString(), "MSENSE_CUBLAS_PATH", cublas.toString(),
+                "MSENSE_CACHE_DIR", dir.resolve("cache").toString());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-cp", System.getProperty("java.class.path"), EmulatedCudaMain.class.getName(),
+                "org.msense.tests.contract.CudaBackendContractTest", CudaPrimitivesTest.class.getName(),
+                CudaCrossBackendTest.class.getName(), CudaRunCliTest.class.getName()));
+        String out = exec(cmd, env, false);
+        System.out.println(out);
+        assertTrue(out.contains("probe: true"), "the backend must be available on the emulation:\n" + out);
+        assertTrue(out.contains("bridge=so.12→so.13 patch"), out);
+        assertTrue(out.contains("self-test=passed"), out);
+        assertTrue(out.contains("exit=0") && !out.contains("FAIL "), "every CUDA test must pass on the emulation:\n" + out);
+        long passed = out.lines().filter(l -> l.startsWith("PASS ")).count();
+        assertTrue(passed >= 37, "only " + passed + " cases ran:\n" + out);
+    }
+}
