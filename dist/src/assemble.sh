@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Assembles the offline bundle (docs/bundle.md) from the jars Maven resolved. Run by dist/pom.xml in the
 # package phase with these variables:
-#   BUNDLE_DIR             the bundle directory to (re)create; a .tar.gz of it is written next to it
-#   BUNDLE_PARTS           lib/ (runtime jars of engine-cli), test-jar/ (the test classes), launcher/ (JUnit console)
-#   BUNDLE_TEST_CLASSPATH  every jar of the tests module's test class path
-#   BUNDLE_SOURCES         dist/src (bin/ scripts)
-#   BUNDLE_EXAMPLES        examples/ (scripts that tests run)
-#   BUNDLE_JDK             the JDK whose jdeps/jlink make runtime/
-#   BUNDLE_EXTRA_MODULES   modules jdeps cannot see (comma-separated, may be empty)
-#   BUNDLE_EXCLUDE_FILES   jlink --exclude-files patterns for the runtime (may be empty)
-#   BUNDLE_MAX_MIB         size limit of the bundle directory
-#   BUNDLE_VERSION         project version
+#   BUNDLE_DIR                 the bundle directory to (re)create; a .tar.gz of it is written next to it
+#   BUNDLE_LIB_CLASSPATH       class path file: engine-cli and its runtime jars (for lib/)
+#   BUNDLE_TEST_JAR_CLASSPATH  class path file: the tests module's test-jar
+#   BUNDLE_LAUNCHER_CLASSPATH  class path file: the JUnit console launcher
+#   BUNDLE_TEST_CLASSPATH      class path file: the tests module's test class path
+#   BUNDLE_SOURCES             dist/src (bin/ scripts)
+#   BUNDLE_EXAMPLES            examples/ (scripts that tests run)
+#   BUNDLE_JDK                 the JDK whose jdeps/jlink make runtime/
+#   BUNDLE_EXTRA_MODULES       modules jdeps cannot see (comma-separated, may be empty)
+#   BUNDLE_EXCLUDE_FILES       jlink --exclude-files patterns for the runtime (may be empty)
+#   BUNDLE_MAX_MIB             size limit of the bundle directory
+#   BUNDLE_VERSION             project version
 set -euo pipefail
 
 fail() {
@@ -18,7 +20,7 @@ fail() {
   exit 1
 }
 
-for v in BUNDLE_DIR BUNDLE_PARTS BUNDLE_TEST_CLASSPATH BUNDLE_SOURCES BUNDLE_EXAMPLES BUNDLE_JDK BUNDLE_MAX_MIB BUNDLE_VERSION; do
+for v in BUNDLE_DIR BUNDLE_LIB_CLASSPATH BUNDLE_TEST_JAR_CLASSPATH BUNDLE_LAUNCHER_CLASSPATH BUNDLE_TEST_CLASSPATH BUNDLE_SOURCES BUNDLE_EXAMPLES BUNDLE_JDK BUNDLE_MAX_MIB BUNDLE_VERSION; do
   [ -n "${!v:-}" ] || fail "$v is not set (run through Maven: ./mvnw -B -Pbundle package)"
 done
 [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ] \
@@ -26,30 +28,47 @@ done
 for tool in jdeps jlink jar; do
   [ -x "$BUNDLE_JDK/bin/$tool" ] || fail "$BUNDLE_JDK/bin/$tool not found; -Dbundle.jdk must name a full JDK (17 or newer)"
 done
-[ -d "$BUNDLE_TEST_CLASSPATH" ] || fail "$BUNDLE_TEST_CLASSPATH is missing; build with the tests module and -Pbundle"
+for f in "$BUNDLE_LIB_CLASSPATH" "$BUNDLE_TEST_JAR_CLASSPATH" "$BUNDLE_LAUNCHER_CLASSPATH" "$BUNDLE_TEST_CLASSPATH"; do
+  [ -f "$f" ] || fail "$f is missing; build the whole project with -Pbundle (./mvnw -B -Pbundle package)"
+done
+
+# Reads a class path file (one line, ':'-separated, as maven-dependency-plugin's build-classpath writes it) into the
+# array named by $2. Every entry must be a jar: a directory means the build stopped before the package phase.
+read_classpath() {
+  local file="$1" e parts=()
+  local -n into="$2"
+  into=()
+  IFS=: read -r -a parts <"$file" || true
+  for e in "${parts[@]}"; do
+    [ -n "$e" ] || continue
+    [ -f "$e" ] && [ "${e%.jar}" != "$e" ] || fail "class path entry $e (in $file) is not a jar; run the package phase"
+    into+=("$e")
+  done
+}
 
 # Native libraries that the bundle leaves out of the natives jars: the PTX compiler binding (24 MB, unused: the
 # kernels are compiled ahead of time).
 native_excludes=('*JNvPTXCompiler*')
 
-# Copies one jar into a directory. Natives jars for another platform are dropped; natives jars for this one lose
-# the libraries in native_excludes.
+# Copies one jar into a directory, refusing a second jar of the same name. Natives jars for another platform are
+# dropped; natives jars for this one lose the libraries in native_excludes.
 put_jar() {
   local jar="$1" dest="$2" name
   name="$(basename "$jar")"
+  [ ! -e "$dest/$name" ] || fail "two jars named $name ($jar and one copied before)"
   case "$name" in
     *-natives-*)
       case "$name" in
         *-linux-x86_64.jar) ;;
         *) echo "bundle: leaving out $name (not linux-x86_64)"; return 0 ;;
       esac
-      local entries drop=()
-      entries="$("$BUNDLE_JDK/bin/jar" tf "$jar")"
+      local listing drop=()
+      listing="$("$BUNDLE_JDK/bin/jar" tf "$jar")"
       for pattern in "${native_excludes[@]}"; do
         while IFS= read -r e; do
           # shellcheck disable=SC2053
           [[ -n "$e" && "$e" == $pattern ]] && drop+=("$e")
-        done <<<"$entries"
+        done <<<"$listing"
       done
       if [ ${#drop[@]} -gt 0 ]; then
         local tmp
@@ -72,37 +91,40 @@ rm -rf "$BUNDLE_DIR" "$BUNDLE_DIR.tar.gz"
 mkdir -p "$BUNDLE_DIR"/{bin,lib,tests}
 
 # lib/: engine-cli and its runtime class path.
-for jar in "$BUNDLE_PARTS"/lib/*.jar; do
+read_classpath "$BUNDLE_LIB_CLASSPATH" lib_jars
+[ ${#lib_jars[@]} -gt 0 ] || fail "no runtime jars in $BUNDLE_LIB_CLASSPATH"
+for jar in "${lib_jars[@]}"; do
   put_jar "$jar" "$BUNDLE_DIR/lib"
 done
 
-# tests/: the test classes, the JUnit console launcher, and what the tests need beyond lib/. The launcher jar
-# carries the JUnit Platform, Jupiter, OpenTest4J and API Guardian at the build's JUnit version, so the separate
-# jars of those are not copied again.
-for jar in "$BUNDLE_PARTS"/test-jar/*.jar "$BUNDLE_PARTS"/launcher/*.jar; do
-  put_jar "$jar" "$BUNDLE_DIR/tests"
-done
-for jar in "$BUNDLE_TEST_CLASSPATH"/*.jar; do
+# tests/: the test classes, the JUnit console launcher, and the jars of the tests' class path that lib/ does not
+# have. The launcher jar carries the JUnit Platform, Jupiter, OpenTest4J and API Guardian at the build's JUnit
+# version, so the separate jars of those are not copied again.
+read_classpath "$BUNDLE_TEST_JAR_CLASSPATH" test_jar
+read_classpath "$BUNDLE_LAUNCHER_CLASSPATH" launcher_jar
+read_classpath "$BUNDLE_TEST_CLASSPATH" test_classpath
+[ ${#test_jar[@]} -eq 1 ] || fail "expected the tests' test-jar in $BUNDLE_TEST_JAR_CLASSPATH, found ${#test_jar[@]} jars"
+[ ${#launcher_jar[@]} -eq 1 ] || fail "expected the JUnit console launcher in $BUNDLE_LAUNCHER_CLASSPATH"
+put_jar "${test_jar[0]}" "$BUNDLE_DIR/tests"
+put_jar "${launcher_jar[0]}" "$BUNDLE_DIR/tests"
+launcher_version="$(basename "${launcher_jar[0]}" .jar)"
+launcher_version="${launcher_version#junit-platform-console-standalone-}"
+for jar in "${test_classpath[@]}"; do
   name="$(basename "$jar")"
-  [ -e "$BUNDLE_DIR/lib/$name" ] && continue
+  case " ${lib_jars[*]} " in
+    *" $jar "*) continue ;;
+  esac
   case "$name" in
-    junit-jupiter-*|junit-platform-*|opentest4j-*|apiguardian-api-*) continue ;;
+    junit-platform-*)
+      [ "${name%-"$launcher_version".jar}" != "$name" ] \
+        || fail "the launcher ($launcher_version) does not match the tests' $name; set junit.platform.version in dist/pom.xml"
+      continue ;;
+    junit-jupiter-*|opentest4j-*|apiguardian-api-*) continue ;;
   esac
   put_jar "$jar" "$BUNDLE_DIR/tests"
-done
-ls "$BUNDLE_DIR"/tests/*-tests.jar >/dev/null 2>&1 || fail "the tests' test-jar is missing from $BUNDLE_PARTS/test-jar"
-launcher="$(basename "$(ls "$BUNDLE_DIR"/tests/junit-platform-console-standalone-*.jar 2>/dev/null | head -1)")"
-[ -n "$launcher" ] || fail "the JUnit console launcher is missing"
-launcher_version="${launcher#junit-platform-console-standalone-}"
-launcher_version="${launcher_version%.jar}"
-for jar in "$BUNDLE_TEST_CLASSPATH"/junit-platform-*.jar; do
-  [ -e "$jar" ] || continue
-  case "$(basename "$jar")" in
-    *-"$launcher_version".jar) ;;
-    *) fail "$launcher does not match the tests' $(basename "$jar"); set junit.platform.version in dist/pom.xml" ;;
-  esac
 done
 
+t_jars=$SECONDS
 cp "$BUNDLE_SOURCES"/bin/* "$BUNDLE_DIR/bin/"
 chmod 755 "$BUNDLE_DIR"/bin/*
 cp -r "$BUNDLE_EXAMPLES" "$BUNDLE_DIR/examples"
@@ -124,6 +146,7 @@ if [ -n "${BUNDLE_EXCLUDE_FILES:-}" ]; then
 fi
 "$BUNDLE_JDK/bin/jlink" --add-modules "$modules" --output "$BUNDLE_DIR/runtime" "${jlink_opts[@]}"
 "$BUNDLE_DIR/runtime/bin/java" -version >/dev/null 2>&1 || fail "the linked runtime does not start"
+t_runtime=$SECONDS
 
 {
   echo "version=$BUNDLE_VERSION"
@@ -144,3 +167,4 @@ fi
 parent="$(dirname "$BUNDLE_DIR")"
 tar -C "$parent" -czf "$BUNDLE_DIR.tar.gz" "$(basename "$BUNDLE_DIR")"
 echo "bundle: $BUNDLE_DIR ($(mib "$total") MiB) and $BUNDLE_DIR.tar.gz ($(mib "$(bytes "$BUNDLE_DIR.tar.gz")") MiB)"
+echo "bundle: assembled in ${SECONDS} s (jars $t_jars s, runtime $(( t_runtime - t_jars )) s, archive $(( SECONDS - t_runtime )) s)"
