@@ -105,7 +105,8 @@ read_classpath "$BUNDLE_LAUNCHER_CLASSPATH" launcher_jar
 read_classpath "$BUNDLE_TEST_CLASSPATH" test_classpath
 [ ${#test_jar[@]} -eq 1 ] || fail "expected the tests' test-jar in $BUNDLE_TEST_JAR_CLASSPATH, found ${#test_jar[@]} jars"
 [ ${#launcher_jar[@]} -eq 1 ] || fail "expected the JUnit console launcher in $BUNDLE_LAUNCHER_CLASSPATH"
-put_jar "${test_jar[0]}" "$BUNDLE_DIR/tests"
+# A fixed name, so that bin/msense-tests scans this jar and no other test-jar that the tests may depend on.
+cp "${test_jar[0]}" "$BUNDLE_DIR/tests/msense-tests.jar"
 put_jar "${launcher_jar[0]}" "$BUNDLE_DIR/tests"
 launcher_version="$(basename "${launcher_jar[0]}" .jar)"
 launcher_version="${launcher_version#junit-platform-console-standalone-}"
