@@ -7,7 +7,8 @@
 #   BUNDLE_LAUNCHER_CLASSPATH  class path file: the JUnit console launcher
 #   BUNDLE_TEST_CLASSPATH      class path file: the tests module's test class path
 #   BUNDLE_SOURCES             dist/src (bin/ scripts)
-#   BUNDLE_EXAMPLES            examples/ (scripts that tests run)
+#   BUNDLE_SOURCE_ROOT         the project root
+#   BUNDLE_SOURCE_DIRS         directories under it that tests read (comma-separated), copied at the same paths
 #   BUNDLE_JDK                 the JDK whose jdeps/jlink make runtime/
 #   BUNDLE_EXTRA_MODULES       modules jdeps cannot see (comma-separated, may be empty)
 #   BUNDLE_EXCLUDE_FILES       jlink --exclude-files patterns for the runtime (may be empty)
@@ -20,7 +21,7 @@ fail() {
   exit 1
 }
 
-for v in BUNDLE_DIR BUNDLE_LIB_CLASSPATH BUNDLE_TEST_JAR_CLASSPATH BUNDLE_LAUNCHER_CLASSPATH BUNDLE_TEST_CLASSPATH BUNDLE_SOURCES BUNDLE_EXAMPLES BUNDLE_JDK BUNDLE_MAX_MIB BUNDLE_VERSION; do
+for v in BUNDLE_DIR BUNDLE_LIB_CLASSPATH BUNDLE_TEST_JAR_CLASSPATH BUNDLE_LAUNCHER_CLASSPATH BUNDLE_TEST_CLASSPATH BUNDLE_SOURCES BUNDLE_SOURCE_ROOT BUNDLE_JDK BUNDLE_MAX_MIB BUNDLE_VERSION; do
   [ -n "${!v:-}" ] || fail "$v is not set (run through Maven: ./mvnw -B -Pbundle package)"
 done
 [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ] \
@@ -128,7 +129,12 @@ done
 t_jars=$SECONDS
 cp "$BUNDLE_SOURCES"/bin/* "$BUNDLE_DIR/bin/"
 chmod 755 "$BUNDLE_DIR"/bin/*
-cp -r "$BUNDLE_EXAMPLES" "$BUNDLE_DIR/examples"
+IFS=, read -r -a source_dirs <<<"${BUNDLE_SOURCE_DIRS:-}" || true
+for d in "${source_dirs[@]}"; do
+  [ -d "$BUNDLE_SOURCE_ROOT/$d" ] || fail "$d (bundle.sourceDirs) is not a directory under $BUNDLE_SOURCE_ROOT"
+  mkdir -p "$BUNDLE_DIR/$(dirname "$d")"
+  cp -r "$BUNDLE_SOURCE_ROOT/$d" "$BUNDLE_DIR/$d"
+done
 
 # runtime/: the modules the jars use (jdeps), plus those only reached by reflection or service loading.
 feature="$("$BUNDLE_JDK/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
@@ -160,7 +166,7 @@ t_runtime=$SECONDS
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 bytes() { du -sb "$1" | cut -f1; }
 total="$(bytes "$BUNDLE_DIR")"
-echo "bundle: size $(mib "$total") MiB (runtime $(mib "$(bytes "$BUNDLE_DIR/runtime")"), lib $(mib "$(bytes "$BUNDLE_DIR/lib")"), tests $(mib "$(bytes "$BUNDLE_DIR/tests")"), examples+bin $(mib "$(( $(bytes "$BUNDLE_DIR/examples") + $(bytes "$BUNDLE_DIR/bin") ))")); limit $BUNDLE_MAX_MIB MiB"
+echo "bundle: size $(mib "$total") MiB (runtime $(mib "$(bytes "$BUNDLE_DIR/runtime")"), lib $(mib "$(bytes "$BUNDLE_DIR/lib")"), tests $(mib "$(bytes "$BUNDLE_DIR/tests")"), other $(mib "$(( total - $(bytes "$BUNDLE_DIR/runtime") - $(bytes "$BUNDLE_DIR/lib") - $(bytes "$BUNDLE_DIR/tests") ))")); limit $BUNDLE_MAX_MIB MiB"
 if [ "$total" -gt $(( BUNDLE_MAX_MIB * 1048576 )) ]; then
   fail "the bundle is $(mib "$total") MiB, over the limit of $BUNDLE_MAX_MIB MiB (see the breakdown above)"
 fi
