@@ -11,6 +11,7 @@
 #   BUNDLE_SOURCE_DIRS         directories under it that tests read (comma-separated), copied at the same paths
 #   BUNDLE_JDK                 the JDK whose jdeps/jlink make runtime/
 #   BUNDLE_EXTRA_MODULES       modules jdeps cannot see (comma-separated, may be empty)
+#   BUNDLE_JVM_OPTIONS         options built into the runtime for every JVM it starts (may be empty)
 #   BUNDLE_EXCLUDE_FILES       jlink --exclude-files patterns for the runtime (may be empty)
 #   BUNDLE_MAX_MIB             size limit of the bundle directory
 #   BUNDLE_VERSION             project version
@@ -148,6 +149,9 @@ if [ -n "${BUNDLE_EXTRA_MODULES:-}" ]; then
 fi
 echo "bundle: runtime modules: $modules"
 jlink_opts=(--strip-debug --no-header-files --no-man-pages --compress=2)
+if [ -n "${BUNDLE_JVM_OPTIONS:-}" ]; then
+  jlink_opts+=("--add-options=$BUNDLE_JVM_OPTIONS")
+fi
 if [ -n "${BUNDLE_EXCLUDE_FILES:-}" ]; then
   jlink_opts+=("--exclude-files=$BUNDLE_EXCLUDE_FILES")
 fi
