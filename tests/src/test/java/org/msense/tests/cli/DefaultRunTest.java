@@ -3,6 +3,10 @@ package org.msense.tests.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.AWTError;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,9 +25,18 @@ class DefaultRunTest {
         Path out = tmp.resolve("run");
         CliRunner r = CliRunner.run("run", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
-        for (String f : List.of("config.json", "metrics.csv", "spectrum.csv", "summary.json", "error.png", "error.svg",
-                "imbalance.png", "imbalance.svg", "spectrum-00.png", "spectrum-03.svg")) {
+        for (String f : List.of("config.json", "metrics.csv", "spectrum.csv", "summary.json", "error.svg",
+                "imbalance.svg", "spectrum-03.svg")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        String noText = textRenderingProblem();
+        for (String png : List.of("error.png", "imbalance.png", "spectrum-00.png")) {
+            if (noText == null) {
+                assertTrue(Files.size(out.resolve(png)) > 0, png);
+            } else {
+                assertTrue(r.err().contains("could not write " + png), "Java2D cannot draw text here (" + noText
+                        + "), so the run must say why " + png + " is missing: " + r.err());
+            }
         }
         Map<String, Object> s = RunDirectoryFiles.summary(out);
         assertEquals("completed", s.get("status"));
@@ -61,6 +74,29 @@ class DefaultRunTest {
         int err = RunDirectoryFiles.column(out, "relative_error");
         for (int i = 0; i < 8; i++) { // t = 0 and t = 10 of all four trajectories
             assertEquals(a.get(i)[err], b.get(i)[err], 0.0, "same config, same backend: identical numbers (row " + i + ")");
+        }
+    }
+
+    /**
+     * Why Java2D cannot draw text in this JVM, or null when it can. PNG plots need it (the FreeType library and a
+     * font on the host, e.g. a bare compute node running the offline bundle may lack them); SVG plots do not.
+     */
+    private static String textRenderingProblem() {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        try {
+            BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            try {
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+                g.drawString("α1", 0, 12);
+            } finally {
+                g.dispose();
+            }
+            return null;
+        } catch (RuntimeException | LinkageError | InternalError | AWTError e) {
+            return e.toString();
         }
     }
 }

@@ -30,13 +30,22 @@ class NumpyCrossCheckTest {
         }
     }
 
+    /**
+     * The directory holding examples/numpy_check.py: the source tree above the working directory or, where the
+     * tests run from the offline bundle, the bundle's home (system property {@code msense.home}).
+     */
     private static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("examples/numpy_check.py"))) {
             p = p.getParent();
         }
+        String home = System.getProperty("msense.home");
+        if (p == null && home != null && Files.exists(Path.of(home, "examples/numpy_check.py"))) {
+            p = Path.of(home);
+        }
         if (p == null) {
-            throw new AssertionError("examples/numpy_check.py not found above " + Path.of("").toAbsolutePath());
+            throw new AssertionError("examples/numpy_check.py not found above " + Path.of("").toAbsolutePath()
+                    + (home == null ? "" : " nor in " + home));
         }
         return p;
     }
