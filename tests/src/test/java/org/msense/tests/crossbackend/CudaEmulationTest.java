@@ -107,6 +107,10 @@ class CudaEmulationTest {
         Assumptions.assumeFalse(exists("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "/usr/lib64/libcuda.so.1"),
                 "a real NVIDIA driver is installed here; the GPU runs the real suites");
         Path nativeSrc = Path.of(System.getProperty("user.dir")).resolve("../native/src").normalize();
+        String home = System.getProperty("msense.home"); // set by the offline bundle, which ships native/src
+        if (!Files.exists(nativeSrc.resolve("msense_rng.h")) && home != null) {
+            nativeSrc = Path.of(home, "native", "src");
+        }
         assertTrue(Files.exists(nativeSrc.resolve("msense_rng.h")), "native/src not found at " + nativeSrc);
 
         String driverJni = "lib/" + jcuda.LibUtils.createLibraryFileName(
