@@ -10,7 +10,8 @@ public final class Experiments {
 
     /** Every experiment, in report order. */
     public static List<Experiment> all() {
-        return List.of(new AlphaExperiment(), new WidthExperiment(), new SpectrumExperiment(), new PhasesExperiment(),
+        return List.of(new AlphaExperiment(), new WidthExperiment(), new SpectrumExperiment(), new BalanceExperiment(),
+                new PhasesExperiment(),
                 new NoiseExperiment(), new SgdExperiment(), new ImbalancedInitExperiment());
     }
 

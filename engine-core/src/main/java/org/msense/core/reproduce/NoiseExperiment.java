@@ -14,7 +14,7 @@ import org.msense.core.spec.ProblemSpec;
 /** Robustness to noise (Wind 2023): above the α floor the final error grows linearly with σ_noise. */
 public final class NoiseExperiment implements Experiment {
     static final double[] NOISE = {0, 1e-4, 1e-3, 1e-2};
-    static final double ALPHA = 1e-6;
+    static final double ALPHA = 1e-8;
     static final double MU = 0.25;
 
     @Override
