@@ -37,7 +37,7 @@ public final class SgdExperiment implements Experiment {
 
     @Override
     public String summary() {
-        return "SGD with fresh measurements, batch m/10, m/4, m, against full-batch GD: floors of the same order";
+        return "SGD with fresh measurements, batch m/10, m/4, m, against full-batch GD: each converges, no worse than GD";
     }
 
     @Override
