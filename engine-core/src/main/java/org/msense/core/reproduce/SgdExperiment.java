@@ -91,10 +91,12 @@ public final class SgdExperiment implements Experiment {
                 "every batch size converges (reaches 1e-2 relative error)"));
         List<String> notes = new ArrayList<>();
         if (1 / min(java.util.Arrays.copyOfRange(floor, 1, floor.length)) * floor[0] > FACTOR) {
-            notes.add("SGD ended far below the full-batch floor, not at the same order: with fresh measurements at every"
-                    + " step there is no fixed null space of 𝒜 for the nuisance directions to sit in, and without noise the"
-                    + " stochastic gradient vanishes at X*, so SGD keeps converging towards X* itself. The prediction"
-                    + " \"same order\" holds only as an upper bound here.");
+            notes.add("SGD ended far below the full-batch floor rather than at the same order. The full-batch floor is"
+                    + " made by the fixed operator: during growth its directions 𝒜*𝒜(X*) − X* amplify the nuisance. With"
+                    + " fresh measurements at every step that amplification averages out (the expected step is that of the"
+                    + " population loss ½‖VWᵀ − X*‖², which contracts the cross terms), so what remains is the α²-sized"
+                    + " product of the nuisance parts of V and W, raised by the gradient noise for small batches. The"
+                    + " prediction \"same order\" holds only as an upper bound here.");
         }
         return new ExperimentResult(name(), "sgd — mini-batch SGD with fresh measurements (Wind 2023)",
                 "Stochastic gradient descent that draws b fresh Gaussian measurements at every step keeps the implicit"
