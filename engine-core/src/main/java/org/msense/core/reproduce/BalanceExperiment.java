@@ -141,6 +141,10 @@ public final class BalanceExperiment implements Experiment {
         numbers.put("one-step identity: worst |moved − μ² term| / tolerance", worstIdentity);
         numbers.put("one-step identity: largest |μ² term| / tolerance", largestTerm);
         numbers.put("plateau ‖Δ_T‖_F per trajectory (μ-major, α-minor)", plateau);
+        // at the smallest α the initial imbalance is negligible and the plateau is the accumulated μ² drift
+        int a = ALPHAS.length - 1;
+        double muExponent = Math.log(plateau[ALPHAS.length + a] / plateau[a]) / Math.log(STEPS[1] / STEPS[0]);
+        numbers.put("plateau ∝ μ^p at α = " + Check.format(ALPHAS[a]) + ": p", muExponent);
         List<Check> checks = new ArrayList<>();
         checks.add(Check.atMost("one-step identity Δ_{t+1} − Δ_t = μ²(WᵀEᵀEW − VᵀEEᵀV): worst error / tolerance",
                 worstIdentity, 1, "exact up to the rounding of one step in the run's precision (tolerance in ImbalanceIdentity:"

@@ -114,9 +114,13 @@ public final class PhasesExperiment implements Experiment {
             plot.band(aligned, grown, "growth");
         }
         if (grown >= 0) {
-            plot.band(grown, iterations, "refinement");
+            plot.band(grown, settled > 0 ? Math.min(iterations, 2 * settled) : iterations, "refinement");
         }
         plot.legend(true);
+        if (settled > 0) {
+            // show the three phases and the start of the floor, not the long flat tail
+            plot.xRange(0, Math.min(iterations, 2 * settled));
+        }
         List<String> figures = List.of(lab.figure(plot, "phases"));
 
         Map<String, Object> numbers = new LinkedHashMap<>();
