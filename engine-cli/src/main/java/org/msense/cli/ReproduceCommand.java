@@ -118,8 +118,9 @@ final class ReproduceCommand implements Command {
         if (which.equals("all")) {
             chosen.addAll(Experiments.all());
         } else {
-            chosen.add(Experiments.byName(which).orElseThrow(() -> new UsageException(
-                    "unknown experiment '" + args.get(0) + "'; choose one of " + names() + ", or all")));
+            String name = which;
+            chosen.add(Experiments.byName(name).orElseThrow(() -> new UsageException(
+                    "unknown experiment '" + name + "'; choose one of " + names() + ", or all")));
         }
         var backends = Backends.discover();
         String wanted = backend;

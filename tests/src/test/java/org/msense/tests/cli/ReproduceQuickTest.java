@@ -68,7 +68,7 @@ class ReproduceQuickTest {
 
     @Test
     void badCommandLinesAreUsageErrors() {
-        CliRunner unknown = CliRunner.run("reproduce", "nonsense", "--quick");
+        CliRunner unknown = CliRunner.run("reproduce", "--quick", "nonsense");
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().contains("unknown experiment 'nonsense'") && unknown.err().contains("imbalanced-init"),
                 unknown.err());
