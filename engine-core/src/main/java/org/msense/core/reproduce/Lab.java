@@ -1,0 +1,177 @@
+package org.msense.core.reproduce;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.msense.core.algorithm.BatchResult;
+import org.msense.core.algorithm.FactorizedGradientDescent;
+import org.msense.core.algorithm.HostFactors;
+import org.msense.core.algorithm.RunObserver;
+import org.msense.core.backend.Engine;
+import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.Precision;
+import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.core.plot.LinePlot;
+import org.msense.core.plot.PlotException;
+import org.msense.core.problem.SensingProblem;
+import org.msense.core.run.ProgressBar;
+import org.msense.core.spec.AlgorithmSpec;
+import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.InitNormalization;
+import org.msense.core.spec.ModelSpec;
+import org.msense.core.spec.ProblemSpec;
+import org.msense.core.spec.TrajectorySpec;
+
+/**
+ * Where experiments run: an open engine, the precision, quick or full mode, the experiment's output
+ * directory, and progress output. It generates problems, runs batches of trajectories while recording their
+ * diagnostics, and writes figures. Not thread-safe; one experiment at a time.
+ */
+public final class Lab {
+    private final Engine engine;
+    private final Precision precision;
+    private final boolean quick;
+    private final PrintStream log;
+    private final boolean terminal;
+    private final BooleanSupplier stop;
+    private final List<String> warnings = new ArrayList<>();
+    private Path directory;
+    private String experiment = "";
+
+    /**
+     * @param engine    the open engine (not closed by the lab)
+     * @param log       where progress goes (standard error)
+     * @param terminal  whether {@code log} is a terminal (live progress bar)
+     * @param stop      says when the user asked to stop (Ctrl-C)
+     */
+    public Lab(Engine engine, Precision precision, boolean quick, PrintStream log, boolean terminal, BooleanSupplier stop) {
+        this.engine = engine;
+        this.precision = precision;
+        this.quick = quick;
+        this.log = log;
+        this.terminal = terminal;
+        this.stop = stop;
+    }
+
+    /** Makes {@code dir} the current experiment's directory (created if needed). */
+    void enter(String name, Path dir) throws IOException {
+        this.experiment = name;
+        this.directory = Files.createDirectories(dir);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Quick mode (small problems, short runs) or full mode. */
+    public boolean quick() {
+        return quick;
+    }
+
+    /** The current experiment's directory. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Problems writing figures, one line each (the run goes on without the figure). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** Generates the problem on the engine; free it with {@link #release}. */
+    public SensingProblem problem(ProblemSpec spec) {
+        return SensingProblem.generate(engine, spec, precision);
+    }
+
+    /** Frees a problem's buffers on the engine. */
+    public void release(SensingProblem p) {
+        for (MatrixBatch m : new MatrixBatch[] {p.operator(), p.observations(), p.truthMatrix(), p.truthLeft(), p.truthRight()}) {
+            if (!m.isReleased()) {
+                engine.release(m);
+            }
+        }
+    }
+
+    /** Runs trajectories from their random initialization ({@link InitNormalization#PER_WIDTH}). */
+    public Trajectories run(ProblemSpec spec, SensingProblem problem, int width, AlgorithmSpec algo,
+            List<TrajectorySpec> trajectories) {
+        HostFactors initial = HostFactors.drawInitial(trajectories, problem.n1(), problem.n2(), width,
+                InitNormalization.PER_WIDTH);
+        return run(spec, problem, width, algo, trajectories, initial, 0);
+    }
+
+    /**
+     * Runs trajectories from given factors, recording every logged iteration.
+     *
+     * @param initial the factors to start from; not modified
+     * @param offset  added to the iteration numbers of the records (to continue an earlier run)
+     * @throws Interrupted when the user asked to stop
+     */
+    public Trajectories run(ProblemSpec spec, SensingProblem problem, int width, AlgorithmSpec algo,
+            List<TrajectorySpec> trajectories, HostFactors initial, int offset) {
+        BatchSpec batch = new BatchSpec(spec, new ModelSpec(width, InitNormalization.PER_WIDTH, precision), algo, trajectories);
+        List<List<DiagnosticRecord>> histories = new ArrayList<>();
+        for (int b = 0; b < trajectories.size(); b++) {
+            histories.add(new ArrayList<>());
+        }
+        ProgressBar bar = new ProgressBar(log, terminal, "  " + experiment);
+        try (FactorizedGradientDescent gd = new FactorizedGradientDescent(problem, batch, initial)) {
+            BatchResult result = gd.run(new RunObserver() {
+                @Override
+                public void onRecords(List<DiagnosticRecord> records) {
+                    for (DiagnosticRecord r : records) {
+                        histories.get(r.trajectory()).add(offset == 0 ? r : shifted(r, offset));
+                    }
+                }
+
+                @Override
+                public void onProgress(int t, int total) {
+                    bar.update(t, total);
+                }
+            }, stop);
+            bar.finish();
+            if (result.interrupted()) {
+                throw new Interrupted();
+            }
+            return new Trajectories(histories, result, gd.factors());
+        }
+    }
+
+    private static DiagnosticRecord shifted(DiagnosticRecord r, int offset) {
+        return new DiagnosticRecord(r.trajectory(), r.iteration() + offset, r.loss(), r.relativeError(), r.imbalanceFro(),
+                r.imbalanceSpectral(), r.signalError(), r.nuisanceNorm(), r.sinAngleLeft(), r.sinAngleRight(), r.normV(),
+                r.normW(), r.gradientNorm(), r.wallSeconds(), r.singularValues());
+    }
+
+    /**
+     * Writes a figure as {@code name.svg} and {@code name.png} into the experiment directory and returns
+     * {@code name}. When the PNG cannot be drawn (no Java2D fonts) the SVG is kept and a warning recorded.
+     */
+    public String figure(LinePlot plot, String name) throws IOException {
+        plot.setSize(900, 600);
+        plot.writeSvg(directory.resolve(name + ".svg"));
+        try {
+            plot.writePng(directory.resolve(name + ".png"));
+        } catch (PlotException | RuntimeException e) {
+            warnings.add(experiment + ": could not write " + name + ".png (the SVG has the same plot): " + e.getMessage());
+        }
+        return name;
+    }
+
+    /** Thrown when the user asked to stop during a run. */
+    public static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super("interrupted");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.msense.core.reproduce;
+
+import java.util.List;
+import org.msense.core.algorithm.BatchResult;
+import org.msense.core.algorithm.HostFactors;
+import org.msense.core.diagnostics.DiagnosticRecord;
+
+/**
+ * The recorded run of a batch.
+ *
+ * @param histories per trajectory, its records at every logged iteration, in order
+ * @param result    how the batch ended
+ * @param last      the factors at the end
+ */
+public record Trajectories(List<List<DiagnosticRecord>> histories, BatchResult result, HostFactors last) {
+
+    /** The records of trajectory b. */
+    public List<DiagnosticRecord> of(int b) {
+        return histories.get(b);
+    }
+
+    /** The last record of trajectory b. */
+    public DiagnosticRecord end(int b) {
+        List<DiagnosticRecord> h = histories.get(b);
+        return h.get(h.size() - 1);
+    }
+
+    /** The iterations of trajectory b's records. */
+    public double[] iterations(int b) {
+        return histories.get(b).stream().mapToDouble(DiagnosticRecord::iteration).toArray();
+    }
+
+    /** A diagnostic of trajectory b at each record. */
+    public double[] column(int b, java.util.function.ToDoubleFunction<DiagnosticRecord> f) {
+        return histories.get(b).stream().mapToDouble(f).toArray();
+    }
+
+    /**
+     * The first recorded iteration at which trajectory b's relative error is ≤ target, or −1 when it never is.
+     */
+    public int firstBelow(int b, double target) {
+        for (DiagnosticRecord r : histories.get(b)) {
+            if (r.relativeError() <= target) {
+                return r.iteration();
+            }
+        }
+        return -1;
+    }
+}
