@@ -74,7 +74,7 @@ public final class AlphaExperiment implements Experiment {
         numbers.put("log-log slope of final error against α", slope);
         List<Check> checks = new ArrayList<>();
         checks.add(Check.atMost("pairs of consecutive α where the floor does not fall", violations, 0,
-                "DESIGN §1 (3): the floor shrinks as α → 0, so it must fall at every step of the sweep"));
+                "docs/math.md, prediction 3: the floor shrinks as α → 0, so it must fall at every step of the sweep"));
         checks.add(Check.between("fitted log-log slope of the floor in α", slope, 0.25, 1.5,
                 "the floor is the nuisance part V_⊥Wᵀ + VW_⊥ᵀ: O(α) at initialization (slope 1), raised to a power"
                         + " below 1 by the growth of the nuisance directions of 𝒜*𝒜(X*) during the growth phase (the"

@@ -158,7 +158,7 @@ public final class BalanceExperiment implements Experiment {
         return new ExperimentResult(name(), "balance — implicit balancing of the two factors",
                 "The imbalance Δ = VᵀV − WᵀW is conserved by gradient flow and moves under gradient descent only by the exact"
                         + " μ² term of the one-step identity; it starts at O(α²), grows while the residual is large (growth"
-                        + " phase) and then settles, staying small (Soltanolkotabi–Stöger–Xie 2023, DESIGN §1 (4)).",
+                        + " phase) and then settles, staying small (Soltanolkotabi–Stöger–Xie 2023, docs/math.md, prediction 4).",
                 s.describe(1) + String.format(Locale.ROOT, "; k = %d, α ∈ {1e-2, 1e-3} × μ ∈ {0.1, 0.25} in one batch,"
                         + " %d iterations logged every iteration; the identity is checked on the host in fp64 at %d"
                         + " evenly spread steps of the same trajectories and, per trajectory, at the step where its μ² term"

@@ -3,7 +3,7 @@ package org.msense.core.reproduce;
 import java.io.IOException;
 
 /**
- * One reproducible phenomenon of the theory (DESIGN §1): it runs factorized gradient descent on problems
+ * One reproducible phenomenon of the theory (docs/math.md): it runs factorized gradient descent on problems
  * it chooses, writes its figures into its own directory, and returns its numbers and the checks of the
  * predictions. Every experiment has a quick configuration (seconds on a laptop CPU, run by the tests) and
  * a full one (larger problems, longer runs).

@@ -4,7 +4,7 @@ import org.msense.core.linalg.Matrices;
 
 /**
  * The exact identity of one gradient step for the imbalance Δ = VᵀV − WᵀW, checked on the host in fp64
- * (DESIGN §1): Δ_{t+1} − Δ_t = μ²(W_tᵀE_tᵀE_tW_t − V_tᵀE_tE_tᵀV_t) with E_t = 𝒜*(𝒜(V_tW_tᵀ) − y).
+ * (docs/math.md): Δ_{t+1} − Δ_t = μ²(W_tᵀE_tᵀE_tW_t − V_tᵀE_tE_tᵀV_t) with E_t = 𝒜*(𝒜(V_tW_tᵀ) − y).
  * E_t is recomputed here from the downloaded 𝒜 and y, independently of the engine.
  *
  * <p>Tolerance (the rounding of one step of precision u): with S = ‖V_t‖_F + ‖W_t‖_F and

@@ -89,13 +89,13 @@ public final class ImbalancedInitExperiment implements Experiment {
         }
         List<Check> checks = new ArrayList<>();
         checks.add(Check.lessThan("iterations to 1e-3: α_V/α_W = 3 relative to balanced", reach[1] / denominator[0], 1,
-                "Xiong–Ding–Du 2023 (DESIGN §1): an imbalanced start (their α_W = α_V/3) converges faster; a balanced"
+                "Xiong–Ding–Du 2023 (docs/math.md): an imbalanced start (their α_W = α_V/3) converges faster; a balanced"
                         + " run that does not reach the target counts as T iterations (an upper bound of the ratio)"));
         checks.add(Check.atMost("iterations to 1e-3: α_V/α_W = 10 relative to α_V/α_W = 3", reach[2] / denominator[1], 1,
                 "the linear rate grows with the imbalance VᵀV − WᵀW, so stronger imbalance converges no slower"));
         return new ExperimentResult(name(), "imbalanced-init — imbalance speeds convergence (Xiong–Ding–Du 2023)",
                 "With k > r, gradient descent converges to X* at a linear rate that grows with the imbalance of the"
-                        + " initial scales; from a balanced start it is much slower (Xiong–Ding–Du 2023, DESIGN §1).",
+                        + " initial scales; from a balanced start it is much slower (Xiong–Ding–Du 2023, docs/math.md).",
                 String.format(Locale.ROOT, "X* ∈ R^{%d×%d} of rank r = %d (σ = 1), m = 2·n1·n2 = %d Gaussian"
                         + " measurements (𝒜 injective: X* is the only minimizer), seed %d; k = %d, μ = %s, %d iterations;"
                         + " α_V·α_W = α² with α = %s held fixed, so only the imbalance changes", n, n, r, m, Setup.SEED, k,

@@ -105,7 +105,7 @@ public final class SpectrumExperiment implements Experiment {
         numbers.put("σ_{r+1}(VWᵀ) at the end", end.singularValue(r + 1));
         List<Check> checks = new ArrayList<>();
         checks.add(Check.atMost("c = max over the run of σ_{r+1}(VWᵀ) / α", c, C_MAX,
-                "the k − r nuisance directions stay at the scale of the initialization (DESIGN §1 (2)): an O(1)"
+                "the k − r nuisance directions stay at the scale of the initialization (docs/math.md, prediction 2): an O(1)"
                         + " constant; 10 allows the norm of the k-column Gaussian init and its modest growth"));
         checks.add(Check.atMost("largest relative gap |σ_i(VWᵀ) − σ_i(X*)| / σ_i(X*), i ≤ r, at the end", worstSigma,
                 SIGMA_TOL, "the top r singular values reach those of X* (within 5%, above the α-sized floor)"));

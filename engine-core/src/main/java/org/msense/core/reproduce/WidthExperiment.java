@@ -74,7 +74,7 @@ public final class WidthExperiment implements Experiment {
         numbers.put("iterations to reach relative error 1e-2", reach);
         List<Check> checks = new ArrayList<>();
         checks.add(Check.atMost("slowest width: iterations to reach relative error 1e-2", slowest, iterations,
-                "every width converges (DESIGN §1: the phases hold for any k); NaN when one never reaches 1e-2"));
+                "every width converges (docs/math.md: the phases hold for any k); NaN when one never reaches 1e-2"));
         checks.add(Check.atMost("largest / smallest floor over the overparameterized widths k > r", overMax / overMin, FACTOR,
                 "generalization is controlled by α, not by k: floors of the same order, i.e. within a factor 10"));
         checks.add(Check.atMost("floor at k = r / smallest floor at k > r", floor[0] / overMin, 1,

@@ -19,7 +19,7 @@ import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.ProblemSpec;
 
-/** The phenomena the theory predicts, on small problems (DESIGN §1). */
+/** The phenomena the theory predicts, on small problems (docs/math.md). */
 class ConvergenceTest {
 
     private static BatchResult run(BatchSpec spec) {

@@ -2,7 +2,7 @@ package org.msense.tests.science;
 
 /**
  * The loss, gradient and imbalance of factorized sensing computed directly in fp64 on the host from the
- * downloaded operator — an independent implementation of DESIGN §1 to check the engine against.
+ * downloaded operator — an independent implementation of docs/math.md to check the engine against.
  */
 final class HostModel {
     final double[] op;
