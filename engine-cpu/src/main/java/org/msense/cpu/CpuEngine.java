@@ -43,7 +43,7 @@ final class CpuEngine extends Engine {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("threads", Integer.toString(loops.threads()));
         p.put("ejml", EjmlVersion.VERSION);
-        p.put("sensing pass", fused ? "fused" : "unfused (EJML reference)");
+        p.put("sensing pass", fused ? sensing.implementation() : "unfused (EJML reference)");
         return p;
     }
 
@@ -53,6 +53,20 @@ final class CpuEngine extends Engine {
      */
     void useFusedPass(boolean useFused) {
         this.fused = useFused;
+    }
+
+    /** Selects the scalar fused pass even when the Vector API is present (to compare and test it). */
+    void useScalarPass(boolean scalar) {
+        sensing.forceScalar(scalar);
+    }
+
+    /**
+     * Equal precisions, or an fp32 operator with fp64 data (fp32 storage of 𝒜, fp64 arithmetic: the stored
+     * entries are widened exactly on load).
+     */
+    @Override
+    public boolean supportsOperatorPrecision(Precision operator, Precision work) {
+        return operator == work || (operator == Precision.FP32 && work == Precision.FP64);
     }
 
     private static CpuMatrixBatch c(MatrixBatch m) {
@@ -226,7 +240,9 @@ final class CpuEngine extends Engine {
 
     @Override
     protected void residualImpl(MatrixBatch op, MatrixBatch x, MatrixBatch y, MatrixBatch res) {
-        if (op.precision() == Precision.FP64) {
+        if (op.precision() != x.precision()) {
+            SensingKernels.residualWidened(c(op).f[0], c(x).d, c(y), c(res).d);
+        } else if (op.precision() == Precision.FP64) {
             SensingKernels.residual(c(op).d[0], c(x).d, c(y).d, c(res).d);
         } else {
             SensingKernels.residual(c(op).f[0], c(x).f, c(y).f, c(res).f);
@@ -235,7 +251,9 @@ final class CpuEngine extends Engine {
 
     @Override
     protected void adjointImpl(MatrixBatch op, MatrixBatch res, MatrixBatch e) {
-        if (op.precision() == Precision.FP64) {
+        if (op.precision() != res.precision()) {
+            SensingKernels.adjointWidened(c(op).f[0], c(res).d, c(e).d);
+        } else if (op.precision() == Precision.FP64) {
             SensingKernels.adjoint(c(op).d[0], c(res).d, c(e).d);
         } else {
             SensingKernels.adjoint(c(op).f[0], c(res).f, c(e).f);
@@ -246,10 +264,8 @@ final class CpuEngine extends Engine {
     protected void residualAndAdjointImpl(MatrixBatch op, MatrixBatch x, MatrixBatch y, MatrixBatch res, MatrixBatch e) {
         if (!fused) {
             super.residualAndAdjointImpl(op, x, y, res, e);
-        } else if (op.precision() == Precision.FP64) {
-            sensing.fused(c(op).d[0], c(x).d, c(y).d, c(res).d, c(e).d);
         } else {
-            sensing.fused(c(op).f[0], c(x).f, c(y).f, c(res).f, c(e).f);
+            sensing.fused(c(op), c(x), c(y), c(res), c(e));
         }
     }
 
