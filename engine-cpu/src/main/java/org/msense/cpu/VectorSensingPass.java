@@ -33,6 +33,10 @@ final class VectorSensingPass {
     static final int L = D.length();
     /** Rows per block. */
     static final int ROWS = 4;
+    /** Rows per block of the interleaved layout (a multiple of {@link #ROWS}). */
+    static final int BLOCK_ROWS = 16;
+    /** Columns per tile of the interleaved layout. */
+    static final int TILE = 256;
     /** Batch size from which the interleaved layout is used. */
     static final int INTERLEAVE_MIN = 4;
 
@@ -304,19 +308,52 @@ final class VectorSensingPass {
      * Rows [from, to) with x and the accumulator interleaved: xi[j·bp + b] = x_b[j], acc[j·bp + b] += Σ_i
      * r_bi·a_ij, where bp = {@link #paddedBatch}(B) and padding lanes of xi are zero. yi[i·bp + b] = y_b[i]
      * (zero in padding lanes); writes resi[i·bp + b] = r_bi. Modifies resi and acc.
+     *
+     * <p>Rows go in blocks of up to {@value #BLOCK_ROWS} and columns in tiles of {@value #TILE}: the dot
+     * products of a block are accumulated tile by tile (the tile of xi stays in L1 while every row of the
+     * block uses it), then the block's rows are added into acc tile by tile (the tile of acc stays in L1),
+     * so x and acc move between cache levels once per block rather than once per row.
      */
     static void interleaved(double[] a, int n, int bp, int from, int to, double[] xi, double[] yi, double[] resi,
             double[] acc) {
+        double[] part = new double[BLOCK_ROWS * bp];
         int i = from;
-        for (; i + ROWS <= to; i += ROWS) {
-            int base = i * n;
-            for (int g = 0; g < bp; g += 2 * L) {
-                if (g + 2 * L <= bp) {
-                    block8(a, base, n, bp, g, i, xi, yi, resi, acc);
-                } else {
-                    block4(a, base, n, bp, g, i, xi, yi, resi, acc);
+        while (to - i >= ROWS) {
+            int rows = Math.min(BLOCK_ROWS, (to - i) / ROWS * ROWS);
+            Arrays.fill(part, 0, rows * bp, 0.0);
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            dots8(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        } else {
+                            dots4(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        }
+                    }
                 }
             }
+            int o = i * bp;
+            for (int t = 0; t < rows * bp; t++) {
+                double r = part[t] - yi[o + t];
+                part[t] = r;
+                resi[o + t] = r;
+            }
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            axpy8(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        } else {
+                            axpy4(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        }
+                    }
+                }
+            }
+            i += rows;
         }
         for (; i < to; i++) {
             int base = i * n;
@@ -326,20 +363,22 @@ final class VectorSensingPass {
         }
     }
 
-    private static void block8(double[] a, int b0, int n, int bp, int g, int i, double[] xi, double[] yi,
-            double[] resi, double[] acc) {
+    /** part[p + q·bp + g … +2L) += Σ_{j∈[c0,c1)} a_(row q),j · xi[j·bp + g …] for the 4 rows q of the group. */
+    private static void dots8(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
-        DoubleVector d00 = DoubleVector.zero(D);
-        DoubleVector d01 = d00;
-        DoubleVector d10 = d00;
-        DoubleVector d11 = d00;
-        DoubleVector d20 = d00;
-        DoubleVector d21 = d00;
-        DoubleVector d30 = d00;
-        DoubleVector d31 = d00;
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        int p0 = p + g;
+        DoubleVector d00 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d01 = DoubleVector.fromArray(D, part, p0 + L);
+        DoubleVector d10 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d11 = DoubleVector.fromArray(D, part, p0 + bp + L);
+        DoubleVector d20 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d21 = DoubleVector.fromArray(D, part, p0 + 2 * bp + L);
+        DoubleVector d30 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        DoubleVector d31 = DoubleVector.fromArray(D, part, p0 + 3 * bp + L);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             DoubleVector x1 = DoubleVector.fromArray(D, xi, o + L);
             DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
@@ -355,66 +394,82 @@ final class VectorSensingPass {
             d30 = a3.fma(x0, d30);
             d31 = a3.fma(x1, d31);
         }
-        int r0 = i * bp + g;
-        d00 = d00.sub(DoubleVector.fromArray(D, yi, r0));
-        d01 = d01.sub(DoubleVector.fromArray(D, yi, r0 + L));
-        d10 = d10.sub(DoubleVector.fromArray(D, yi, r0 + bp));
-        d11 = d11.sub(DoubleVector.fromArray(D, yi, r0 + bp + L));
-        d20 = d20.sub(DoubleVector.fromArray(D, yi, r0 + 2 * bp));
-        d21 = d21.sub(DoubleVector.fromArray(D, yi, r0 + 2 * bp + L));
-        d30 = d30.sub(DoubleVector.fromArray(D, yi, r0 + 3 * bp));
-        d31 = d31.sub(DoubleVector.fromArray(D, yi, r0 + 3 * bp + L));
-        d00.intoArray(resi, r0);
-        d01.intoArray(resi, r0 + L);
-        d10.intoArray(resi, r0 + bp);
-        d11.intoArray(resi, r0 + bp + L);
-        d20.intoArray(resi, r0 + 2 * bp);
-        d21.intoArray(resi, r0 + 2 * bp + L);
-        d30.intoArray(resi, r0 + 3 * bp);
-        d31.intoArray(resi, r0 + 3 * bp + L);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
-            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
-            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
-            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
-            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
-            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
-            DoubleVector e1 = DoubleVector.fromArray(D, acc, o + L);
-            e0 = a3.fma(d30, a2.fma(d20, a1.fma(d10, a0.fma(d00, e0))));
-            e1 = a3.fma(d31, a2.fma(d21, a1.fma(d11, a0.fma(d01, e1))));
-            e0.intoArray(acc, o);
-            e1.intoArray(acc, o + L);
-        }
+        d00.intoArray(part, p0);
+        d01.intoArray(part, p0 + L);
+        d10.intoArray(part, p0 + bp);
+        d11.intoArray(part, p0 + bp + L);
+        d20.intoArray(part, p0 + 2 * bp);
+        d21.intoArray(part, p0 + 2 * bp + L);
+        d30.intoArray(part, p0 + 3 * bp);
+        d31.intoArray(part, p0 + 3 * bp + L);
     }
 
-    private static void block4(double[] a, int b0, int n, int bp, int g, int i, double[] xi, double[] yi,
-            double[] resi, double[] acc) {
+    private static void dots4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
-        DoubleVector d0 = DoubleVector.zero(D);
-        DoubleVector d1 = d0;
-        DoubleVector d2 = d0;
-        DoubleVector d3 = d0;
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        int p0 = p + g;
+        DoubleVector d0 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d1 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d2 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d3 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             d0 = DoubleVector.broadcast(D, a[b0 + j]).fma(x0, d0);
             d1 = DoubleVector.broadcast(D, a[b1 + j]).fma(x0, d1);
             d2 = DoubleVector.broadcast(D, a[b2 + j]).fma(x0, d2);
             d3 = DoubleVector.broadcast(D, a[b3 + j]).fma(x0, d3);
         }
-        int r0 = i * bp + g;
-        d0 = d0.sub(DoubleVector.fromArray(D, yi, r0));
-        d1 = d1.sub(DoubleVector.fromArray(D, yi, r0 + bp));
-        d2 = d2.sub(DoubleVector.fromArray(D, yi, r0 + 2 * bp));
-        d3 = d3.sub(DoubleVector.fromArray(D, yi, r0 + 3 * bp));
-        d0.intoArray(resi, r0);
-        d1.intoArray(resi, r0 + bp);
-        d2.intoArray(resi, r0 + 2 * bp);
-        d3.intoArray(resi, r0 + 3 * bp);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        d0.intoArray(part, p0);
+        d1.intoArray(part, p0 + bp);
+        d2.intoArray(part, p0 + 2 * bp);
+        d3.intoArray(part, p0 + 3 * bp);
+    }
+
+    /** acc[j·bp + g …+2L) += Σ_q a_(row q),j · r[p + q·bp + g …] for j ∈ [c0, c1) and the 4 rows q of the group. */
+    private static void axpy8(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r00 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r01 = DoubleVector.fromArray(D, r, p0 + L);
+        DoubleVector r10 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r11 = DoubleVector.fromArray(D, r, p0 + bp + L);
+        DoubleVector r20 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r21 = DoubleVector.fromArray(D, r, p0 + 2 * bp + L);
+        DoubleVector r30 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        DoubleVector r31 = DoubleVector.fromArray(D, r, p0 + 3 * bp + L);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
+            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
+            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
+            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
             DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
-            e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(d3, DoubleVector.broadcast(D, a[b2 + j]).fma(d2,
-                    DoubleVector.broadcast(D, a[b1 + j]).fma(d1, DoubleVector.broadcast(D, a[b0 + j]).fma(d0, e0))));
+            DoubleVector e1 = DoubleVector.fromArray(D, acc, o + L);
+            e0 = a3.fma(r30, a2.fma(r20, a1.fma(r10, a0.fma(r00, e0))));
+            e1 = a3.fma(r31, a2.fma(r21, a1.fma(r11, a0.fma(r01, e1))));
+            e0.intoArray(acc, o);
+            e1.intoArray(acc, o + L);
+        }
+    }
+
+    private static void axpy4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r0 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r1 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r2 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r3 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
+            e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(r3, DoubleVector.broadcast(D, a[b2 + j]).fma(r2,
+                    DoubleVector.broadcast(D, a[b1 + j]).fma(r1, DoubleVector.broadcast(D, a[b0 + j]).fma(r0, e0))));
             e0.intoArray(acc, o);
         }
     }
@@ -437,16 +492,44 @@ final class VectorSensingPass {
 
     static void interleaved(float[] a, int n, int bp, int from, int to, double[] xi, double[] yi, double[] resi,
             double[] acc) {
+        double[] part = new double[BLOCK_ROWS * bp];
         int i = from;
-        for (; i + ROWS <= to; i += ROWS) {
-            int base = i * n;
-            for (int g = 0; g < bp; g += 2 * L) {
-                if (g + 2 * L <= bp) {
-                    block8(a, base, n, bp, g, i, xi, yi, resi, acc);
-                } else {
-                    block4(a, base, n, bp, g, i, xi, yi, resi, acc);
+        while (to - i >= ROWS) {
+            int rows = Math.min(BLOCK_ROWS, (to - i) / ROWS * ROWS);
+            Arrays.fill(part, 0, rows * bp, 0.0);
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            dots8(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        } else {
+                            dots4(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        }
+                    }
                 }
             }
+            int o = i * bp;
+            for (int t = 0; t < rows * bp; t++) {
+                double r = part[t] - yi[o + t];
+                part[t] = r;
+                resi[o + t] = r;
+            }
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            axpy8(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        } else {
+                            axpy4(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        }
+                    }
+                }
+            }
+            i += rows;
         }
         for (; i < to; i++) {
             int base = i * n;
@@ -456,20 +539,21 @@ final class VectorSensingPass {
         }
     }
 
-    private static void block8(float[] a, int b0, int n, int bp, int g, int i, double[] xi, double[] yi,
-            double[] resi, double[] acc) {
+    private static void dots8(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
-        DoubleVector d00 = DoubleVector.zero(D);
-        DoubleVector d01 = d00;
-        DoubleVector d10 = d00;
-        DoubleVector d11 = d00;
-        DoubleVector d20 = d00;
-        DoubleVector d21 = d00;
-        DoubleVector d30 = d00;
-        DoubleVector d31 = d00;
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        int p0 = p + g;
+        DoubleVector d00 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d01 = DoubleVector.fromArray(D, part, p0 + L);
+        DoubleVector d10 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d11 = DoubleVector.fromArray(D, part, p0 + bp + L);
+        DoubleVector d20 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d21 = DoubleVector.fromArray(D, part, p0 + 2 * bp + L);
+        DoubleVector d30 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        DoubleVector d31 = DoubleVector.fromArray(D, part, p0 + 3 * bp + L);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             DoubleVector x1 = DoubleVector.fromArray(D, xi, o + L);
             DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
@@ -485,66 +569,81 @@ final class VectorSensingPass {
             d30 = a3.fma(x0, d30);
             d31 = a3.fma(x1, d31);
         }
-        int r0 = i * bp + g;
-        d00 = d00.sub(DoubleVector.fromArray(D, yi, r0));
-        d01 = d01.sub(DoubleVector.fromArray(D, yi, r0 + L));
-        d10 = d10.sub(DoubleVector.fromArray(D, yi, r0 + bp));
-        d11 = d11.sub(DoubleVector.fromArray(D, yi, r0 + bp + L));
-        d20 = d20.sub(DoubleVector.fromArray(D, yi, r0 + 2 * bp));
-        d21 = d21.sub(DoubleVector.fromArray(D, yi, r0 + 2 * bp + L));
-        d30 = d30.sub(DoubleVector.fromArray(D, yi, r0 + 3 * bp));
-        d31 = d31.sub(DoubleVector.fromArray(D, yi, r0 + 3 * bp + L));
-        d00.intoArray(resi, r0);
-        d01.intoArray(resi, r0 + L);
-        d10.intoArray(resi, r0 + bp);
-        d11.intoArray(resi, r0 + bp + L);
-        d20.intoArray(resi, r0 + 2 * bp);
-        d21.intoArray(resi, r0 + 2 * bp + L);
-        d30.intoArray(resi, r0 + 3 * bp);
-        d31.intoArray(resi, r0 + 3 * bp + L);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
-            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
-            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
-            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
-            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
-            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
-            DoubleVector e1 = DoubleVector.fromArray(D, acc, o + L);
-            e0 = a3.fma(d30, a2.fma(d20, a1.fma(d10, a0.fma(d00, e0))));
-            e1 = a3.fma(d31, a2.fma(d21, a1.fma(d11, a0.fma(d01, e1))));
-            e0.intoArray(acc, o);
-            e1.intoArray(acc, o + L);
-        }
+        d00.intoArray(part, p0);
+        d01.intoArray(part, p0 + L);
+        d10.intoArray(part, p0 + bp);
+        d11.intoArray(part, p0 + bp + L);
+        d20.intoArray(part, p0 + 2 * bp);
+        d21.intoArray(part, p0 + 2 * bp + L);
+        d30.intoArray(part, p0 + 3 * bp);
+        d31.intoArray(part, p0 + 3 * bp + L);
     }
 
-    private static void block4(float[] a, int b0, int n, int bp, int g, int i, double[] xi, double[] yi,
-            double[] resi, double[] acc) {
+    private static void dots4(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
-        DoubleVector d0 = DoubleVector.zero(D);
-        DoubleVector d1 = d0;
-        DoubleVector d2 = d0;
-        DoubleVector d3 = d0;
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        int p0 = p + g;
+        DoubleVector d0 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d1 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d2 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d3 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             d0 = DoubleVector.broadcast(D, a[b0 + j]).fma(x0, d0);
             d1 = DoubleVector.broadcast(D, a[b1 + j]).fma(x0, d1);
             d2 = DoubleVector.broadcast(D, a[b2 + j]).fma(x0, d2);
             d3 = DoubleVector.broadcast(D, a[b3 + j]).fma(x0, d3);
         }
-        int r0 = i * bp + g;
-        d0 = d0.sub(DoubleVector.fromArray(D, yi, r0));
-        d1 = d1.sub(DoubleVector.fromArray(D, yi, r0 + bp));
-        d2 = d2.sub(DoubleVector.fromArray(D, yi, r0 + 2 * bp));
-        d3 = d3.sub(DoubleVector.fromArray(D, yi, r0 + 3 * bp));
-        d0.intoArray(resi, r0);
-        d1.intoArray(resi, r0 + bp);
-        d2.intoArray(resi, r0 + 2 * bp);
-        d3.intoArray(resi, r0 + 3 * bp);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        d0.intoArray(part, p0);
+        d1.intoArray(part, p0 + bp);
+        d2.intoArray(part, p0 + 2 * bp);
+        d3.intoArray(part, p0 + 3 * bp);
+    }
+
+    private static void axpy8(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r00 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r01 = DoubleVector.fromArray(D, r, p0 + L);
+        DoubleVector r10 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r11 = DoubleVector.fromArray(D, r, p0 + bp + L);
+        DoubleVector r20 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r21 = DoubleVector.fromArray(D, r, p0 + 2 * bp + L);
+        DoubleVector r30 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        DoubleVector r31 = DoubleVector.fromArray(D, r, p0 + 3 * bp + L);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
+            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
+            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
+            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
             DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
-            e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(d3, DoubleVector.broadcast(D, a[b2 + j]).fma(d2,
-                    DoubleVector.broadcast(D, a[b1 + j]).fma(d1, DoubleVector.broadcast(D, a[b0 + j]).fma(d0, e0))));
+            DoubleVector e1 = DoubleVector.fromArray(D, acc, o + L);
+            e0 = a3.fma(r30, a2.fma(r20, a1.fma(r10, a0.fma(r00, e0))));
+            e1 = a3.fma(r31, a2.fma(r21, a1.fma(r11, a0.fma(r01, e1))));
+            e0.intoArray(acc, o);
+            e1.intoArray(acc, o + L);
+        }
+    }
+
+    private static void axpy4(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r0 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r1 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r2 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r3 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
+            e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(r3, DoubleVector.broadcast(D, a[b2 + j]).fma(r2,
+                    DoubleVector.broadcast(D, a[b1 + j]).fma(r1, DoubleVector.broadcast(D, a[b0 + j]).fma(r0, e0))));
             e0.intoArray(acc, o);
         }
     }
