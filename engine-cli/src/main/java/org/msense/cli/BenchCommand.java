@@ -82,7 +82,7 @@ final class BenchCommand implements Command {
     public String help() {
         return """
                 Usage: msense bench [--quick] [--markdown FILE] [--threads N] [--repeats R] [--warmup W]
-                                    [--python CMD | --no-peer]
+                                    [--python CMD | --no-peer] [--only NAME[,NAME…]]
 
                 Times full gradient-descent iterations (X = VWᵀ, the fused pass over 𝒜, the factor updates) on the
                 cpu backend for these problems (n = n1 = n2, X* of rank r, width k, m measurements, B trajectories):
@@ -106,6 +106,7 @@ final class BenchCommand implements Command {
                   --warmup W       untimed iterations first (default 3; 10 with --quick)
                   --python CMD     the Python interpreter of the peer (default python3)
                   --no-peer        do not run the NumPy peer
+                  --only NAMES     run only these problems (comma-separated names from the list above)
                 """;
     }
 
@@ -118,6 +119,7 @@ final class BenchCommand implements Command {
         int repeats = 7;
         int warmup = -1;
         String python = "python3";
+        List<String> only = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -128,8 +130,19 @@ final class BenchCommand implements Command {
                 case "--repeats" -> repeats = intValue(args, ++i, a, 5);
                 case "--warmup" -> warmup = intValue(args, ++i, a, 1);
                 case "--python" -> python = value(args, ++i, a);
+                case "--only" -> only = List.of(value(args, ++i, a).split(","));
                 default -> throw new UsageException("unknown option '" + a + "' (msense bench --help)");
             }
+        }
+        List<Case> selected = new ArrayList<>();
+        for (Case c : cases(quick)) {
+            if (only == null || only.contains(c.name())) {
+                selected.add(c);
+            }
+        }
+        if (only != null && selected.size() != only.size()) {
+            throw new UsageException("--only takes names from " + String.join(",", cases(false).stream().map(Case::name).toList())
+                    + ", got " + String.join(",", only));
         }
         if (warmup < 0) {
             warmup = quick ? 10 : 3; // small problems need more calls before the JIT has compiled the kernels
@@ -171,7 +184,7 @@ final class BenchCommand implements Command {
 
         List<Row> rows = new ArrayList<>();
         double denseSingleNumpy = Double.NaN;
-        for (Case c : cases(quick)) {
+        for (Case c : selected) {
             double ms = msenseIterationMs(c, options, warmup, repeats);
             if (peer == null) {
                 rows.add(new Row(c, ms, "", Double.NaN));
@@ -182,6 +195,9 @@ final class BenchCommand implements Command {
                 }
                 rows.add(new Row(c, ms, "NumPy " + c.peerDtype(), p));
             } else {
+                if (Double.isNaN(denseSingleNumpy)) {
+                    denseSingleNumpy = peer.iterationMs(c.n(), c.n(), c.rank(), c.m(), c.k(), 1, c.peerDtype(), warmup, repeats);
+                }
                 rows.add(new Row(c, ms, c.batch() + " NumPy runs in sequence", c.batch() * denseSingleNumpy));
                 double p = peer.iterationMs(c.n(), c.n(), c.rank(), c.m(), c.k(), c.batch(), c.peerDtype(), warmup, repeats);
                 rows.add(new Row(c, ms, "NumPy A @ X, " + c.batch() + " columns", p));
@@ -194,7 +210,7 @@ final class BenchCommand implements Command {
         out.print(table);
         if (markdown != null) {
             StringBuilder md = new StringBuilder();
-            md.append("Command: `msense bench").append(quick ? " --quick" : "").append("`\n\n");
+            md.append("Command: `msense bench ").append(String.join(" ", args)).append("`\n\n");
             for (String h : header) {
                 md.append("- ").append(h).append('\n');
             }

@@ -74,7 +74,12 @@ final class SensingKernels {
         int workers = loops.threads();
         if (vectorized && batch >= VectorSensingPass.INTERLEAVE_MIN) {
             int bp = VectorSensingPass.paddedBatch(batch);
-            double[] xi = interleave(xs, n, bp);
+            double[] xi = new double[n * bp];
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < n; j++) {
+                    xi[VectorSensingPass.panelIndex(b, j, n, bp)] = xs[b][j];
+                }
+            }
             double[] yi = interleave(ys, m, bp);
             double[] ri = new double[m * bp];
             ensureScratch(workers, n * bp);
@@ -93,7 +98,18 @@ final class SensingKernels {
                     r[i] = ri[i * bp + b];
                 }
             }
-            reduce(chunks, n * bp, idx -> idx % bp < batch, idx -> idx % bp, idx -> idx / bp, e);
+            loops.forChunks(n, 1 << 10, (c, from, to) -> {
+                for (int j = from; j < to; j++) {
+                    for (int b = 0; b < batch; b++) {
+                        int idx = VectorSensingPass.panelIndex(b, j, n, bp);
+                        double s = scratch[0][idx];
+                        for (int w = 1; w < chunks; w++) {
+                            s += scratch[w][idx];
+                        }
+                        store(e, b, j, s);
+                    }
+                }
+            });
         } else {
             ensureScratch(workers, batch * n);
             int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
@@ -111,7 +127,15 @@ final class SensingKernels {
                     scalarRowMajor(a32, n, from, to, xs, ys, rs, acc);
                 }
             });
-            reduce(chunks, batch * n, idx -> true, idx -> idx / n, idx -> idx % n, e);
+            loops.forChunks(batch * n, 1 << 14, (c, from, to) -> {
+                for (int idx = from; idx < to; idx++) {
+                    double s = scratch[0][idx];
+                    for (int w = 1; w < chunks; w++) {
+                        s += scratch[w][idx];
+                    }
+                    store(e, idx / n, idx % n, s);
+                }
+            });
         }
         if (res.f != null) {
             for (int b = 0; b < batch; b++) {
@@ -144,35 +168,13 @@ final class SensingKernels {
         return out;
     }
 
-    private interface IndexTest {
-        boolean test(int idx);
-    }
-
-    private interface IndexMap {
-        int map(int idx);
-    }
-
-    /**
-     * Sums the workers' accumulators in worker order and stores entry idx (where {@code keep}) into
-     * e[traj(idx)][entry(idx)], rounded to the precision of e.
-     */
-    private void reduce(int chunks, int total, IndexTest keep, IndexMap traj, IndexMap entry, CpuMatrixBatch e) {
-        loops.forChunks(total, 1 << 14, (c, from, to) -> {
-            for (int idx = from; idx < to; idx++) {
-                if (!keep.test(idx)) {
-                    continue;
-                }
-                double s = scratch[0][idx];
-                for (int w = 1; w < chunks; w++) {
-                    s += scratch[w][idx];
-                }
-                if (e.d != null) {
-                    e.d[traj.map(idx)].data[entry.map(idx)] = s;
-                } else {
-                    e.f[traj.map(idx)].data[entry.map(idx)] = (float) s;
-                }
-            }
-        });
+    /** e[b][j] = value, rounded to the precision of e. */
+    private static void store(CpuMatrixBatch e, int b, int j, double value) {
+        if (e.d != null) {
+            e.d[b].data[j] = value;
+        } else {
+            e.f[b].data[j] = (float) value;
+        }
     }
 
     private void ensureScratch(int workers, int length) {

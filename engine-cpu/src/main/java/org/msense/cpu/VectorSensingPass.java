@@ -43,6 +43,17 @@ final class VectorSensingPass {
     private VectorSensingPass() {
     }
 
+    /**
+     * Where (trajectory b, entry j) lives in the interleaved layout: trajectories go in panels of 2L lanes (the
+     * last one L lanes when bp is an odd multiple of L), each panel an N×width row-major block, so the loops
+     * over j step by a constant stride.
+     */
+    static int panelIndex(int b, int j, int n, int bp) {
+        int g0 = b / (2 * L) * (2 * L);
+        int w = Math.min(2 * L, bp - g0);
+        return g0 * n + j * w + (b - g0);
+    }
+
     /** Trajectory storage width in the interleaved layout: B rounded up to the vector length. */
     static int paddedBatch(int batch) {
         return (batch + L - 1) / L * L;
@@ -305,9 +316,10 @@ final class VectorSensingPass {
     // ============================================================================ interleaved layout (B ≥ 4)
 
     /**
-     * Rows [from, to) with x and the accumulator interleaved: xi[j·bp + b] = x_b[j], acc[j·bp + b] += Σ_i
-     * r_bi·a_ij, where bp = {@link #paddedBatch}(B) and padding lanes of xi are zero. yi[i·bp + b] = y_b[i]
-     * (zero in padding lanes); writes resi[i·bp + b] = r_bi. Modifies resi and acc.
+     * Rows [from, to) with x and the accumulator interleaved in panels ({@link #panelIndex}): xi[panelIndex(b, j)]
+     * = x_b[j], acc[panelIndex(b, j)] += Σ_i r_bi·a_ij, where bp = {@link #paddedBatch}(B) and padding lanes of
+     * xi are zero. yi[i·bp + b] = y_b[i] (zero in padding lanes); writes resi[i·bp + b] = r_bi. Modifies resi
+     * and acc.
      *
      * <p>Rows go in blocks of up to {@value #BLOCK_ROWS} and columns in tiles of {@value #TILE}: the dot
      * products of a block are accumulated tile by tile (the tile of xi stays in L1 while every row of the
@@ -378,7 +390,8 @@ final class VectorSensingPass {
         DoubleVector d21 = DoubleVector.fromArray(D, part, p0 + 2 * bp + L);
         DoubleVector d30 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
         DoubleVector d31 = DoubleVector.fromArray(D, part, p0 + 3 * bp + L);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             DoubleVector x1 = DoubleVector.fromArray(D, xi, o + L);
             DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
@@ -414,7 +427,8 @@ final class VectorSensingPass {
         DoubleVector d1 = DoubleVector.fromArray(D, part, p0 + bp);
         DoubleVector d2 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
         DoubleVector d3 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             d0 = DoubleVector.broadcast(D, a[b0 + j]).fma(x0, d0);
             d1 = DoubleVector.broadcast(D, a[b1 + j]).fma(x0, d1);
@@ -442,7 +456,8 @@ final class VectorSensingPass {
         DoubleVector r21 = DoubleVector.fromArray(D, r, p0 + 2 * bp + L);
         DoubleVector r30 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
         DoubleVector r31 = DoubleVector.fromArray(D, r, p0 + 3 * bp + L);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
             DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
             DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
             DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
@@ -466,7 +481,8 @@ final class VectorSensingPass {
         DoubleVector r1 = DoubleVector.fromArray(D, r, p0 + bp);
         DoubleVector r2 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
         DoubleVector r3 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
             DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
             e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(r3, DoubleVector.broadcast(D, a[b2 + j]).fma(r2,
                     DoubleVector.broadcast(D, a[b1 + j]).fma(r1, DoubleVector.broadcast(D, a[b0 + j]).fma(r0, e0))));
@@ -476,14 +492,17 @@ final class VectorSensingPass {
 
     private static void single(double[] a, int base, int n, int bp, int g, int i, double[] xi, double[] yi,
             double[] resi, double[] acc) {
+        int g0 = g / (2 * L) * (2 * L);
+        int w = Math.min(2 * L, bp - g0);
+        int panel = g0 * n + (g - g0);
         DoubleVector d = DoubleVector.zero(D);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        for (int j = 0, o = panel; j < n; j++, o += w) {
             d = DoubleVector.broadcast(D, a[base + j]).fma(DoubleVector.fromArray(D, xi, o), d);
         }
         int r0 = i * bp + g;
         d = d.sub(DoubleVector.fromArray(D, yi, r0));
         d.intoArray(resi, r0);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        for (int j = 0, o = panel; j < n; j++, o += w) {
             DoubleVector.broadcast(D, a[base + j]).fma(d, DoubleVector.fromArray(D, acc, o)).intoArray(acc, o);
         }
     }
@@ -553,7 +572,8 @@ final class VectorSensingPass {
         DoubleVector d21 = DoubleVector.fromArray(D, part, p0 + 2 * bp + L);
         DoubleVector d30 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
         DoubleVector d31 = DoubleVector.fromArray(D, part, p0 + 3 * bp + L);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             DoubleVector x1 = DoubleVector.fromArray(D, xi, o + L);
             DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
@@ -589,7 +609,8 @@ final class VectorSensingPass {
         DoubleVector d1 = DoubleVector.fromArray(D, part, p0 + bp);
         DoubleVector d2 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
         DoubleVector d3 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
             DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
             d0 = DoubleVector.broadcast(D, a[b0 + j]).fma(x0, d0);
             d1 = DoubleVector.broadcast(D, a[b1 + j]).fma(x0, d1);
@@ -616,7 +637,8 @@ final class VectorSensingPass {
         DoubleVector r21 = DoubleVector.fromArray(D, r, p0 + 2 * bp + L);
         DoubleVector r30 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
         DoubleVector r31 = DoubleVector.fromArray(D, r, p0 + 3 * bp + L);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
             DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
             DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
             DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
@@ -640,7 +662,8 @@ final class VectorSensingPass {
         DoubleVector r1 = DoubleVector.fromArray(D, r, p0 + bp);
         DoubleVector r2 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
         DoubleVector r3 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
-        for (int j = c0, o = c0 * bp + g; j < c1; j++, o += bp) {
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
             DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
             e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(r3, DoubleVector.broadcast(D, a[b2 + j]).fma(r2,
                     DoubleVector.broadcast(D, a[b1 + j]).fma(r1, DoubleVector.broadcast(D, a[b0 + j]).fma(r0, e0))));
@@ -650,14 +673,17 @@ final class VectorSensingPass {
 
     private static void single(float[] a, int base, int n, int bp, int g, int i, double[] xi, double[] yi,
             double[] resi, double[] acc) {
+        int g0 = g / (2 * L) * (2 * L);
+        int w = Math.min(2 * L, bp - g0);
+        int panel = g0 * n + (g - g0);
         DoubleVector d = DoubleVector.zero(D);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        for (int j = 0, o = panel; j < n; j++, o += w) {
             d = DoubleVector.broadcast(D, a[base + j]).fma(DoubleVector.fromArray(D, xi, o), d);
         }
         int r0 = i * bp + g;
         d = d.sub(DoubleVector.fromArray(D, yi, r0));
         d.intoArray(resi, r0);
-        for (int j = 0, o = g; j < n; j++, o += bp) {
+        for (int j = 0, o = panel; j < n; j++, o += w) {
             DoubleVector.broadcast(D, a[base + j]).fma(d, DoubleVector.fromArray(D, acc, o)).intoArray(acc, o);
         }
     }
