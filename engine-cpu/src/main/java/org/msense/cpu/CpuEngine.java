@@ -15,7 +15,8 @@ import org.msense.core.backend.Transpose;
 import org.msense.core.rng.GaussianStream;
 
 /**
- * The CPU engine: EJML ({@code CommonOps_DDRM}/{@code CommonOps_FDRM}) for the dense products, a fused
+ * The CPU engine: {@link VectorGemm} (fp64, when the Vector API is present) or EJML
+ * ({@code CommonOps_DDRM}/{@code CommonOps_FDRM}) for the dense products, a fused
  * multi-threaded pass for the sensing operator ({@link SensingKernels}), and the Java Philox generator for
  * {@link #fillGaussian}. Batched operations run their items in parallel when the work is large enough.
  */
@@ -26,6 +27,7 @@ final class CpuEngine extends Engine {
     private final ParallelLoops loops;
     private final SensingKernels sensing;
     private boolean fused = true;
+    private boolean ejmlProducts;
 
     CpuEngine(int threads) {
         super(CpuBackend.ID);
@@ -43,6 +45,7 @@ final class CpuEngine extends Engine {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("threads", Integer.toString(loops.threads()));
         p.put("ejml", EjmlVersion.VERSION);
+        p.put("fp64 products", SensingKernels.VECTOR_API && !ejmlProducts ? "Vector API" : "EJML");
         p.put("sensing pass", fused ? sensing.implementation() : "unfused (EJML reference)");
         return p;
     }
@@ -53,6 +56,11 @@ final class CpuEngine extends Engine {
      */
     void useFusedPass(boolean useFused) {
         this.fused = useFused;
+    }
+
+    /** fp64 dense products through EJML even when the Vector API is present (to compare and test). */
+    void useEjmlProducts(boolean ejml) {
+        this.ejmlProducts = ejml;
     }
 
     /** Selects the scalar fused pass even when the Vector API is present (to compare and test it). */
@@ -167,7 +175,8 @@ final class CpuEngine extends Engine {
         long work = (long) cOut.count() * cOut.rows() * cOut.cols() * inner;
         boolean parallel = work >= PARALLEL_WORK && cOut.count() > 1;
         if (cc.d != null) {
-            loops.forEach(cOut.count(), parallel, i -> DenseProducts.gemm(alpha, ca.d(i), ta, cb.d(i), tb, beta, cc.d[i]));
+            loops.forEach(cOut.count(), parallel, i -> DenseProducts.gemm(alpha, ca.d(i), ta, cb.d(i), tb, beta, cc.d[i],
+                    ejmlProducts));
         } else {
             loops.forEach(cOut.count(), parallel, i -> DenseProducts.gemm((float) alpha, ca.f(i), ta, cb.f(i), tb,
                     (float) beta, cc.f[i]));

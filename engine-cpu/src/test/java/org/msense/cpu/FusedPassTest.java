@@ -171,4 +171,62 @@ class FusedPassTest {
         assertTrue(worstRatio > 1e-3, "fp32 storage made no visible difference (ratio " + worstRatio + ")");
         assertEquals(m * batch, r32.res.length);
     }
+
+    /**
+     * The Vector API products against EJML for every transpose pair, tile edges (sizes not multiples of 4 rows
+     * or 2 vectors) and β ∈ {0, 0.5}: |Δc| ≤ 2γ_{k+2}·(|α|·|op(A)||op(B)| + |β c|) componentwise, the bound
+     * of two different summation orders.
+     */
+    @Test
+    void vectorProductsMatchEjmlWithinTheRoundingBound() {
+        Assumptions.assumeTrue(SensingKernels.VECTOR_API, "the Vector API module is not in the boot layer");
+        Random rnd = new Random(5);
+        int[][] shapes = {{100, 100, 100}, {37, 23, 29}, {5, 3, 9}, {1, 7, 1}, {64, 8, 30}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int k = s[1];
+            int n = s[2];
+            for (boolean at : new boolean[] {false, true}) {
+                for (boolean bt : new boolean[] {false, true}) {
+                    for (double beta : new double[] {0, 0.5}) {
+                        org.ejml.data.DMatrixRMaj a = at ? matrix(rnd, k, m) : matrix(rnd, m, k);
+                        org.ejml.data.DMatrixRMaj b = bt ? matrix(rnd, n, k) : matrix(rnd, k, n);
+                        org.ejml.data.DMatrixRMaj c0 = matrix(rnd, m, n);
+                        if (beta == 0) {
+                            java.util.Arrays.fill(c0.data, Double.NaN);
+                        }
+                        org.ejml.data.DMatrixRMaj want = c0.copy();
+                        org.ejml.data.DMatrixRMaj got = c0.copy();
+                        org.msense.core.backend.Transpose ta = at ? org.msense.core.backend.Transpose.TRANSPOSE
+                                : org.msense.core.backend.Transpose.NONE;
+                        org.msense.core.backend.Transpose tb = bt ? org.msense.core.backend.Transpose.TRANSPOSE
+                                : org.msense.core.backend.Transpose.NONE;
+                        DenseProducts.gemm(-0.75, a, ta, b, tb, beta, want, true);
+                        DenseProducts.gemm(-0.75, a, ta, b, tb, beta, got, false);
+                        double gamma = (k + 2) * U64 / (1 - (k + 2) * U64);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double abs = 0;
+                                for (int p = 0; p < k; p++) {
+                                    abs += Math.abs((at ? a.get(p, i) : a.get(i, p)) * (bt ? b.get(j, p) : b.get(p, j)));
+                                }
+                                double old = beta == 0 ? 0 : Math.abs(beta * c0.get(i, j));
+                                double bound = 2 * gamma * (0.75 * abs + old);
+                                assertEquals(want.get(i, j), got.get(i, j), bound,
+                                        m + "×" + k + "×" + n + " at=" + at + " bt=" + bt + " β=" + beta + " (" + i + "," + j + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static org.ejml.data.DMatrixRMaj matrix(Random rnd, int rows, int cols) {
+        org.ejml.data.DMatrixRMaj x = new org.ejml.data.DMatrixRMaj(rows, cols);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = rnd.nextGaussian();
+        }
+        return x;
+    }
 }
