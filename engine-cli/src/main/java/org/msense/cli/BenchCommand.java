@@ -210,7 +210,10 @@ final class BenchCommand implements Command {
         out.print(table);
         if (markdown != null) {
             StringBuilder md = new StringBuilder();
-            md.append("Command: `msense bench ").append(String.join(" ", args)).append("`\n\n");
+            List<String> shown = new ArrayList<>(args);
+            int at = shown.indexOf("--markdown");
+            shown.subList(at, at + 2).clear(); // the output file is not part of the measurement
+            md.append("Command: `msense bench").append(shown.isEmpty() ? "" : " " + String.join(" ", shown)).append("`\n\n");
             for (String h : header) {
                 md.append("- ").append(h).append('\n');
             }
