@@ -182,6 +182,12 @@ final class BenchCommand implements Command {
         header.forEach(out::println);
         out.flush();
 
+        // JIT warm-up: every code path (fp64, fp32, fp32 storage, B = 1 and B = 8) on the small problems,
+        // untimed, so that the timed iterations below run compiled kernels (interpreted Vector API code is
+        // orders of magnitude slower, and a few warm-up iterations of a large problem may not suffice)
+        for (Case c : cases(true)) {
+            msenseIterationMs(c, options, 30, 5);
+        }
         List<Row> rows = new ArrayList<>();
         double denseSingleNumpy = Double.NaN;
         for (Case c : selected) {
@@ -266,6 +272,9 @@ final class BenchCommand implements Command {
             SensingProblem p = SensingProblem.generate(engine, problem, c.precision(), c.operator());
             HostFactors init = HostFactors.drawInitial(trajectories, c.n(), c.n(), c.k(), model.normalization());
             try (FactorizedGradientDescent gd = new FactorizedGradientDescent(p, spec, init)) {
+                // the previous problem's arrays (GBs) are garbage now: collect them before timing, so no
+                // collector cycle competes with the iterations for the cores
+                System.gc();
                 gd.run(new RunObserver() {
                     @Override
                     public void onProgress(int t, int total) {
