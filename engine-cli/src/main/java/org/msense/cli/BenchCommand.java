@@ -161,8 +161,8 @@ final class BenchCommand implements Command {
 
         long floorBytes = quick ? 128L << 20 : 1L << 30;
         double bandwidth = ReadBandwidth.measure(floorBytes, resolvedThreads, 5);
-        header.add(String.format(Locale.ROOT, "memory read floor: %.1f GB/s (streaming read of %d MiB, %d threads, best of 5)",
-                bandwidth / 1e9, floorBytes >> 20, resolvedThreads));
+        header.add(String.format(Locale.ROOT, "memory read floor: %.1f GB/s (streaming read of %d MiB, %d threads, %s, best of 5)",
+                bandwidth / 1e9, floorBytes >> 20, resolvedThreads, ReadBandwidth.kernel()));
 
         NumpyPeer peer = null;
         double gemmPeak = Double.NaN;
