@@ -18,10 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Two layouts, chosen by B:
  * <ul>
  *   <li>B &lt; {@value #INTERLEAVE_MIN}: trajectories row-major (x_b, e_b as vectors of length N); dot
- *       products are SIMD over j with one accumulator per row of the block, reduced at the end;</li>
- *   <li>B ≥ {@value #INTERLEAVE_MIN}: x and e interleaved as N×B' (B' = B rounded up to the vector width,
- *       padding lanes zero), so one operator element a_ij is broadcast and multiplied into all B
- *       trajectories at once — a register-blocked 4×B' micro-kernel without horizontal reductions.</li>
+ *       products are SIMD over j with two accumulators per row of the block, reduced at the end of the
+ *       row;</li>
+ *   <li>B ≥ {@value #INTERLEAVE_MIN}: x and e interleaved in panels of 2L trajectories (B rounded up to the
+ *       vector length L, padding lanes zero; {@link #panelIndex}), so one operator element a_ij is
+ *       broadcast and multiplied into 2L trajectories at once — a register tile of 4 rows × 2 vectors
+ *       without horizontal reductions — in blocks of {@value #BLOCK_ROWS} rows and tiles of {@value #TILE}
+ *       columns.</li>
  * </ul>
  *
  * <p>Loading this class needs the {@code jdk.incubator.vector} module in the boot layer
