@@ -19,7 +19,7 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     public Main() {
-        for (Command c : List.of(new RunCommand(), new BackendsCommand(), new ReproduceCommand())) {
+        for (Command c : List.of(new RunCommand(), new BackendsCommand(), new ReproduceCommand(), new BenchCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -15,7 +15,8 @@ import org.msense.core.backend.Transpose;
 import org.msense.core.rng.GaussianStream;
 
 /**
- * The CPU engine: EJML ({@code CommonOps_DDRM}/{@code CommonOps_FDRM}) for the dense products, a fused
+ * The CPU engine: {@link VectorGemm} (fp64, when the Vector API is present) or EJML
+ * ({@code CommonOps_DDRM}/{@code CommonOps_FDRM}) for the dense products, a fused
  * multi-threaded pass for the sensing operator ({@link SensingKernels}), and the Java Philox generator for
  * {@link #fillGaussian}. Batched operations run their items in parallel when the work is large enough.
  */
@@ -26,6 +27,7 @@ final class CpuEngine extends Engine {
     private final ParallelLoops loops;
     private final SensingKernels sensing;
     private boolean fused = true;
+    private boolean ejmlProducts;
 
     CpuEngine(int threads) {
         super(CpuBackend.ID);
@@ -43,7 +45,8 @@ final class CpuEngine extends Engine {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("threads", Integer.toString(loops.threads()));
         p.put("ejml", EjmlVersion.VERSION);
-        p.put("sensing pass", fused ? "fused" : "unfused (EJML reference)");
+        p.put("fp64 products", SensingKernels.VECTOR_API && !ejmlProducts ? "Vector API" : "EJML");
+        p.put("sensing pass", fused ? sensing.implementation() : "unfused (EJML reference)");
         return p;
     }
 
@@ -53,6 +56,25 @@ final class CpuEngine extends Engine {
      */
     void useFusedPass(boolean useFused) {
         this.fused = useFused;
+    }
+
+    /** fp64 dense products through EJML even when the Vector API is present (to compare and test). */
+    void useEjmlProducts(boolean ejml) {
+        this.ejmlProducts = ejml;
+    }
+
+    /** Selects the scalar fused pass even when the Vector API is present (to compare and test it). */
+    void useScalarPass(boolean scalar) {
+        sensing.forceScalar(scalar);
+    }
+
+    /**
+     * Equal precisions, or an fp32 operator with fp64 data (fp32 storage of 𝒜, fp64 arithmetic: the stored
+     * entries are widened exactly on load).
+     */
+    @Override
+    public boolean supportsOperatorPrecision(Precision operator, Precision work) {
+        return operator == work || (operator == Precision.FP32 && work == Precision.FP64);
     }
 
     private static CpuMatrixBatch c(MatrixBatch m) {
@@ -153,7 +175,8 @@ final class CpuEngine extends Engine {
         long work = (long) cOut.count() * cOut.rows() * cOut.cols() * inner;
         boolean parallel = work >= PARALLEL_WORK && cOut.count() > 1;
         if (cc.d != null) {
-            loops.forEach(cOut.count(), parallel, i -> DenseProducts.gemm(alpha, ca.d(i), ta, cb.d(i), tb, beta, cc.d[i]));
+            loops.forEach(cOut.count(), parallel, i -> DenseProducts.gemm(alpha, ca.d(i), ta, cb.d(i), tb, beta, cc.d[i],
+                    ejmlProducts));
         } else {
             loops.forEach(cOut.count(), parallel, i -> DenseProducts.gemm((float) alpha, ca.f(i), ta, cb.f(i), tb,
                     (float) beta, cc.f[i]));
@@ -226,7 +249,9 @@ final class CpuEngine extends Engine {
 
     @Override
     protected void residualImpl(MatrixBatch op, MatrixBatch x, MatrixBatch y, MatrixBatch res) {
-        if (op.precision() == Precision.FP64) {
+        if (op.precision() != x.precision()) {
+            SensingKernels.residualWidened(c(op).f[0], c(x).d, c(y), c(res).d);
+        } else if (op.precision() == Precision.FP64) {
             SensingKernels.residual(c(op).d[0], c(x).d, c(y).d, c(res).d);
         } else {
             SensingKernels.residual(c(op).f[0], c(x).f, c(y).f, c(res).f);
@@ -235,7 +260,9 @@ final class CpuEngine extends Engine {
 
     @Override
     protected void adjointImpl(MatrixBatch op, MatrixBatch res, MatrixBatch e) {
-        if (op.precision() == Precision.FP64) {
+        if (op.precision() != res.precision()) {
+            SensingKernels.adjointWidened(c(op).f[0], c(res).d, c(e).d);
+        } else if (op.precision() == Precision.FP64) {
             SensingKernels.adjoint(c(op).d[0], c(res).d, c(e).d);
         } else {
             SensingKernels.adjoint(c(op).f[0], c(res).f, c(e).f);
@@ -246,10 +273,8 @@ final class CpuEngine extends Engine {
     protected void residualAndAdjointImpl(MatrixBatch op, MatrixBatch x, MatrixBatch y, MatrixBatch res, MatrixBatch e) {
         if (!fused) {
             super.residualAndAdjointImpl(op, x, y, res, e);
-        } else if (op.precision() == Precision.FP64) {
-            sensing.fused(c(op).d[0], c(x).d, c(y).d, c(res).d, c(e).d);
         } else {
-            sensing.fused(c(op).f[0], c(x).f, c(y).f, c(res).f, c(e).f);
+            sensing.fused(c(op), c(x), c(y), c(res), c(e));
         }
     }
 

@@ -6,11 +6,26 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.msense.core.backend.Transpose;
 
-/** C ← α·op(A)·op(B) + β·C with EJML's verbs (mult, multTransA, multTransB, multTransAB and their …Add). */
+/**
+ * C ← α·op(A)·op(B) + β·C: fp64 with {@link VectorGemm} when the Vector API is present (unless
+ * {@link #useEjml} is set), otherwise, and for fp32, with EJML's verbs (mult, multTransA, multTransB,
+ * multTransAB and their …Add).
+ */
 final class DenseProducts {
     private DenseProducts() {
     }
 
+    /** fp64 products through EJML even when the Vector API is present (the reference the tests compare with). */
+    static void gemm(double alpha, DMatrixRMaj a, Transpose ta, DMatrixRMaj b, Transpose tb, double beta, DMatrixRMaj c,
+            boolean useEjml) {
+        if (!useEjml && SensingKernels.VECTOR_API) {
+            VectorGemm.gemm(alpha, a, ta == Transpose.TRANSPOSE, b, tb == Transpose.TRANSPOSE, beta, c);
+        } else {
+            gemm(alpha, a, ta, b, tb, beta, c);
+        }
+    }
+
+    /** fp64 with EJML. */
     static void gemm(double alpha, DMatrixRMaj a, Transpose ta, DMatrixRMaj b, Transpose tb, double beta, DMatrixRMaj c) {
         boolean at = ta == Transpose.TRANSPOSE;
         boolean bt = tb == Transpose.TRANSPOSE;

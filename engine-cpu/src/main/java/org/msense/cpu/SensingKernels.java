@@ -1,5 +1,6 @@
 package org.msense.cpu;
 
+import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -9,14 +10,27 @@ import org.ejml.dense.row.CommonOps_FDRM;
  * The sensing contractions on the CPU for a batch of B trajectories. The stacked operator is one m×N
  * row-major matrix (N = n1·n2); X_b, E_b are read as vectors of length N.
  *
- * <p>The fused pass reads 𝒜 once per call for all B trajectories: for each row i (still in cache) it
- * forms ⟨A_i, X_b⟩ for every b, the residual r_bi = ⟨A_i, X_b⟩ − y_bi, and adds r_bi·A_i into a
- * per-worker accumulator of E_b; the accumulators are summed in worker order at the end. Dot products and
- * accumulators are fp64 in both precisions. The unfused path is plain EJML (forward product, then the
- * transposed product) and serves as the reference the fused pass is tested against.
+ * <p>The fused pass reads 𝒜 once per call for all B trajectories: the rows are split into one contiguous
+ * range per worker; for each block of rows (still in cache) it forms ⟨A_i, X_b⟩ for every b, the residual
+ * r_bi = ⟨A_i, X_b⟩ − y_bi, and adds r_bi·A_i into a per-worker fp64 accumulator of E_b; the accumulators
+ * are summed in worker order at the end, so results do not depend on scheduling. Dot products, residuals
+ * and accumulators are fp64 whatever the storage precision of 𝒜 or of the work data (fp32 values are
+ * widened exactly on load, and results rounded once when stored).
+ *
+ * <p>The pass is vectorized with the JDK Vector API ({@link VectorSensingPass}) when the
+ * {@code jdk.incubator.vector} module is in the boot layer (the launcher and the tests add it); otherwise a
+ * scalar pass with four independent dot-product accumulators runs, and {@link #implementation()} says so
+ * (it is shown in the engine properties and the run summary).
+ *
+ * <p>The unfused path is plain EJML (forward product, then the transposed product) and serves as the
+ * reference the fused pass is tested against.
  */
 final class SensingKernels {
+    /** Whether the Vector API module is present, so that {@link VectorSensingPass} can be loaded. */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     private final ParallelLoops loops;
+    private boolean vectorized = VECTOR_API;
     /** Per-worker accumulators, reused between calls; grown on demand. */
     private double[][] scratch = new double[0][];
 
@@ -27,113 +41,216 @@ final class SensingKernels {
         this.loops = loops;
     }
 
-    // ----------------------------------------------------------------------------------- fused, fp64
+    /** One line naming the fused pass in use. */
+    String implementation() {
+        return vectorized ? "fused, Vector API (" + VectorSensingPass.D.vectorBitSize() + "-bit)"
+                : "fused, scalar (start the JVM with --add-modules jdk.incubator.vector to vectorize)";
+    }
 
-    void fused(DMatrixRMaj op, DMatrixRMaj[] x, DMatrixRMaj[] y, DMatrixRMaj[] res, DMatrixRMaj[] e) {
-        int m = op.numRows;
-        int n = op.numCols;
-        int batch = x.length;
-        double[] a = op.data;
+    /** Selects the scalar pass even when the Vector API is present (to test and compare it). */
+    void forceScalar(boolean scalar) {
+        this.vectorized = !scalar && VECTOR_API;
+    }
+
+    /**
+     * The fused pass: res_b = 𝒜(X_b) − y_b and E_b = 𝒜*(res_b) for every b in one read of 𝒜. The operator
+     * may be fp64 or fp32; x, y, res, e share one precision (fp64 or fp32). y of count 1 is broadcast.
+     * Modifies res and e.
+     */
+    void fused(CpuMatrixBatch op, CpuMatrixBatch x, CpuMatrixBatch y, CpuMatrixBatch res, CpuMatrixBatch e) {
+        int m = op.rows();
+        int n = op.cols();
+        int batch = x.count();
         double[][] xs = new double[batch][];
         double[][] ys = new double[batch][];
+        double[][] rs = new double[batch][];
         for (int b = 0; b < batch; b++) {
-            xs[b] = x[b].data;
-            ys[b] = y[y.length == 1 ? 0 : b].data;
+            xs[b] = x.d != null ? x.d[b].data : widen(x.f[b].data);
+            ys[b] = y.d != null ? y.d(b).data : (b > 0 && y.count() == 1 ? ys[0] : widen(y.f(b).data));
+            rs[b] = res.d != null ? res.d[b].data : new double[m];
         }
-        ensureScratch(loops.threads(), batch * n);
-        int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
-            double[] acc = scratch[chunk];
-            java.util.Arrays.fill(acc, 0, batch * n, 0.0);
-            double[] r = new double[batch];
-            for (int i = from; i < to; i++) {
-                int base = i * n;
-                for (int b = 0; b < batch; b++) {
-                    double[] xb = xs[b];
-                    double dot = 0;
-                    for (int j = 0; j < n; j++) {
-                        dot += a[base + j] * xb[j];
-                    }
-                    r[b] = dot - ys[b][i];
-                    res[b].data[i] = r[b];
-                }
-                for (int b = 0; b < batch; b++) {
-                    double rb = r[b];
-                    int off = b * n;
-                    for (int j = 0; j < n; j++) {
-                        acc[off + j] += rb * a[base + j];
-                    }
+        double[] a64 = op.d != null ? op.d[0].data : null;
+        float[] a32 = op.f != null ? op.f[0].data : null;
+        int workers = loops.threads();
+        if (vectorized && batch >= VectorSensingPass.INTERLEAVE_MIN) {
+            int bp = VectorSensingPass.paddedBatch(batch);
+            double[] xi = new double[n * bp];
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < n; j++) {
+                    xi[VectorSensingPass.panelIndex(b, j, n, bp)] = xs[b][j];
                 }
             }
-        });
-        reduce(chunks, batch, n, (b, j, v) -> e[b].data[j] = v);
-    }
-
-    // ----------------------------------------------------------------------------------- fused, fp32
-
-    void fused(FMatrixRMaj op, FMatrixRMaj[] x, FMatrixRMaj[] y, FMatrixRMaj[] res, FMatrixRMaj[] e) {
-        int m = op.numRows;
-        int n = op.numCols;
-        int batch = x.length;
-        float[] a = op.data;
-        float[][] xs = new float[batch][];
-        float[][] ys = new float[batch][];
-        for (int b = 0; b < batch; b++) {
-            xs[b] = x[b].data;
-            ys[b] = y[y.length == 1 ? 0 : b].data;
+            double[] yi = interleave(ys, m, bp);
+            double[] ri = new double[m * bp];
+            ensureScratch(workers, n * bp);
+            int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
+                double[] acc = scratch[chunk];
+                Arrays.fill(acc, 0, n * bp, 0.0);
+                if (a64 != null) {
+                    VectorSensingPass.interleaved(a64, n, bp, from, to, xi, yi, ri, acc);
+                } else {
+                    VectorSensingPass.interleaved(a32, n, bp, from, to, xi, yi, ri, acc);
+                }
+            });
+            for (int b = 0; b < batch; b++) {
+                double[] r = rs[b];
+                for (int i = 0; i < m; i++) {
+                    r[i] = ri[i * bp + b];
+                }
+            }
+            loops.forChunks(n, 1 << 10, (c, from, to) -> {
+                for (int j = from; j < to; j++) {
+                    for (int b = 0; b < batch; b++) {
+                        int idx = VectorSensingPass.panelIndex(b, j, n, bp);
+                        double s = scratch[0][idx];
+                        for (int w = 1; w < chunks; w++) {
+                            s += scratch[w][idx];
+                        }
+                        store(e, b, j, s);
+                    }
+                }
+            });
+        } else {
+            ensureScratch(workers, batch * n);
+            int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
+                double[] acc = scratch[chunk];
+                Arrays.fill(acc, 0, batch * n, 0.0);
+                if (vectorized) {
+                    if (a64 != null) {
+                        VectorSensingPass.rowMajor(a64, n, from, to, xs, ys, rs, acc);
+                    } else {
+                        VectorSensingPass.rowMajor(a32, n, from, to, xs, ys, rs, acc);
+                    }
+                } else if (a64 != null) {
+                    scalarRowMajor(a64, n, from, to, xs, ys, rs, acc);
+                } else {
+                    scalarRowMajor(a32, n, from, to, xs, ys, rs, acc);
+                }
+            });
+            loops.forChunks(batch * n, 1 << 14, (c, from, to) -> {
+                for (int idx = from; idx < to; idx++) {
+                    double s = scratch[0][idx];
+                    for (int w = 1; w < chunks; w++) {
+                        s += scratch[w][idx];
+                    }
+                    store(e, idx / n, idx % n, s);
+                }
+            });
         }
-        ensureScratch(loops.threads(), batch * n);
-        int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
-            double[] acc = scratch[chunk];
-            java.util.Arrays.fill(acc, 0, batch * n, 0.0);
-            float[] r = new float[batch];
-            for (int i = from; i < to; i++) {
-                int base = i * n;
-                for (int b = 0; b < batch; b++) {
-                    float[] xb = xs[b];
-                    double dot = 0;
-                    for (int j = 0; j < n; j++) {
-                        dot += (double) a[base + j] * xb[j];
-                    }
-                    r[b] = (float) (dot - ys[b][i]);
-                    res[b].data[i] = r[b];
-                }
-                for (int b = 0; b < batch; b++) {
-                    double rb = r[b];
-                    int off = b * n;
-                    for (int j = 0; j < n; j++) {
-                        acc[off + j] += rb * a[base + j];
-                    }
+        if (res.f != null) {
+            for (int b = 0; b < batch; b++) {
+                float[] t = res.f[b].data;
+                double[] r = rs[b];
+                for (int i = 0; i < m; i++) {
+                    t[i] = (float) r[i];
                 }
             }
-        });
-        reduce(chunks, batch, n, (b, j, v) -> e[b].data[j] = (float) v);
+        }
     }
 
-    private interface Sink {
-        void put(int b, int j, double value);
+    private static double[] widen(float[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
     }
 
-    /** Sums the workers' accumulators in worker order and stores the totals. */
-    private void reduce(int chunks, int batch, int n, Sink sink) {
-        int total = batch * n;
-        loops.forChunks(total, 1 << 14, (c, from, to) -> {
-            for (int idx = from; idx < to; idx++) {
-                double s = scratch[0][idx];
-                for (int w = 1; w < chunks; w++) {
-                    s += scratch[w][idx];
-                }
-                sink.put(idx / n, idx % n, s);
+    /** out[j·bp + b] = v[b][j] for b &lt; B, zero in the padding lanes. */
+    private static double[] interleave(double[][] v, int length, int bp) {
+        double[] out = new double[length * bp];
+        for (int b = 0; b < v.length; b++) {
+            double[] src = v[b];
+            for (int j = 0; j < length; j++) {
+                out[j * bp + b] = src[j];
             }
-        });
+        }
+        return out;
+    }
+
+    /** e[b][j] = value, rounded to the precision of e. */
+    private static void store(CpuMatrixBatch e, int b, int j, double value) {
+        if (e.d != null) {
+            e.d[b].data[j] = value;
+        } else {
+            e.f[b].data[j] = (float) value;
+        }
     }
 
     private void ensureScratch(int workers, int length) {
         if (scratch.length < workers) {
-            scratch = java.util.Arrays.copyOf(scratch, workers);
+            scratch = Arrays.copyOf(scratch, workers);
         }
         for (int w = 0; w < workers; w++) {
             if (scratch[w] == null || scratch[w].length < length) {
                 scratch[w] = new double[length];
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- scalar fused pass
+
+    /** The scalar fused pass over rows [from, to): as {@link VectorSensingPass#rowMajor}, one row at a time. */
+    static void scalarRowMajor(double[] a, int n, int from, int to, double[][] x, double[][] y, double[][] res,
+            double[] acc) {
+        for (int i = from; i < to; i++) {
+            int base = i * n;
+            for (int b = 0; b < x.length; b++) {
+                double[] xb = x[b];
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                int j = 0;
+                for (; j + 4 <= n; j += 4) {
+                    s0 += a[base + j] * xb[j];
+                    s1 += a[base + j + 1] * xb[j + 1];
+                    s2 += a[base + j + 2] * xb[j + 2];
+                    s3 += a[base + j + 3] * xb[j + 3];
+                }
+                for (; j < n; j++) {
+                    s0 += a[base + j] * xb[j];
+                }
+                res[b][i] = (s0 + s1) + (s2 + s3) - y[b][i];
+            }
+            for (int b = 0; b < x.length; b++) {
+                double r = res[b][i];
+                int c = b * n;
+                for (int j = 0; j < n; j++) {
+                    acc[c + j] += r * a[base + j];
+                }
+            }
+        }
+    }
+
+    static void scalarRowMajor(float[] a, int n, int from, int to, double[][] x, double[][] y, double[][] res,
+            double[] acc) {
+        for (int i = from; i < to; i++) {
+            int base = i * n;
+            for (int b = 0; b < x.length; b++) {
+                double[] xb = x[b];
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                int j = 0;
+                for (; j + 4 <= n; j += 4) {
+                    s0 += a[base + j] * xb[j];
+                    s1 += a[base + j + 1] * xb[j + 1];
+                    s2 += a[base + j + 2] * xb[j + 2];
+                    s3 += a[base + j + 3] * xb[j + 3];
+                }
+                for (; j < n; j++) {
+                    s0 += a[base + j] * xb[j];
+                }
+                res[b][i] = (s0 + s1) + (s2 + s3) - y[b][i];
+            }
+            for (int b = 0; b < x.length; b++) {
+                double r = res[b][i];
+                int c = b * n;
+                for (int j = 0; j < n; j++) {
+                    acc[c + j] += r * a[base + j];
+                }
             }
         }
     }
@@ -169,6 +286,46 @@ final class SensingKernels {
         for (int b = 0; b < res.length; b++) {
             FMatrixRMaj ev = FMatrixRMaj.wrap(op.numCols, 1, e[b].data);
             CommonOps_FDRM.multTransA(op, res[b], ev);
+        }
+    }
+
+    /**
+     * Reference for an fp32 operator with fp64 data: res_b[i] = Σ_j a_ij·x_b[j] − y_b[i], every product and
+     * sum in fp64 (the fp32 entries widened exactly), one plain loop per row. Modifies res.
+     */
+    static void residualWidened(FMatrixRMaj op, DMatrixRMaj[] x, CpuMatrixBatch y, DMatrixRMaj[] res) {
+        int m = op.numRows;
+        int n = op.numCols;
+        float[] a = op.data;
+        for (int b = 0; b < x.length; b++) {
+            double[] xb = x[b].data;
+            double[] yb = y.d(b).data;
+            double[] rb = res[b].data;
+            for (int i = 0; i < m; i++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += a[i * n + j] * xb[j];
+                }
+                rb[i] = s - yb[i];
+            }
+        }
+    }
+
+    /** Reference for an fp32 operator with fp64 data: e_b = Σ_i res_b[i]·A_i in fp64. Modifies e. */
+    static void adjointWidened(FMatrixRMaj op, DMatrixRMaj[] res, DMatrixRMaj[] e) {
+        int m = op.numRows;
+        int n = op.numCols;
+        float[] a = op.data;
+        for (int b = 0; b < res.length; b++) {
+            double[] rb = res[b].data;
+            double[] eb = e[b].data;
+            Arrays.fill(eb, 0.0);
+            for (int i = 0; i < m; i++) {
+                double r = rb[i];
+                for (int j = 0; j < n; j++) {
+                    eb[j] += r * a[i * n + j];
+                }
+            }
         }
     }
 }

@@ -76,7 +76,7 @@ public abstract class MeasurementSource {
             this.problem = problem;
             this.engine = problem.engine();
             this.rows = rows;
-            op = engine.allocate(precision, 1, rows, problem.n1() * problem.n2());
+            op = engine.allocate(problem.operator().precision(), 1, rows, problem.n1() * problem.n2());
             y = engine.allocate(precision, 1, rows, 1);
             negativeNoise = engine.allocate(precision, 1, rows, 1);
             if (problem.noise() == 0) {

@@ -44,9 +44,17 @@ public final class SensingProblem {
      * y = 𝒜(X*) + σ_noise·ξ with ξ from stream {@link StreamPurpose#NOISE}.
      */
     public static SensingProblem generate(Engine engine, ProblemSpec spec, Precision precision) {
+        return generate(engine, spec, precision, precision);
+    }
+
+    /**
+     * As {@link #generate(Engine, ProblemSpec, Precision)} with 𝒜 stored in {@code operatorPrecision} (y is
+     * computed from the stored 𝒜, so the problem is exactly consistent with the operator the run uses).
+     */
+    public static SensingProblem generate(Engine engine, ProblemSpec spec, Precision precision, Precision operatorPrecision) {
         GroundTruth truth = GroundTruth.generate(spec);
         int m = spec.measurements();
-        MatrixBatch op = engine.allocate(precision, 1, m, spec.entries());
+        MatrixBatch op = engine.allocate(operatorPrecision, 1, m, spec.entries());
         engine.fillGaussian(new GaussianStream(spec.seed(), StreamPurpose.SENSING, 0), 1.0 / Math.sqrt(m), op);
         return withOperator(engine, truth, op, spec.noise(), spec.seed(), precision);
     }
@@ -79,6 +87,15 @@ public final class SensingProblem {
      */
     public static SensingProblem fromArrays(Engine engine, GroundTruth truth, double[] operator, int measurements,
             double[] observations, Precision precision) {
+        return fromArrays(engine, truth, operator, measurements, observations, precision, precision);
+    }
+
+    /**
+     * As {@link #fromArrays(Engine, GroundTruth, double[], int, double[], Precision)} with 𝒜 stored in
+     * {@code operatorPrecision} (rounded once on upload; y is kept as given).
+     */
+    public static SensingProblem fromArrays(Engine engine, GroundTruth truth, double[] operator, int measurements,
+            double[] observations, Precision precision, Precision operatorPrecision) {
         int n = truth.n1() * truth.n2();
         if (operator.length != (long) measurements * n) {
             throw new IllegalArgumentException("the operator has " + operator.length + " entries; expected m·n1·n2 = "
@@ -87,7 +104,7 @@ public final class SensingProblem {
         if (observations.length != measurements) {
             throw new IllegalArgumentException("y has " + observations.length + " entries; expected m = " + measurements);
         }
-        MatrixBatch op = upload(engine, precision, operator, measurements, n);
+        MatrixBatch op = upload(engine, operatorPrecision, operator, measurements, n);
         MatrixBatch y = upload(engine, precision, observations, measurements, 1);
         return new SensingProblem(engine, truth, measurements, 0, 0, op, y,
                 upload(engine, precision, truth.matrix(), truth.n1(), truth.n2()),

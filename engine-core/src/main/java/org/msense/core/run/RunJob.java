@@ -120,6 +120,11 @@ public final class RunJob {
             summary.backend(selection.backend().id(), engine.device(), engine.properties(), selection.fallbacks());
             summary.write(summaryFile);
             printHeader(spec, selection, engine);
+            if (!engine.supportsOperatorPrecision(spec.model().operatorPrecision(), spec.model().precision())) {
+                throw new BackendException("the " + engine.backendId() + " backend cannot store the sensing matrix in "
+                        + spec.model().operatorPrecision() + " with data in " + spec.model().precision()
+                        + "; leave out --operator-precision or use --backend cpu");
+            }
             checkMemory(engine, spec);
             SensingProblem problem = buildProblem(engine, spec);
             summary.truth(problem.truth().sigma());
@@ -211,9 +216,10 @@ public final class RunJob {
         SensingProblem p;
         if (plan.loaded() != null) {
             var l = plan.loaded();
-            p = SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision());
+            p = SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
+                    spec.model().operatorPrecision());
         } else {
-            p = SensingProblem.generate(engine, spec.problem(), spec.model().precision());
+            p = SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());
         }
         sigmaStar = p.truth().sigma();
         return p;
@@ -231,7 +237,8 @@ public final class RunJob {
                     "this run needs about %s on the %s backend but only %s is free; use --precision fp32, fewer"
                             + " --measurements or fewer trajectories (the sensing matrix alone is %s)",
                     bytes(need), engine.backendId(), bytes(free.getAsLong()),
-                    bytes((long) spec.problem().measurements() * spec.problem().entries() * spec.model().precision().bytes())));
+                    bytes((long) spec.problem().measurements() * spec.problem().entries()
+                            * spec.model().operatorPrecision().bytes())));
         }
     }
 
@@ -239,7 +246,8 @@ public final class RunJob {
     public static long estimateBytes(BatchSpec spec) {
         ProblemSpec p = spec.problem();
         int bytes = spec.model().precision().bytes();
-        long problem = ((long) p.measurements() * p.entries() + 2L * p.measurements() + p.entries()
+        long problem = (long) p.measurements() * p.entries() * spec.model().operatorPrecision().bytes()
+                + (2L * p.measurements() + p.entries()
                 + (long) (p.n1() + p.n2()) * p.rank()) * bytes;
         int rows = spec.algorithm().minibatch() > 0 ? spec.algorithm().minibatch() : p.measurements();
         return problem + FactorizedGradientDescent.stateBytes(spec.size(), p.n1(), p.n2(), spec.model().width(), p.rank(),

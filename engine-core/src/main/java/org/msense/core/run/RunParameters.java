@@ -56,6 +56,9 @@ public final class RunParameters {
                     "0: full-batch gradient descent; B > 0: SGD drawing B fresh Gaussian measurements at every step", TRAINING),
 
             new Parameter("precision", STRING, "fp64", "P", "fp64 or fp32", EXECUTION),
+            new Parameter("operator-precision", STRING, null, "P",
+                    "storage of the sensing matrix 𝒜: fp32 with --precision fp64 halves its memory and bytes read per"
+                            + " step (arithmetic stays fp64); default equal to --precision", EXECUTION),
             new Parameter("backend", STRING, "auto", "ID", "auto (best available), cpu or cuda", EXECUTION),
             new Parameter("threads", INT, 0, "N", "CPU worker threads (0: one per processor)", EXECUTION),
             new Parameter("tf32", FLAG, false, "", "let the CUDA backend use TF32 tensor cores for fp32 GEMMs (less accurate)", EXECUTION),

@@ -56,7 +56,12 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         if (c.get("width") == null) {
             c.set("width", Math.min(n1, n2));
         }
-        ModelSpec model = new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")), precision);
+        if (c.getString("operator-precision") == null) {
+            c.set("operator-precision", precision.id());
+        }
+        Precision operatorPrecision = parse("operator-precision", () -> Precision.parse(c.getString("operator-precision")));
+        ModelSpec model = new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")), precision,
+                operatorPrecision);
         AlgorithmSpec algorithm = new AlgorithmSpec(c.getInt("iterations"), c.getInt("log-every"), c.getDouble("tolerance"),
                 c.getInt("minibatch"));
 

@@ -115,6 +115,7 @@ public final class RunSummary {
             m.put("fallbacks", fallbacks);
         }
         m.put("precision", spec.model().precision().id());
+        m.put("operator_precision", spec.model().operatorPrecision().id());
         Map<String, Object> p = new LinkedHashMap<>();
         var ps = spec.problem();
         p.put("source", problemSource);

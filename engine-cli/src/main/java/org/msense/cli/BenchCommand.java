@@ -1,0 +1,331 @@
+package org.msense.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.msense.core.Version;
+import org.msense.core.algorithm.FactorizedGradientDescent;
+import org.msense.core.algorithm.HostFactors;
+import org.msense.core.algorithm.RunObserver;
+import org.msense.core.backend.Backends;
+import org.msense.core.backend.Engine;
+import org.msense.core.backend.EngineOptions;
+import org.msense.core.backend.Precision;
+import org.msense.core.problem.SensingProblem;
+import org.msense.core.spec.AlgorithmSpec;
+import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.InitNormalization;
+import org.msense.core.spec.ModelSpec;
+import org.msense.core.spec.OperatorKind;
+import org.msense.core.spec.ProblemSpec;
+import org.msense.core.spec.TrajectorySpec;
+
+/**
+ * {@code msense bench}: times full gradient-descent iterations of the CPU backend on a named set of
+ * problems and sets them against the machine's memory read floor (measured in the same run) and, when
+ * python3 with NumPy is present, against the NumPy peer on the identical problem.
+ */
+final class BenchCommand implements Command {
+
+    /** One benchmark problem; {@code peerDtype} is the NumPy dtype it is compared with. */
+    record Case(String name, int n, int rank, int m, int k, int batch, Precision precision, Precision operator,
+            String peerDtype) {
+        long operatorBytes() {
+            return (long) m * n * n * operator.bytes();
+        }
+
+        /** Multiply-adds ×2 of one iteration: the fused pass (4mN per trajectory) and the three GEMMs (6Nk). */
+        double flops() {
+            double entries = (double) n * n;
+            return batch * (4.0 * m * entries + 6.0 * entries * k);
+        }
+
+        String describe() {
+            String p = precision == operator ? precision.id() : precision.id() + ", 𝒜 stored " + operator.id();
+            return String.format(Locale.ROOT, "n=%d r=%d k=%d m=%d %s", n, rank, k, m, p);
+        }
+    }
+
+    /** One printed row: a case against one peer. */
+    private record Row(Case c, double ms, String peer, double peerMs) {
+    }
+
+    static List<Case> cases(boolean quick) {
+        int n = quick ? 20 : 100;
+        int m1 = quick ? 600 : 6000;
+        int m2 = quick ? 2500 : 25000;
+        return List.of(
+                new Case("dense-fp64", n, 5, m1, n, 1, Precision.FP64, Precision.FP64, "float64"),
+                new Case("agn-fp64", n, 5, m2, 15, 1, Precision.FP64, Precision.FP64, "float64"),
+                new Case("agn-fp32", n, 5, m2, 15, 1, Precision.FP32, Precision.FP32, "float32"),
+                new Case("agn-fp32-storage", n, 5, m2, 15, 1, Precision.FP64, Precision.FP32, "float32"),
+                new Case("sweep-b8", n, 5, m1, n, 8, Precision.FP64, Precision.FP64, "float64"));
+    }
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "time the CPU backend against the memory floor and NumPy on a fixed set of problems";
+    }
+
+    @Override
+    public String help() {
+        return """
+                Usage: msense bench [--quick] [--markdown FILE] [--threads N] [--repeats R] [--warmup W]
+                                    [--python CMD | --no-peer] [--only NAME[,NAME…]]
+
+                Times full gradient-descent iterations (X = VWᵀ, the fused pass over 𝒜, the factor updates) on the
+                cpu backend for these problems (n = n1 = n2, X* of rank r, width k, m measurements, B trajectories):
+                  dense-fp64        n=100 r=5 k=100 m=6000, fp64, B=1           (𝒜 = 480 MB)
+                  agn-fp64          n=100 r=5 k=15 m=25000, fp64, B=1           (𝒜 = 2 GB)
+                  agn-fp32          the same in fp32                            (𝒜 = 1 GB)
+                  agn-fp32-storage  the same with fp64 data, 𝒜 stored in fp32   (𝒜 = 1 GB)
+                  sweep-b8          dense-fp64 with an α sweep of B=8 trajectories
+                and prints the median ms per iteration (after a warm-up), the rate at which 𝒜 was read (GB/s),
+                the ratio to the one-pass floor (bytes of 𝒜 / the memory read rate measured at the start), the
+                arithmetic rate, and, when CMD (default python3) imports NumPy, the NumPy peer
+                bench/peers/numpy_peer.py on the identical problem (one trajectory per run, A @ x and A.T @ r;
+                for sweep-b8 both 8 runs one after another and the batched A @ X with 8 columns) with the
+                speed-up. The AGN problems need a Java heap over 2 GB (the JVM default is a quarter of the RAM;
+                JAVA_OPTS=-Xmx… raises it).
+
+                  --quick          small versions of the problems (seconds; a smoke test)
+                  --markdown FILE  also write the table in the form of docs/benchmarks.md
+                  --threads N      CPU worker threads (default: one per processor)
+                  --repeats R      timed iterations per problem (default 7, at least 5)
+                  --warmup W       untimed iterations first (default 3; 10 with --quick)
+                  --python CMD     the Python interpreter of the peer (default python3)
+                  --no-peer        do not run the NumPy peer
+                  --only NAMES     run only these problems (comma-separated names from the list above)
+                """;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        boolean quick = false;
+        boolean peerWanted = true;
+        Path markdown = null;
+        int threads = 0;
+        int repeats = 7;
+        int warmup = -1;
+        String python = "python3";
+        List<String> only = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--quick" -> quick = true;
+                case "--no-peer" -> peerWanted = false;
+                case "--markdown" -> markdown = Path.of(value(args, ++i, a));
+                case "--threads" -> threads = intValue(args, ++i, a, 0);
+                case "--repeats" -> repeats = intValue(args, ++i, a, 5);
+                case "--warmup" -> warmup = intValue(args, ++i, a, 1);
+                case "--python" -> python = value(args, ++i, a);
+                case "--only" -> only = List.of(value(args, ++i, a).split(","));
+                default -> throw new UsageException("unknown option '" + a + "' (msense bench --help)");
+            }
+        }
+        List<Case> selected = new ArrayList<>();
+        for (Case c : cases(quick)) {
+            if (only == null || only.contains(c.name())) {
+                selected.add(c);
+            }
+        }
+        if (only != null && selected.size() != only.size()) {
+            throw new UsageException("--only takes names from " + String.join(",", cases(false).stream().map(Case::name).toList())
+                    + ", got " + String.join(",", only));
+        }
+        if (warmup < 0) {
+            warmup = quick ? 10 : 3; // small problems need more calls before the JIT has compiled the kernels
+        }
+        EngineOptions options = EngineOptions.defaults().withThreads(threads);
+        int resolvedThreads = options.resolvedThreads();
+        List<String> header = new ArrayList<>();
+        Backends.Selection cpu = Backends.select("cpu", Backends.discover());
+        String engineLine;
+        try (Engine engine = cpu.backend().open(options)) {
+            engineLine = engine.device() + "; sensing pass: " + engine.properties().getOrDefault("sensing pass", "?");
+        }
+        header.add("msense " + Version.get() + " bench" + (quick ? " --quick" : "") + ": " + machine() + "; Java "
+                + System.getProperty("java.version"));
+        header.add("cpu backend: " + engineLine);
+
+        long floorBytes = quick ? 128L << 20 : 1L << 30;
+        double bandwidth = ReadBandwidth.measure(floorBytes, resolvedThreads, 5);
+        header.add(String.format(Locale.ROOT, "memory read floor: %.1f GB/s (streaming read of %d MiB, %d threads, %s, best of 5)",
+                bandwidth / 1e9, floorBytes >> 20, resolvedThreads, ReadBandwidth.kernel()));
+
+        NumpyPeer peer = null;
+        double gemmPeak = Double.NaN;
+        if (peerWanted) {
+            String[] why = new String[1];
+            peer = NumpyPeer.find(python, why);
+            if (peer == null) {
+                header.add("NumPy peer: not run (" + why[0] + ")");
+            } else {
+                gemmPeak = peer.gemmGflops(quick ? 400 : 2000) * 1e9;
+                header.add(String.format(Locale.ROOT, "NumPy peer: NumPy %s (%s); measured compute peak (NumPy float64 %d³"
+                        + " matrix product): %.1f GFLOP/s", peer.version(), python, quick ? 400 : 2000, gemmPeak / 1e9));
+            }
+        } else {
+            header.add("NumPy peer: not run (--no-peer)");
+        }
+        header.forEach(out::println);
+        out.flush();
+
+        // JIT warm-up: every code path (fp64, fp32, fp32 storage, B = 1 and B = 8) on the small problems,
+        // untimed, so that the timed iterations below run compiled kernels (interpreted Vector API code is
+        // orders of magnitude slower, and a few warm-up iterations of a large problem may not suffice)
+        for (Case c : cases(true)) {
+            msenseIterationMs(c, options, 30, 5);
+        }
+        List<Row> rows = new ArrayList<>();
+        double denseSingleNumpy = Double.NaN;
+        for (Case c : selected) {
+            double ms = msenseIterationMs(c, options, warmup, repeats);
+            if (peer == null) {
+                rows.add(new Row(c, ms, "", Double.NaN));
+            } else if (c.batch() == 1) {
+                double p = peer.iterationMs(c.n(), c.n(), c.rank(), c.m(), c.k(), 1, c.peerDtype(), warmup, repeats);
+                if (c.name().equals("dense-fp64")) {
+                    denseSingleNumpy = p;
+                }
+                rows.add(new Row(c, ms, "NumPy " + c.peerDtype(), p));
+            } else {
+                if (Double.isNaN(denseSingleNumpy)) {
+                    denseSingleNumpy = peer.iterationMs(c.n(), c.n(), c.rank(), c.m(), c.k(), 1, c.peerDtype(), warmup, repeats);
+                }
+                rows.add(new Row(c, ms, c.batch() + " NumPy runs in sequence", c.batch() * denseSingleNumpy));
+                double p = peer.iterationMs(c.n(), c.n(), c.rank(), c.m(), c.k(), c.batch(), c.peerDtype(), warmup, repeats);
+                rows.add(new Row(c, ms, "NumPy A @ X, " + c.batch() + " columns", p));
+            }
+            out.println(String.format(Locale.ROOT, "  %-17s %8.2f ms/iteration", c.name(), ms));
+            out.flush();
+        }
+        String table = table(rows, bandwidth, gemmPeak);
+        out.println();
+        out.print(table);
+        if (markdown != null) {
+            StringBuilder md = new StringBuilder();
+            List<String> shown = new ArrayList<>(args);
+            int at = shown.indexOf("--markdown");
+            shown.subList(at, at + 2).clear(); // the output file is not part of the measurement
+            md.append("Command: `msense bench").append(shown.isEmpty() ? "" : " " + String.join(" ", shown)).append("`\n\n");
+            for (String h : header) {
+                md.append("- ").append(h).append('\n');
+            }
+            md.append('\n').append(table);
+            Files.writeString(markdown, md.toString(), StandardCharsets.UTF_8);
+            out.println("table written to " + markdown);
+        }
+        return 0;
+    }
+
+    /** The table in Markdown (readable as text too). */
+    static String table(List<Row> rows, double bandwidth, double gemmPeak) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| case | problem | B | 𝒜 MB | ms/iteration | GB/s | floor ms | ×floor | GFLOP/s | % peak | peer | peer ms/iteration | speed-up |\n");
+        sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|\n");
+        for (Row r : rows) {
+            Case c = r.c();
+            double bytes = c.operatorBytes();
+            double floorMs = bytes / bandwidth * 1e3;
+            double gflops = c.flops() / (r.ms() * 1e-3) / 1e9;
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.2f | %.1f | %.2f | %.2f | %.1f | %s | %s | %s | %s |%n",
+                    c.name(), c.describe(), c.batch(), bytes / 1e6, r.ms(), bytes / (r.ms() * 1e-3) / 1e9, floorMs,
+                    r.ms() / floorMs, gflops, Double.isNaN(gemmPeak) ? "–" : String.format(Locale.ROOT, "%.0f%%",
+                            100 * gflops * 1e9 / gemmPeak),
+                    r.peer().isEmpty() ? "–" : r.peer(),
+                    Double.isNaN(r.peerMs()) ? "–" : String.format(Locale.ROOT, "%.2f", r.peerMs()),
+                    Double.isNaN(r.peerMs()) ? "–" : String.format(Locale.ROOT, "%.2f×", r.peerMs() / r.ms())));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Median wall time of one full iteration of {@link FactorizedGradientDescent} on the case, after
+     * {@code warmup} untimed iterations: the times between consecutive progress callbacks, which bracket
+     * exactly one step (the CPU engine is synchronous).
+     */
+    static double msenseIterationMs(Case c, EngineOptions options, int warmup, int repeats) {
+        ProblemSpec problem = new ProblemSpec(c.n(), c.n(), c.rank(), 1.0, 1.0, c.m(), OperatorKind.GAUSSIAN, 0.0, 1);
+        ModelSpec model = new ModelSpec(c.k(), InitNormalization.PER_WIDTH, c.precision(), c.operator());
+        int iterations = warmup + repeats + 1;
+        AlgorithmSpec algorithm = new AlgorithmSpec(iterations, iterations, 0.0, 0);
+        List<TrajectorySpec> trajectories = new ArrayList<>();
+        for (int b = 0; b < c.batch(); b++) {
+            double alpha = c.batch() == 1 ? 1e-3 : Math.pow(10, -1 - 3.0 * b / (c.batch() - 1));
+            trajectories.add(new TrajectorySpec(1, alpha, alpha, 0.25));
+        }
+        BatchSpec spec = new BatchSpec(problem, model, algorithm, trajectories);
+        long[] stamps = new long[iterations + 1];
+        try (Engine engine = Backends.select("cpu", Backends.discover()).backend().open(options)) {
+            SensingProblem p = SensingProblem.generate(engine, problem, c.precision(), c.operator());
+            HostFactors init = HostFactors.drawInitial(trajectories, c.n(), c.n(), c.k(), model.normalization());
+            try (FactorizedGradientDescent gd = new FactorizedGradientDescent(p, spec, init)) {
+                // the previous problem's arrays (GBs) are garbage now: collect them before timing, so no
+                // collector cycle competes with the iterations for the cores
+                System.gc();
+                gd.run(new RunObserver() {
+                    @Override
+                    public void onProgress(int t, int total) {
+                        stamps[t] = System.nanoTime();
+                    }
+                }, () -> false);
+            }
+        }
+        double[] ms = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            ms[i] = (stamps[warmup + i + 1] - stamps[warmup + i]) / 1e6;
+        }
+        Arrays.sort(ms);
+        return repeats % 2 == 1 ? ms[repeats / 2] : (ms[repeats / 2 - 1] + ms[repeats / 2]) / 2;
+    }
+
+    /** CPU model and core count, from /proc/cpuinfo where there is one. */
+    static String machine() {
+        String model = System.getProperty("os.arch");
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    model = line.substring(line.indexOf(':') + 1).strip();
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the architecture name stands in
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        return model + ", " + cores + " core" + (cores == 1 ? "" : "s") + ", "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap";
+    }
+
+    private static String value(List<String> args, int i, String flag) {
+        if (i >= args.size()) {
+            throw new UsageException(flag + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int intValue(List<String> args, int i, String flag, int min) {
+        String v = value(args, i, flag);
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min) {
+                throw new UsageException(flag + " must be ≥ " + min + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " needs a whole number, got '" + v + "'");
+        }
+    }
+}

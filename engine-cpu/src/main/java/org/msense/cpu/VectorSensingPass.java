@@ -1,0 +1,698 @@
+package org.msense.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fused sensing pass written with the JDK Vector API ({@code jdk.incubator.vector}). For a block of
+ * {@value #ROWS} consecutive rows A_i of the m×N operator it computes r_bi = ⟨A_i, x_b⟩ − y_bi for every
+ * trajectory b, then adds Σ_i r_bi·A_i into the worker's accumulator of e_b while the block is still in
+ * cache, so 𝒜 is read from memory once per call for all B trajectories. Everything but the stored
+ * operator is fp64: dot products, residuals and accumulators (an fp32 operator is widened on load, which
+ * is exact).
+ *
+ * <p>Two layouts, chosen by B:
+ * <ul>
+ *   <li>B &lt; {@value #INTERLEAVE_MIN}: trajectories row-major (x_b, e_b as vectors of length N); dot
+ *       products are SIMD over j with two accumulators per row of the block, reduced at the end of the
+ *       row;</li>
+ *   <li>B ≥ {@value #INTERLEAVE_MIN}: x and e interleaved in panels of 2L trajectories (B rounded up to the
+ *       vector length L, padding lanes zero; {@link #panelIndex}), so one operator element a_ij is
+ *       broadcast and multiplied into 2L trajectories at once — a register tile of 4 rows × 2 vectors
+ *       without horizontal reductions — in blocks of {@value #BLOCK_ROWS} rows and tiles of {@value #TILE}
+ *       columns.</li>
+ * </ul>
+ *
+ * <p>Loading this class needs the {@code jdk.incubator.vector} module in the boot layer
+ * ({@code --add-modules jdk.incubator.vector}); {@link SensingKernels} checks that first.
+ */
+final class VectorSensingPass {
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    static final int L = D.length();
+    /** Rows per block. */
+    static final int ROWS = 4;
+    /** Rows per block of the interleaved layout (a multiple of {@link #ROWS}). */
+    static final int BLOCK_ROWS = 16;
+    /** Columns per tile of the interleaved layout. */
+    static final int TILE = 256;
+    /** Batch size from which the interleaved layout is used. */
+    static final int INTERLEAVE_MIN = 4;
+
+    private VectorSensingPass() {
+    }
+
+    /**
+     * Where (trajectory b, entry j) lives in the interleaved layout: trajectories go in panels of 2L lanes (the
+     * last one L lanes when bp is an odd multiple of L), each panel an N×width row-major block, so the loops
+     * over j step by a constant stride.
+     */
+    static int panelIndex(int b, int j, int n, int bp) {
+        int g0 = b / (2 * L) * (2 * L);
+        int w = Math.min(2 * L, bp - g0);
+        return g0 * n + j * w + (b - g0);
+    }
+
+    /** Trajectory storage width in the interleaved layout: B rounded up to the vector length. */
+    static int paddedBatch(int batch) {
+        return (batch + L - 1) / L * L;
+    }
+
+    // ============================================================================ row-major layout (small B)
+
+    /**
+     * Rows [from, to) for B row-major trajectories: writes res[b][i] = ⟨A_i, x_b⟩ − y_b[i] and adds
+     * Σ_i res[b][i]·A_i into acc[b·N … b·N + N). Modifies res and acc.
+     */
+    static void rowMajor(double[] a, int n, int from, int to, double[][] x, double[][] y, double[][] res,
+            double[] acc) {
+        int batch = x.length;
+        double[] r = new double[ROWS * batch];
+        int i = from;
+        for (; i + ROWS <= to; i += ROWS) {
+            long base = (long) i * n;
+            for (int b = 0; b < batch; b++) {
+                dots4(a, (int) base, n, x[b], r, b * ROWS);
+                for (int q = 0; q < ROWS; q++) {
+                    double v = r[b * ROWS + q] - y[b][i + q];
+                    r[b * ROWS + q] = v;
+                    res[b][i + q] = v;
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                axpy4(a, (int) base, n, r, b * ROWS, acc, b * n);
+            }
+        }
+        for (; i < to; i++) {
+            int base = i * n;
+            for (int b = 0; b < batch; b++) {
+                double v = dot1(a, base, n, x[b]) - y[b][i];
+                res[b][i] = v;
+                axpy1(a, base, n, v, acc, b * n);
+            }
+        }
+    }
+
+    private static void dots4(double[] a, int b0, int n, double[] x, double[] out, int o) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        DoubleVector t0 = s0;
+        DoubleVector t1 = s0;
+        DoubleVector t2 = s0;
+        DoubleVector t3 = s0;
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            DoubleVector xv = DoubleVector.fromArray(D, x, j);
+            DoubleVector xw = DoubleVector.fromArray(D, x, j + L);
+            s0 = DoubleVector.fromArray(D, a, b0 + j).fma(xv, s0);
+            s1 = DoubleVector.fromArray(D, a, b1 + j).fma(xv, s1);
+            s2 = DoubleVector.fromArray(D, a, b2 + j).fma(xv, s2);
+            s3 = DoubleVector.fromArray(D, a, b3 + j).fma(xv, s3);
+            t0 = DoubleVector.fromArray(D, a, b0 + j + L).fma(xw, t0);
+            t1 = DoubleVector.fromArray(D, a, b1 + j + L).fma(xw, t1);
+            t2 = DoubleVector.fromArray(D, a, b2 + j + L).fma(xw, t2);
+            t3 = DoubleVector.fromArray(D, a, b3 + j + L).fma(xw, t3);
+        }
+        double d0 = s0.add(t0).reduceLanes(VectorOperators.ADD);
+        double d1 = s1.add(t1).reduceLanes(VectorOperators.ADD);
+        double d2 = s2.add(t2).reduceLanes(VectorOperators.ADD);
+        double d3 = s3.add(t3).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            double xj = x[j];
+            d0 += a[b0 + j] * xj;
+            d1 += a[b1 + j] * xj;
+            d2 += a[b2 + j] * xj;
+            d3 += a[b3 + j] * xj;
+        }
+        out[o] = d0;
+        out[o + 1] = d1;
+        out[o + 2] = d2;
+        out[o + 3] = d3;
+    }
+
+    private static void axpy4(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        double r0 = r[o];
+        double r1 = r[o + 1];
+        double r2 = r[o + 2];
+        double r3 = r[o + 3];
+        DoubleVector v0 = DoubleVector.broadcast(D, r0);
+        DoubleVector v1 = DoubleVector.broadcast(D, r1);
+        DoubleVector v2 = DoubleVector.broadcast(D, r2);
+        DoubleVector v3 = DoubleVector.broadcast(D, r3);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            DoubleVector e = DoubleVector.fromArray(D, acc, c + j);
+            e = DoubleVector.fromArray(D, a, b0 + j).fma(v0, e);
+            e = DoubleVector.fromArray(D, a, b1 + j).fma(v1, e);
+            e = DoubleVector.fromArray(D, a, b2 + j).fma(v2, e);
+            e = DoubleVector.fromArray(D, a, b3 + j).fma(v3, e);
+            e.intoArray(acc, c + j);
+        }
+        for (; j < n; j++) {
+            acc[c + j] = Math.fma(a[b3 + j], r3, Math.fma(a[b2 + j], r2, Math.fma(a[b1 + j], r1, Math.fma(a[b0 + j], r0, acc[c + j]))));
+        }
+    }
+
+    private static double dot1(double[] a, int base, int n, double[] x) {
+        DoubleVector s = DoubleVector.zero(D);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            s = DoubleVector.fromArray(D, a, base + j).fma(DoubleVector.fromArray(D, x, j), s);
+        }
+        double d = s.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            d += a[base + j] * x[j];
+        }
+        return d;
+    }
+
+    private static void axpy1(double[] a, int base, int n, double r, double[] acc, int c) {
+        DoubleVector v = DoubleVector.broadcast(D, r);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            DoubleVector.fromArray(D, a, base + j).fma(v, DoubleVector.fromArray(D, acc, c + j)).intoArray(acc, c + j);
+        }
+        for (; j < n; j++) {
+            acc[c + j] = Math.fma(a[base + j], r, acc[c + j]);
+        }
+    }
+
+    // ---- the same with the operator stored in fp32 (widened to fp64 on load)
+
+    static void rowMajor(float[] a, int n, int from, int to, double[][] x, double[][] y, double[][] res,
+            double[] acc) {
+        int batch = x.length;
+        double[] r = new double[ROWS * batch];
+        int i = from;
+        for (; i + ROWS <= to; i += ROWS) {
+            long base = (long) i * n;
+            for (int b = 0; b < batch; b++) {
+                dots4(a, (int) base, n, x[b], r, b * ROWS);
+                for (int q = 0; q < ROWS; q++) {
+                    double v = r[b * ROWS + q] - y[b][i + q];
+                    r[b * ROWS + q] = v;
+                    res[b][i + q] = v;
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                axpy4(a, (int) base, n, r, b * ROWS, acc, b * n);
+            }
+        }
+        for (; i < to; i++) {
+            int base = i * n;
+            for (int b = 0; b < batch; b++) {
+                double v = dot1(a, base, n, x[b]) - y[b][i];
+                res[b][i] = v;
+                axpy1(a, base, n, v, acc, b * n);
+            }
+        }
+    }
+
+    private static DoubleVector load(float[] a, int offset) {
+        return (DoubleVector) FloatVector.fromArray(F, a, offset).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static void dots4(float[] a, int b0, int n, double[] x, double[] out, int o) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        DoubleVector t0 = s0;
+        DoubleVector t1 = s0;
+        DoubleVector t2 = s0;
+        DoubleVector t3 = s0;
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            DoubleVector xv = DoubleVector.fromArray(D, x, j);
+            DoubleVector xw = DoubleVector.fromArray(D, x, j + L);
+            s0 = load(a, b0 + j).fma(xv, s0);
+            s1 = load(a, b1 + j).fma(xv, s1);
+            s2 = load(a, b2 + j).fma(xv, s2);
+            s3 = load(a, b3 + j).fma(xv, s3);
+            t0 = load(a, b0 + j + L).fma(xw, t0);
+            t1 = load(a, b1 + j + L).fma(xw, t1);
+            t2 = load(a, b2 + j + L).fma(xw, t2);
+            t3 = load(a, b3 + j + L).fma(xw, t3);
+        }
+        double d0 = s0.add(t0).reduceLanes(VectorOperators.ADD);
+        double d1 = s1.add(t1).reduceLanes(VectorOperators.ADD);
+        double d2 = s2.add(t2).reduceLanes(VectorOperators.ADD);
+        double d3 = s3.add(t3).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            double xj = x[j];
+            d0 += a[b0 + j] * xj;
+            d1 += a[b1 + j] * xj;
+            d2 += a[b2 + j] * xj;
+            d3 += a[b3 + j] * xj;
+        }
+        out[o] = d0;
+        out[o + 1] = d1;
+        out[o + 2] = d2;
+        out[o + 3] = d3;
+    }
+
+    private static void axpy4(float[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        double r0 = r[o];
+        double r1 = r[o + 1];
+        double r2 = r[o + 2];
+        double r3 = r[o + 3];
+        DoubleVector v0 = DoubleVector.broadcast(D, r0);
+        DoubleVector v1 = DoubleVector.broadcast(D, r1);
+        DoubleVector v2 = DoubleVector.broadcast(D, r2);
+        DoubleVector v3 = DoubleVector.broadcast(D, r3);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            DoubleVector e = DoubleVector.fromArray(D, acc, c + j);
+            e = load(a, b0 + j).fma(v0, e);
+            e = load(a, b1 + j).fma(v1, e);
+            e = load(a, b2 + j).fma(v2, e);
+            e = load(a, b3 + j).fma(v3, e);
+            e.intoArray(acc, c + j);
+        }
+        for (; j < n; j++) {
+            acc[c + j] = Math.fma(a[b3 + j], r3, Math.fma(a[b2 + j], r2, Math.fma(a[b1 + j], r1, Math.fma(a[b0 + j], r0, acc[c + j]))));
+        }
+    }
+
+    private static double dot1(float[] a, int base, int n, double[] x) {
+        DoubleVector s = DoubleVector.zero(D);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            s = load(a, base + j).fma(DoubleVector.fromArray(D, x, j), s);
+        }
+        double d = s.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            d += a[base + j] * x[j];
+        }
+        return d;
+    }
+
+    private static void axpy1(float[] a, int base, int n, double r, double[] acc, int c) {
+        DoubleVector v = DoubleVector.broadcast(D, r);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            load(a, base + j).fma(v, DoubleVector.fromArray(D, acc, c + j)).intoArray(acc, c + j);
+        }
+        for (; j < n; j++) {
+            acc[c + j] = Math.fma(a[base + j], r, acc[c + j]);
+        }
+    }
+
+    // ============================================================================ interleaved layout (B ≥ 4)
+
+    /**
+     * Rows [from, to) with x and the accumulator interleaved in panels ({@link #panelIndex}): xi[panelIndex(b, j)]
+     * = x_b[j], acc[panelIndex(b, j)] += Σ_i r_bi·a_ij, where bp = {@link #paddedBatch}(B) and padding lanes of
+     * xi are zero. yi[i·bp + b] = y_b[i] (zero in padding lanes); writes resi[i·bp + b] = r_bi. Modifies resi
+     * and acc.
+     *
+     * <p>Rows go in blocks of up to {@value #BLOCK_ROWS} and columns in tiles of {@value #TILE}: the dot
+     * products of a block are accumulated tile by tile (the tile of xi stays in L1 while every row of the
+     * block uses it), then the block's rows are added into acc tile by tile (the tile of acc stays in L1),
+     * so x and acc move between cache levels once per block rather than once per row.
+     */
+    static void interleaved(double[] a, int n, int bp, int from, int to, double[] xi, double[] yi, double[] resi,
+            double[] acc) {
+        double[] part = new double[BLOCK_ROWS * bp];
+        int i = from;
+        while (to - i >= ROWS) {
+            int rows = Math.min(BLOCK_ROWS, (to - i) / ROWS * ROWS);
+            Arrays.fill(part, 0, rows * bp, 0.0);
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            dots8(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        } else {
+                            dots4(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        }
+                    }
+                }
+            }
+            int o = i * bp;
+            for (int t = 0; t < rows * bp; t++) {
+                double r = part[t] - yi[o + t];
+                part[t] = r;
+                resi[o + t] = r;
+            }
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            axpy8(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        } else {
+                            axpy4(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        }
+                    }
+                }
+            }
+            i += rows;
+        }
+        for (; i < to; i++) {
+            int base = i * n;
+            for (int g = 0; g < bp; g += L) {
+                single(a, base, n, bp, g, i, xi, yi, resi, acc);
+            }
+        }
+    }
+
+    /** part[p + q·bp + g … +2L) += Σ_{j∈[c0,c1)} a_(row q),j · xi[j·bp + g …] for the 4 rows q of the group. */
+    private static void dots8(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector d00 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d01 = DoubleVector.fromArray(D, part, p0 + L);
+        DoubleVector d10 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d11 = DoubleVector.fromArray(D, part, p0 + bp + L);
+        DoubleVector d20 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d21 = DoubleVector.fromArray(D, part, p0 + 2 * bp + L);
+        DoubleVector d30 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        DoubleVector d31 = DoubleVector.fromArray(D, part, p0 + 3 * bp + L);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
+            DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
+            DoubleVector x1 = DoubleVector.fromArray(D, xi, o + L);
+            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
+            d00 = a0.fma(x0, d00);
+            d01 = a0.fma(x1, d01);
+            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
+            d10 = a1.fma(x0, d10);
+            d11 = a1.fma(x1, d11);
+            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
+            d20 = a2.fma(x0, d20);
+            d21 = a2.fma(x1, d21);
+            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
+            d30 = a3.fma(x0, d30);
+            d31 = a3.fma(x1, d31);
+        }
+        d00.intoArray(part, p0);
+        d01.intoArray(part, p0 + L);
+        d10.intoArray(part, p0 + bp);
+        d11.intoArray(part, p0 + bp + L);
+        d20.intoArray(part, p0 + 2 * bp);
+        d21.intoArray(part, p0 + 2 * bp + L);
+        d30.intoArray(part, p0 + 3 * bp);
+        d31.intoArray(part, p0 + 3 * bp + L);
+    }
+
+    private static void dots4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector d0 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d1 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d2 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d3 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
+            DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
+            d0 = DoubleVector.broadcast(D, a[b0 + j]).fma(x0, d0);
+            d1 = DoubleVector.broadcast(D, a[b1 + j]).fma(x0, d1);
+            d2 = DoubleVector.broadcast(D, a[b2 + j]).fma(x0, d2);
+            d3 = DoubleVector.broadcast(D, a[b3 + j]).fma(x0, d3);
+        }
+        d0.intoArray(part, p0);
+        d1.intoArray(part, p0 + bp);
+        d2.intoArray(part, p0 + 2 * bp);
+        d3.intoArray(part, p0 + 3 * bp);
+    }
+
+    /** acc[j·bp + g …+2L) += Σ_q a_(row q),j · r[p + q·bp + g …] for j ∈ [c0, c1) and the 4 rows q of the group. */
+    private static void axpy8(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r00 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r01 = DoubleVector.fromArray(D, r, p0 + L);
+        DoubleVector r10 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r11 = DoubleVector.fromArray(D, r, p0 + bp + L);
+        DoubleVector r20 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r21 = DoubleVector.fromArray(D, r, p0 + 2 * bp + L);
+        DoubleVector r30 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        DoubleVector r31 = DoubleVector.fromArray(D, r, p0 + 3 * bp + L);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
+            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
+            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
+            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
+            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
+            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
+            DoubleVector e1 = DoubleVector.fromArray(D, acc, o + L);
+            e0 = a3.fma(r30, a2.fma(r20, a1.fma(r10, a0.fma(r00, e0))));
+            e1 = a3.fma(r31, a2.fma(r21, a1.fma(r11, a0.fma(r01, e1))));
+            e0.intoArray(acc, o);
+            e1.intoArray(acc, o + L);
+        }
+    }
+
+    private static void axpy4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r0 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r1 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r2 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r3 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
+            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
+            e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(r3, DoubleVector.broadcast(D, a[b2 + j]).fma(r2,
+                    DoubleVector.broadcast(D, a[b1 + j]).fma(r1, DoubleVector.broadcast(D, a[b0 + j]).fma(r0, e0))));
+            e0.intoArray(acc, o);
+        }
+    }
+
+    private static void single(double[] a, int base, int n, int bp, int g, int i, double[] xi, double[] yi,
+            double[] resi, double[] acc) {
+        int g0 = g / (2 * L) * (2 * L);
+        int w = Math.min(2 * L, bp - g0);
+        int panel = g0 * n + (g - g0);
+        DoubleVector d = DoubleVector.zero(D);
+        for (int j = 0, o = panel; j < n; j++, o += w) {
+            d = DoubleVector.broadcast(D, a[base + j]).fma(DoubleVector.fromArray(D, xi, o), d);
+        }
+        int r0 = i * bp + g;
+        d = d.sub(DoubleVector.fromArray(D, yi, r0));
+        d.intoArray(resi, r0);
+        for (int j = 0, o = panel; j < n; j++, o += w) {
+            DoubleVector.broadcast(D, a[base + j]).fma(d, DoubleVector.fromArray(D, acc, o)).intoArray(acc, o);
+        }
+    }
+
+    // ---- the same with the operator stored in fp32 (widened to fp64 on load)
+
+    static void interleaved(float[] a, int n, int bp, int from, int to, double[] xi, double[] yi, double[] resi,
+            double[] acc) {
+        double[] part = new double[BLOCK_ROWS * bp];
+        int i = from;
+        while (to - i >= ROWS) {
+            int rows = Math.min(BLOCK_ROWS, (to - i) / ROWS * ROWS);
+            Arrays.fill(part, 0, rows * bp, 0.0);
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            dots8(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        } else {
+                            dots4(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                        }
+                    }
+                }
+            }
+            int o = i * bp;
+            for (int t = 0; t < rows * bp; t++) {
+                double r = part[t] - yi[o + t];
+                part[t] = r;
+                resi[o + t] = r;
+            }
+            for (int c0 = 0; c0 < n; c0 += TILE) {
+                int c1 = Math.min(n, c0 + TILE);
+                for (int q = 0; q < rows; q += ROWS) {
+                    int base = (i + q) * n;
+                    for (int g = 0; g < bp; g += 2 * L) {
+                        if (g + 2 * L <= bp) {
+                            axpy8(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        } else {
+                            axpy4(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                        }
+                    }
+                }
+            }
+            i += rows;
+        }
+        for (; i < to; i++) {
+            int base = i * n;
+            for (int g = 0; g < bp; g += L) {
+                single(a, base, n, bp, g, i, xi, yi, resi, acc);
+            }
+        }
+    }
+
+    private static void dots8(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector d00 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d01 = DoubleVector.fromArray(D, part, p0 + L);
+        DoubleVector d10 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d11 = DoubleVector.fromArray(D, part, p0 + bp + L);
+        DoubleVector d20 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d21 = DoubleVector.fromArray(D, part, p0 + 2 * bp + L);
+        DoubleVector d30 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        DoubleVector d31 = DoubleVector.fromArray(D, part, p0 + 3 * bp + L);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
+            DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
+            DoubleVector x1 = DoubleVector.fromArray(D, xi, o + L);
+            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
+            d00 = a0.fma(x0, d00);
+            d01 = a0.fma(x1, d01);
+            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
+            d10 = a1.fma(x0, d10);
+            d11 = a1.fma(x1, d11);
+            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
+            d20 = a2.fma(x0, d20);
+            d21 = a2.fma(x1, d21);
+            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
+            d30 = a3.fma(x0, d30);
+            d31 = a3.fma(x1, d31);
+        }
+        d00.intoArray(part, p0);
+        d01.intoArray(part, p0 + L);
+        d10.intoArray(part, p0 + bp);
+        d11.intoArray(part, p0 + bp + L);
+        d20.intoArray(part, p0 + 2 * bp);
+        d21.intoArray(part, p0 + 2 * bp + L);
+        d30.intoArray(part, p0 + 3 * bp);
+        d31.intoArray(part, p0 + 3 * bp + L);
+    }
+
+    private static void dots4(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector d0 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d1 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d2 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d3 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
+            DoubleVector x0 = DoubleVector.fromArray(D, xi, o);
+            d0 = DoubleVector.broadcast(D, a[b0 + j]).fma(x0, d0);
+            d1 = DoubleVector.broadcast(D, a[b1 + j]).fma(x0, d1);
+            d2 = DoubleVector.broadcast(D, a[b2 + j]).fma(x0, d2);
+            d3 = DoubleVector.broadcast(D, a[b3 + j]).fma(x0, d3);
+        }
+        d0.intoArray(part, p0);
+        d1.intoArray(part, p0 + bp);
+        d2.intoArray(part, p0 + 2 * bp);
+        d3.intoArray(part, p0 + 3 * bp);
+    }
+
+    private static void axpy8(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r00 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r01 = DoubleVector.fromArray(D, r, p0 + L);
+        DoubleVector r10 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r11 = DoubleVector.fromArray(D, r, p0 + bp + L);
+        DoubleVector r20 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r21 = DoubleVector.fromArray(D, r, p0 + 2 * bp + L);
+        DoubleVector r30 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        DoubleVector r31 = DoubleVector.fromArray(D, r, p0 + 3 * bp + L);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * (2 * L);
+            DoubleVector a0 = DoubleVector.broadcast(D, a[b0 + j]);
+            DoubleVector a1 = DoubleVector.broadcast(D, a[b1 + j]);
+            DoubleVector a2 = DoubleVector.broadcast(D, a[b2 + j]);
+            DoubleVector a3 = DoubleVector.broadcast(D, a[b3 + j]);
+            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
+            DoubleVector e1 = DoubleVector.fromArray(D, acc, o + L);
+            e0 = a3.fma(r30, a2.fma(r20, a1.fma(r10, a0.fma(r00, e0))));
+            e1 = a3.fma(r31, a2.fma(r21, a1.fma(r11, a0.fma(r01, e1))));
+            e0.intoArray(acc, o);
+            e1.intoArray(acc, o + L);
+        }
+    }
+
+    private static void axpy4(float[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int p0 = p + g;
+        DoubleVector r0 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r1 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r2 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r3 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
+            DoubleVector e0 = DoubleVector.fromArray(D, acc, o);
+            e0 = DoubleVector.broadcast(D, a[b3 + j]).fma(r3, DoubleVector.broadcast(D, a[b2 + j]).fma(r2,
+                    DoubleVector.broadcast(D, a[b1 + j]).fma(r1, DoubleVector.broadcast(D, a[b0 + j]).fma(r0, e0))));
+            e0.intoArray(acc, o);
+        }
+    }
+
+    private static void single(float[] a, int base, int n, int bp, int g, int i, double[] xi, double[] yi,
+            double[] resi, double[] acc) {
+        int g0 = g / (2 * L) * (2 * L);
+        int w = Math.min(2 * L, bp - g0);
+        int panel = g0 * n + (g - g0);
+        DoubleVector d = DoubleVector.zero(D);
+        for (int j = 0, o = panel; j < n; j++, o += w) {
+            d = DoubleVector.broadcast(D, a[base + j]).fma(DoubleVector.fromArray(D, xi, o), d);
+        }
+        int r0 = i * bp + g;
+        d = d.sub(DoubleVector.fromArray(D, yi, r0));
+        d.intoArray(resi, r0);
+        for (int j = 0, o = panel; j < n; j++, o += w) {
+            DoubleVector.broadcast(D, a[base + j]).fma(d, DoubleVector.fromArray(D, acc, o)).intoArray(acc, o);
+        }
+    }
+
+    /** Zeroes the first {@code length} entries. */
+    static void clear(double[] v, int length) {
+        Arrays.fill(v, 0, length, 0.0);
+    }
+}

@@ -1,0 +1,63 @@
+package org.msense.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code msense bench --quick} end to end: the table has its columns and one row per problem (two for the
+ * sweep when the NumPy peer runs), the memory floor was measured, and --markdown writes the same table.
+ * Timings are never asserted.
+ */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final List<String> CASES = List.of("dense-fp64", "agn-fp64", "agn-fp32", "agn-fp32-storage", "sweep-b8");
+
+    @Test
+    void quickBenchPrintsTheTableAndWritesMarkdown() throws IOException {
+        Path md = dir.resolve("bench.md");
+        CliRunner r = CliRunner.run("bench", "--quick", "--markdown", md.toString());
+        assertEquals(0, r.status(), "exit status; stderr: " + r.err() + "\nstdout: " + r.out());
+        assertFalse(r.hasStackTrace(), r.err());
+        String out = r.out();
+        assertTrue(out.matches("(?s).*memory read floor: \\d+\\.\\d GB/s.*"), out);
+        String header = out.lines().filter(l -> l.startsWith("| case |")).findFirst().orElse("");
+        for (String column : List.of("ms/iteration", "GB/s", "floor ms", "×floor", "GFLOP/s", "peer", "speed-up")) {
+            assertTrue(header.contains(column), "column " + column + " in " + header);
+        }
+        boolean peer = !out.contains("NumPy peer: not run");
+        for (String c : CASES) {
+            long rows = out.lines().filter(l -> l.startsWith("| " + c + " |")).count();
+            assertEquals(c.equals("sweep-b8") && peer ? 2 : 1, rows, "rows of " + c + " in\n" + out);
+        }
+        // every row has the 13 cells of the header and a positive time
+        out.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| case")).forEach(l -> {
+            String[] cells = l.split("\\|");
+            assertEquals(14, cells.length, l);
+            assertTrue(Double.parseDouble(cells[5].strip()) > 0, l);
+            if (peer) {
+                assertTrue(cells[13].strip().endsWith("×"), "a speed-up when the peer ran: " + l);
+            }
+        });
+        String written = Files.readString(md);
+        assertTrue(written.contains("msense bench --quick"), written);
+        assertTrue(written.contains(header), written);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        CliRunner r = CliRunner.run("bench", "--fast");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--fast"), r.err());
+        assertFalse(r.hasStackTrace(), r.err());
+    }
+}
