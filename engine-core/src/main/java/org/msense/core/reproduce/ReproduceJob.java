@@ -8,14 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.msense.core.backend.Backend;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.Precision;
+import org.msense.core.run.InterruptSignal;
 
 /**
  * Runs a list of experiments on one backend, each in its own subdirectory of the output directory, and
@@ -75,17 +73,7 @@ public final class ReproduceJob {
             log.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
         Files.createDirectories(out);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "msense-reproduce-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
+        InterruptSignal stop = InterruptSignal.install("msense-reproduce-interrupt");
         int exit = OK;
         ReproductionReport report = null;
         long start = System.nanoTime();
@@ -101,7 +89,7 @@ public final class ReproduceJob {
                     quick ? "quick" : "full", experiments.size(), experiments.size() == 1 ? "" : "s",
                     selection.backend().id(), engine.device(), precision.id(), out);
             stdout.flush();
-            Lab lab = new Lab(engine, precision, quick, log, terminal, stop::get);
+            Lab lab = new Lab(engine, precision, quick, log, terminal, stop::requested);
             int i = 0;
             for (Experiment e : experiments) {
                 i++;
@@ -133,12 +121,7 @@ public final class ReproduceJob {
             }
             throw e;
         } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting (Ctrl-C): the hook waits for us
-            }
+            stop.close();
         }
         if (report != null) {
             long failed = report.results().stream().flatMap(r -> r.checks().stream()).filter(c -> !c.pass()).count();

@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.msense.core.algorithm.BatchResult;
 import org.msense.core.algorithm.FactorizedGradientDescent;
 import org.msense.core.algorithm.HostFactors;
@@ -96,17 +93,7 @@ public final class RunJob {
         RunSummary summary = new RunSummary(spec, source);
         Path summaryFile = directory.resolve(RunDirectory.SUMMARY);
 
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "msense-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
+        InterruptSignal stop = InterruptSignal.install("msense-interrupt");
 
         List<DiagnosticRecord> history = new ArrayList<>();
         DiagnosticRecord[] last = new DiagnosticRecord[spec.size()];
@@ -167,7 +154,7 @@ public final class RunJob {
                     public void onProgress(int t, int total) {
                         progress.update(t, total);
                     }
-                }, stop::get);
+                }, stop::requested);
                 progress.finish();
                 summary.result(result);
                 if (npy != null) {
@@ -179,13 +166,13 @@ public final class RunJob {
             exit = result.interrupted() ? INTERRUPTED : OK;
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             summary.lastRecords(last);
-            summary.status(stop.get() ? "interrupted" : "failed");
-            if (!stop.get()) {
+            summary.status(stop.requested() ? "interrupted" : "failed");
+            if (!stop.requested()) {
                 summary.failed(describe(e));
             }
-            exit = stop.get() ? INTERRUPTED : FAILED;
+            exit = stop.requested() ? INTERRUPTED : FAILED;
             err.println();
-            err.println("msense: the run " + (stop.get() ? "was interrupted" : "failed") + ": " + describe(e));
+            err.println("msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
         } finally {
             try {
                 if (config.getFlag("plots") && !history.isEmpty()) {
@@ -197,12 +184,7 @@ public final class RunJob {
                 });
                 summary.write(summaryFile);
             } finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting (Ctrl-C): the hook is running and waits for us
-                }
+                stop.close();
             }
         }
         if (result != null) {
