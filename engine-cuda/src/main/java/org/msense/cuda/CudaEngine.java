@@ -164,7 +164,13 @@ final class CudaEngine extends Engine {
         try {
             cuMemAlloc(ptr, bytes);
         } catch (CudaException e) {
-            throw outOfMemory(precision, count, rows, cols, bytes, free);
+            if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) {
+                throw outOfMemory(precision, count, rows, cols, bytes, free);
+            }
+            // Not a shortage: most often a sticky error left by an earlier asynchronous kernel or cuBLAS call.
+            throw new BackendException("cuMemAlloc of " + bytes + " bytes on " + facts.name() + " failed with "
+                    + e.getMessage() + " (an earlier kernel or cuBLAS call may have failed; MSENSE_CUDA_SYNC=1 reports"
+                    + " the call that did)", e);
         }
         return new CudaMatrixBatch(this, precision, count, rows, cols, ptr);
     }
