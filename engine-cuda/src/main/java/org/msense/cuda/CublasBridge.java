@@ -40,7 +40,8 @@ import org.msense.core.backend.BackendException;
  * itself), {@code LD_LIBRARY_PATH}, {@code CUDA_HOME}/{@code CUDA_PATH}, {@code /usr/local/cuda*}
  * ({@code lib64} and {@code targets/x86_64-linux/lib}), the system library directories, and the NVIDIA
  * Python wheels ({@code site-packages/nvidia/cu13/lib}, {@code site-packages/nvidia/cublas/lib}) of the
- * active virtual or conda environment and of the system Pythons. The patched library is cached in
+ * active virtual or conda environment, of the environments whose {@code bin} is on {@code PATH}, and of the
+ * system Pythons. The patched library is cached in
  * {@code MSENSE_CACHE_DIR}, else {@code ~/.cache/msense}, else the temporary directory.
  *
  * <p>When neither is found there, JCublas2 is loaded as shipped in case the dynamic loader's own search
@@ -198,6 +199,17 @@ final class CublasBridge {
                 pythonRoots.add(Path.of(v, "lib"));
                 if (var.equals("CONDA_PREFIX")) {
                     out.add(Path.of(v, "lib"));
+                }
+            }
+        }
+        // A Python environment that is on PATH but not activated (e.g. a container's /opt/venv/bin): <root>/bin.
+        String path = env.get("PATH");
+        if (path != null) {
+            for (String part : path.split(":")) {
+                Path bin = part.isBlank() ? null : Path.of(part);
+                if (bin != null && bin.getFileName() != null && bin.getFileName().toString().equals("bin")
+                        && bin.getParent() != null) {
+                    pythonRoots.add(bin.getParent().resolve("lib"));
                 }
             }
         }

@@ -44,11 +44,15 @@ import org.msense.core.rng.GaussianStream;
  * N×B, so the forward contraction is one GEMM {@code R = 𝒜ᵀ_cm·X} (m×B, OP_T) and the adjoint one GEMM
  * {@code E = 𝒜_cm·R} (N×B, OP_N): every byte of 𝒜 is read once per contraction for all B trajectories.
  *
- * <p>The primary context is made current on every calling thread at the start of every operation.
+ * <p>The primary context is made current on every calling thread at the start of every operation. Each
+ * engine retains it and releases it on close; one extra reference per device is held for the life of the JVM,
+ * so that closing an engine never resets the context under cuBLAS.
  */
 final class CudaEngine extends Engine {
     /** Device memory kept back from {@link #freeMemoryBytes} for cuBLAS workspaces and the context. */
     static final long RESERVE_BYTES = 256L << 20;
+    /** Devices whose primary context this JVM holds for good ({@link #pinPrimaryContext}). */
+    private static final java.util.Set<Integer> PINNED = new java.util.HashSet<>();
 
     private final EngineOptions options;
     private final int ordinal;
@@ -76,6 +80,7 @@ final class CudaEngine extends Engine {
             cuDeviceGet(device, ordinal);
             cuDevicePrimaryCtxRetain(context, device);
             contextRetained = true;
+            pinPrimaryContext(ordinal, device);
             cuCtxSetCurrent(context);
             kernels = new Kernels(this::afterCall);
             blas = new JCublasBlas(cublas, options.allowTf32());
@@ -91,6 +96,24 @@ final class CudaEngine extends Engine {
                 throw be;
             }
             throw new BackendException("the cuda backend could not open device " + ordinal + ": " + CublasBridge.firstLine(e), e);
+        }
+    }
+
+    /**
+     * Takes one more reference to the device's primary context, once per device and JVM, and never releases it.
+     * cuBLAS's own (runtime API) state adopts the primary context that is current when it first runs; without this
+     * reference, closing the last engine (the probe opens and closes one before a run opens its own) would drop
+     * the count to zero and make the driver reset that context underneath the runtime's cached state. The
+     * context then lives until the process exits, as it does for a runtime-API program.
+     */
+    private static synchronized void pinPrimaryContext(int ordinal, CUdevice device) {
+        if (PINNED.add(ordinal)) {
+            try {
+                cuDevicePrimaryCtxRetain(new CUcontext(), device);
+            } catch (RuntimeException e) {
+                PINNED.remove(ordinal);
+                throw e;
+            }
         }
     }
 
@@ -164,7 +187,13 @@ final class CudaEngine extends Engine {
         try {
             cuMemAlloc(ptr, bytes);
         } catch (CudaException e) {
-            throw outOfMemory(precision, count, rows, cols, bytes, free);
+            if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) {
+                throw outOfMemory(precision, count, rows, cols, bytes, free);
+            }
+            // Not a shortage: most often a sticky error left by an earlier asynchronous kernel or cuBLAS call.
+            throw new BackendException("cuMemAlloc of " + bytes + " bytes on " + facts.name() + " failed with "
+                    + e.getMessage() + " (an earlier kernel or cuBLAS call may have failed; MSENSE_CUDA_SYNC=1 reports"
+                    + " the call that did)", e);
         }
         return new CudaMatrixBatch(this, precision, count, rows, cols, ptr);
     }

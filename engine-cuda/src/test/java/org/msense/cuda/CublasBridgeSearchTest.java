@@ -56,4 +56,13 @@ class CublasBridgeSearchTest {
         List<Path> dirs = CublasBridge.searchDirectories(Map.of("VIRTUAL_ENV", root.toString()));
         assertTrue(dirs.contains(wheel), dirs.toString());
     }
+
+    @Test
+    void pythonWheelDirectoriesOfAnEnvironmentOnPathAreSearchedWithoutActivation(@TempDir Path root) throws IOException {
+        Path venv = root.resolve("opt/venv");
+        Files.createDirectories(venv.resolve("bin"));
+        Path wheel = Files.createDirectories(venv.resolve("lib/python3.11/site-packages/nvidia/cu13/lib"));
+        List<Path> dirs = CublasBridge.searchDirectories(Map.of("PATH", root.resolve("tools") + ":" + venv.resolve("bin") + "::"));
+        assertTrue(dirs.contains(wheel), dirs.toString());
+    }
 }
