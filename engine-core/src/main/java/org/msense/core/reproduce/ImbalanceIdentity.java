@@ -1,18 +1,32 @@
 package org.msense.core.reproduce;
 
 import org.msense.core.linalg.Matrices;
+import org.msense.core.linalg.SymmetricEigen;
 
 /**
  * The exact identity of one gradient step for the imbalance Δ = VᵀV − WᵀW, checked on the host in fp64
  * (docs/math.md): Δ_{t+1} − Δ_t = μ²(W_tᵀE_tᵀE_tW_t − V_tᵀE_tE_tᵀV_t) with E_t = 𝒜*(𝒜(V_tW_tᵀ) − y).
- * E_t is recomputed here from the downloaded 𝒜 and y, independently of the engine.
+ * E_t is recomputed here from the downloaded 𝒜 and y, independently of the engine. The comparison is in the
+ * Frobenius norm, which is what the tolerance bounds.
  *
- * <p>Tolerance (the rounding of one step of precision u): with S = ‖V_t‖_F + ‖W_t‖_F and
- * A = ‖ |𝒜|ᵀ(|𝒜||vec X_t| + |y|) ‖, the engine's E_t is within γ_{N+m+2}·A of the exact one (N = n1·n2), the
- * update rounds with γ_{max(n1,n2)+2}, and Δ moves by at most 2S times the change of the factors:
- * tol = 4S·[u·S + μ·(γ_{N+m+2}·A + γ_{max(n1,n2)+2}·‖E_t‖_F)·S].
+ * <p>Tolerance: a rigorous worst-case bound on ‖Δ̂_{t+1} − Δ_{t+1}‖_F, the effect of the rounding of one step of
+ * precision u (any summation order, FMA or not; γ_n = nu/(1 − nu)), where Δ_{t+1} is the imbalance of the exact
+ * step from the stored V_t, W_t. With the engine's X̂ = fl(VWᵀ), P = |V||W|ᵀ and r = 𝒜 vec X − y:
+ * <ul>
+ *   <li>|X̂ − X| ≤ γ_k P; the residual (N + 1 terms, N = n1·n2) is off by at most
+ *       ρ = γ_{N+1}(|𝒜||vec X| + |y|) + γ_k(1 + γ_{N+1})|𝒜| vec P;</li>
+ *   <li>the adjoint (m terms): |Ê − E| ≤ γ_m|𝒜|ᵀ|r| + (1 + γ_m)|𝒜|ᵀρ, whose Frobenius norm is ε_E;</li>
+ *   <li>the step V̂' = fl(V − μ̃ fl(ÊW)) (μ̃ the step size rounded to the precision):
+ *       ‖V̂' − V'‖_F ≤ δ_V = u‖V‖_F + μ[γ_3‖EW‖_F + (1 + γ_3)(ε_E‖W‖₂ + γ_{n2}(‖|E||W|‖_F + ε_E‖W‖_F))],
+ *       and likewise δ_W with Eᵀ, V and n1;</li>
+ *   <li>V̂'ᵀV̂' − V'ᵀV' = V̂'ᵀδ + δᵀV̂' − δᵀδ, so Δ moves by at most δ_V(2‖V̂'‖₂ + δ_V) + δ_W(2‖Ŵ'‖₂ + δ_W).</li>
+ * </ul>
+ * The host's own fp64 rounding is added: the same bound with u = 2⁻⁵³ for its recomputation of E and the μ² term,
+ * and γ_{n+3}(‖V_t‖_F² + ‖W_t‖_F² + ‖V_{t+1}‖_F² + ‖W_{t+1}‖_F²) for the Grams and differences it forms.
+ * Spectral norms (never below the true ones) come from the largest eigenvalue of the k×k Gram.
  */
 final class ImbalanceIdentity {
+    private static final double HOST_U = 0x1p-53;
     private final double[] op;
     private final double[] y;
     private final int m;
@@ -39,8 +53,9 @@ final class ImbalanceIdentity {
     /**
      * Outcome for one step.
      *
-     * @param worstRatio   max over entries of |moved − predicted| / tol (≤ 1 when the identity holds)
-     * @param largestTerm  max over entries of |predicted| / tol (how far above rounding the μ² term is)
+     * @param worstRatio  ‖moved − predicted‖_F / tol (≤ 1 when the identity holds)
+     * @param largestTerm ‖predicted‖_F / tol (how far above rounding the μ² term is: a predicted change of zero
+     *                    fails the check whenever this exceeds 2)
      */
     record Outcome(double worstRatio, double largestTerm) {
     }
@@ -49,52 +64,122 @@ final class ImbalanceIdentity {
     Outcome check(double[] v0, double[] w0, double[] v1, double[] w1, double mu) {
         int nn = n1 * n2;
         double[] x = Matrices.multiplyTransB(v0, n1, k, w0, n2);
+        double[] p = Matrices.multiplyTransB(abs(v0), n1, k, abs(w0), n2);
         double[] res = new double[m];
         double[] mag = new double[m];
+        double[] magP = new double[m];
         for (int i = 0; i < m; i++) {
             double s = -y[i];
             double a = Math.abs(y[i]);
+            double b = 0;
             for (int j = 0; j < nn; j++) {
-                double t = op[i * nn + j] * x[j];
-                s += t;
-                a += Math.abs(t);
+                double o = op[i * nn + j];
+                s += o * x[j];
+                a += Math.abs(o * x[j]);
+                b += Math.abs(o) * p[j];
             }
             res[i] = s;
             mag[i] = a;
+            magP[i] = b;
         }
         double[] e = new double[nn];
-        double[] eMag = new double[nn];
+        double[] cRes = new double[nn]; // |𝒜|ᵀ|r|
+        double[] cMag = new double[nn]; // |𝒜|ᵀ(|𝒜||x| + |y|)
+        double[] cP = new double[nn]; // |𝒜|ᵀ|𝒜| vec P
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < nn; j++) {
-                e[j] += op[i * nn + j] * res[i];
-                eMag[j] += Math.abs(op[i * nn + j]) * mag[i];
+                double o = op[i * nn + j];
+                double ao = Math.abs(o);
+                e[j] += o * res[i];
+                cRes[j] += ao * Math.abs(res[i]);
+                cMag[j] += ao * mag[i];
+                cP[j] += ao * magP[i];
             }
         }
         double[] ew = Matrices.multiply(e, n1, n2, w0, k); // E W (n1×k)
         double[] etv = Matrices.multiplyTransA(e, n1, n2, v0, k); // Eᵀ V (n2×k)
         double[] a = Matrices.multiplyTransA(ew, n1, k, ew, k);
         double[] b = Matrices.multiplyTransA(etv, n2, k, etv, k);
-        double[] d0 = imbalance(v0, w0);
-        double[] d1 = imbalance(v1, w1);
-        double s = Matrices.frobeniusNorm(v0) + Matrices.frobeniusNorm(w0);
-        double tol = 4 * s * (u * s + mu * (gamma(nn + m + 2) * Matrices.frobeniusNorm(eMag)
-                + gamma(Math.max(n1, n2) + 2) * Matrices.frobeniusNorm(e)) * s);
-        double worst = 0;
-        double largest = 0;
-        for (int i = 0; i < k * k; i++) {
-            double predicted = mu * mu * (a[i] - b[i]);
-            double moved = d1[i] - d0[i];
-            worst = Math.max(worst, Math.abs(moved - predicted) / tol);
-            largest = Math.max(largest, Math.abs(predicted) / tol);
+        double[] predicted = Matrices.scale(Matrices.subtract(a, b), mu * mu);
+        double[] moved = Matrices.subtract(imbalance(v1, w1), imbalance(v0, w0));
+
+        double normEw = Matrices.frobeniusNorm(ew);
+        double normEtv = Matrices.frobeniusNorm(etv);
+        double absEw = Matrices.frobeniusNorm(Matrices.multiply(abs(e), n1, n2, abs(w0), k));
+        double absEtv = Matrices.frobeniusNorm(Matrices.multiplyTransA(abs(e), n1, n2, abs(v0), k));
+        double v0F = Matrices.frobeniusNorm(v0);
+        double w0F = Matrices.frobeniusNorm(w0);
+        double v1F = Matrices.frobeniusNorm(v1);
+        double w1F = Matrices.frobeniusNorm(w1);
+        Norms f = new Norms(v0F, w0F, spectral(v0, n1), spectral(w0, n2), spectral(v1, n1), spectral(w1, n2), normEw,
+                normEtv, absEw, absEtv);
+        double tol = stepBound(u, mu, cRes, cMag, cP, f) + hostBound(mu, cRes, cMag, cP, f)
+                + gamma(Math.max(n1, n2) + 3, HOST_U) * (v0F * v0F + w0F * w0F + v1F * v1F + w1F * w1F);
+        return new Outcome(Matrices.frobeniusNorm(Matrices.subtract(moved, predicted)) / tol,
+                Matrices.frobeniusNorm(predicted) / tol);
+    }
+
+    /** Norms of the step's factors and gradient products that the bounds need. */
+    private record Norms(double v0F, double w0F, double v0Spec, double w0Spec, double v1Spec, double w1Spec, double ew,
+            double etv, double absEw, double absEtv) {
+    }
+
+    /** ε_E: a bound on ‖Ê − E‖_F for a computation of E of unit roundoff uu. */
+    private double gradientError(double uu, double[] cRes, double[] cMag, double[] cP) {
+        double gm = gamma(m, uu);
+        double gn = gamma(n1 * n2 + 1, uu);
+        double gk = gamma(k, uu);
+        double sum = 0;
+        for (int j = 0; j < cRes.length; j++) {
+            double t = gm * cRes[j] + (1 + gm) * (gn * cMag[j] + gk * (1 + gn) * cP[j]);
+            sum += t * t;
         }
-        return new Outcome(worst, largest);
+        return Math.sqrt(sum);
+    }
+
+    /** The bound on ‖Δ̂_{t+1} − Δ_{t+1}‖_F for an engine step of unit roundoff uu (class Javadoc). */
+    private double stepBound(double uu, double mu, double[] cRes, double[] cMag, double[] cP, Norms f) {
+        double eps = gradientError(uu, cRes, cMag, cP);
+        double g3 = gamma(3, uu);
+        double dv = uu * f.v0F() + mu * (g3 * f.ew() + (1 + g3) * (eps * f.w0Spec() + gamma(n2, uu) * (f.absEw() + eps * f.w0F())));
+        double dw = uu * f.w0F() + mu * (g3 * f.etv() + (1 + g3) * (eps * f.v0Spec() + gamma(n1, uu) * (f.absEtv() + eps * f.v0F())));
+        return dv * (2 * f.v1Spec() + dv) + dw * (2 * f.w1Spec() + dw);
+    }
+
+    /**
+     * The host's rounding of the μ² term: its EW (EᵀV) is off by at most δ = ε_E‖W‖₂ + γ_{n2}(‖|E||W|‖_F + ε_E‖W‖_F)
+     * (unit roundoff 2⁻⁵³), its Gram by γ_{n1}‖ÊW‖_F² more, and the difference and scaling by γ_3 of the result.
+     */
+    private double hostBound(double mu, double[] cRes, double[] cMag, double[] cP, Norms f) {
+        double eps = gradientError(HOST_U, cRes, cMag, cP);
+        double da = eps * f.w0Spec() + gamma(n2, HOST_U) * (f.absEw() + eps * f.w0F());
+        double db = eps * f.v0Spec() + gamma(n1, HOST_U) * (f.absEtv() + eps * f.v0F());
+        double ea = (2 * f.ew() + da) * da + gamma(n1, HOST_U) * (f.ew() + da) * (f.ew() + da);
+        double eb = (2 * f.etv() + db) * db + gamma(n2, HOST_U) * (f.etv() + db) * (f.etv() + db);
+        double scale = mu * mu * (1 + gamma(3, HOST_U));
+        return scale * (ea + eb) + gamma(3, HOST_U) * mu * mu * (f.ew() * f.ew() + f.etv() * f.etv());
+    }
+
+    /** An upper bound on the spectral norm of a rows×k matrix: √λ_max(AᵀA), raised to cover the eigensolver's rounding. */
+    private double spectral(double[] a, int rows) {
+        double[] gram = Matrices.multiplyTransA(a, rows, k, a, k);
+        double largest = SymmetricEigen.values(gram, k)[0];
+        return Math.sqrt(Math.max(largest, 0) + 1e-12 * Matrices.frobeniusNorm(gram));
     }
 
     private double[] imbalance(double[] v, double[] w) {
         return Matrices.subtract(Matrices.multiplyTransA(v, n1, k, v, k), Matrices.multiplyTransA(w, n2, k, w, k));
     }
 
-    private double gamma(int n) {
-        return n * u / (1 - n * u);
+    private static double[] abs(double[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = Math.abs(a[i]);
+        }
+        return r;
+    }
+
+    private static double gamma(int n, double uu) {
+        return n * uu / (1 - n * uu);
     }
 }

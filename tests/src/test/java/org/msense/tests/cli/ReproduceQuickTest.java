@@ -66,6 +66,32 @@ class ReproduceQuickTest {
         assertTrue(again.err().contains("already holds a report"), again.err());
     }
 
+    /**
+     * In fp32 the balance experiment resolves the one-step imbalance identity too: its μ² term stands above the
+     * worst-case rounding bound of one fp32 step (the check "largest μ² term / tolerance ≥ 2"), and every check passes.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void balanceResolvesTheIdentityInFp32() throws Exception {
+        Path out = tmp.resolve("balance-fp32");
+        CliRunner r = CliRunner.run("reproduce", "balance", "--quick", "--precision", "fp32", "--out", out.toString());
+        assertFalse(r.hasStackTrace(), r.err());
+        assertEquals(0, r.status(), "every check must pass in fp32:\n" + r.out() + r.err());
+        Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(out.resolve("report.json")), "report.json");
+        assertEquals(Boolean.TRUE, report.get("passed"));
+        Map<String, Object> balance = (Map<String, Object>) ((List<Object>) report.get("experiments")).get(0);
+        assertEquals("balance", balance.get("name"));
+        boolean resolved = false;
+        for (Object o : (List<Object>) balance.get("checks")) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            assertEquals(Boolean.TRUE, c.get("pass"), c.get("name") + " measured " + c.get("measured"));
+            if (((String) c.get("name")).startsWith("one-step identity: largest μ² term / tolerance")) {
+                resolved = ((Number) c.get("measured")).doubleValue() >= 2;
+            }
+        }
+        assertTrue(resolved, "the identity's μ² term must stand at least twice above the fp32 rounding bound");
+    }
+
     @Test
     void badCommandLinesAreUsageErrors() {
         CliRunner unknown = CliRunner.run("reproduce", "--quick", "nonsense");
