@@ -25,6 +25,23 @@ final class DenseProducts {
         }
     }
 
+    /**
+     * The same, with the rows of C split over the workers of {@code loops} when the Vector API path is taken
+     * (for a batch too small to spread its products over the cores). Modifies c only.
+     */
+    static void gemm(double alpha, DMatrixRMaj a, Transpose ta, DMatrixRMaj b, Transpose tb, double beta, DMatrixRMaj c,
+            boolean useEjml, ParallelLoops loops) {
+        if (useEjml || !SensingKernels.VECTOR_API || loops.threads() == 1 || c.numRows < 8) {
+            gemm(alpha, a, ta, b, tb, beta, c, useEjml);
+            return;
+        }
+        boolean at = ta == Transpose.TRANSPOSE;
+        double[] bn = VectorGemm.rowMajorB(b, tb == Transpose.TRANSPOSE);
+        int blocks = (c.numRows + 3) / 4;
+        loops.forChunks(blocks, 1, (chunk, from, to) ->
+                VectorGemm.rows(alpha, a, at, bn, beta, c, 4 * from, Math.min(4 * to, c.numRows)));
+    }
+
     /** fp64 with EJML. */
     static void gemm(double alpha, DMatrixRMaj a, Transpose ta, DMatrixRMaj b, Transpose tb, double beta, DMatrixRMaj c) {
         boolean at = ta == Transpose.TRANSPOSE;

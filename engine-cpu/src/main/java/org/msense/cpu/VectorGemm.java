@@ -9,7 +9,7 @@ import org.ejml.data.DMatrixRMaj;
  * (n×k by k×n and n×n by n×k). op(B) is made row-major K×N (a transposed copy when op is a transpose), then
  * C is computed in register tiles of 4 rows × 2 vectors: for each p, two vectors of row p of op(B) are
  * multiplied by the four broadcast entries op(A)(i..i+3, p) and accumulated in eight independent registers.
- * Edges fall back to one vector, then to scalars. With β = 0 the old C is not read (NaN there is ignored).
+ * Edges fall back to a tile of 4 rows × 1 vector, then to scalars. With β = 0 the old C is not read (NaN there is ignored).
  * Modifies c only. Needs {@code jdk.incubator.vector} (see {@link SensingKernels#VECTOR_API}).
  */
 final class VectorGemm {
@@ -20,32 +20,48 @@ final class VectorGemm {
     }
 
     static void gemm(double alpha, DMatrixRMaj a, boolean at, DMatrixRMaj b, boolean bt, double beta, DMatrixRMaj c) {
-        int m = c.numRows;
+        rows(alpha, a, at, rowMajorB(b, bt), beta, c, 0, c.numRows);
+    }
+
+    /** op(B) as a row-major K×N array: b's own data when op is the identity, a transposed copy otherwise. */
+    static double[] rowMajorB(DMatrixRMaj b, boolean bt) {
+        if (!bt) {
+            return b.data;
+        }
+        int k = b.numCols;
+        int n = b.numRows;
+        double[] bn = new double[k * n];
+        double[] bd = b.data;
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) {
+                bn[p * n + j] = bd[j * k + p];
+            }
+        }
+        return bn;
+    }
+
+    /**
+     * Rows [rowFrom, rowTo) of C ← α·op(A)·op(B) + β·C, with op(B) given row-major K×N by {@link #rowMajorB}.
+     * Modifies those rows of c only, so disjoint row ranges may run in parallel.
+     */
+    static void rows(double alpha, DMatrixRMaj a, boolean at, double[] bn, double beta, DMatrixRMaj c, int rowFrom,
+            int rowTo) {
         int n = c.numCols;
         int k = at ? a.numRows : a.numCols;
-        double[] bn;
-        if (bt) {
-            bn = new double[k * n];
-            double[] bd = b.data;
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < k; p++) {
-                    bn[p * n + j] = bd[j * k + p];
-                }
-            }
-        } else {
-            bn = b.data;
-        }
         double[] ad = a.data;
         int lda = a.numCols;
         // op(A)(i, p) = ad[i·si + p·sp]
         int si = at ? 1 : lda;
         int sp = at ? lda : 1;
         double[] cd = c.data;
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
+        int i = rowFrom;
+        for (; i + 4 <= rowTo; i += 4) {
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
                 tile4x2(alpha, ad, i, si, sp, bn, n, k, j, beta, cd);
+            }
+            for (; j + L <= n; j += L) {
+                tile4x1(alpha, ad, i, si, sp, bn, n, k, j, beta, cd);
             }
             for (; j < n; j++) {
                 for (int q = 0; q < 4; q++) {
@@ -53,7 +69,7 @@ final class VectorGemm {
                 }
             }
         }
-        for (; i < m; i++) {
+        for (; i < rowTo; i++) {
             int j = 0;
             for (; j + L <= n; j += L) {
                 row1(alpha, ad, i, si, sp, bn, n, k, j, beta, cd);
@@ -100,6 +116,27 @@ final class VectorGemm {
         store(alpha, c21, beta, cd, (i + 2) * n + j + L);
         store(alpha, c30, beta, cd, (i + 3) * n + j);
         store(alpha, c31, beta, cd, (i + 3) * n + j + L);
+    }
+
+    private static void tile4x1(double alpha, double[] ad, int i, int si, int sp, double[] bn, int n, int k, int j,
+            double beta, double[] cd) {
+        DoubleVector c0 = DoubleVector.zero(D);
+        DoubleVector c1 = c0;
+        DoubleVector c2 = c0;
+        DoubleVector c3 = c0;
+        int a0 = i * si;
+        for (int p = 0; p < k; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(D, bn, p * n + j);
+            int ap = a0 + p * sp;
+            c0 = DoubleVector.broadcast(D, ad[ap]).fma(b0, c0);
+            c1 = DoubleVector.broadcast(D, ad[ap + si]).fma(b0, c1);
+            c2 = DoubleVector.broadcast(D, ad[ap + 2 * si]).fma(b0, c2);
+            c3 = DoubleVector.broadcast(D, ad[ap + 3 * si]).fma(b0, c3);
+        }
+        store(alpha, c0, beta, cd, i * n + j);
+        store(alpha, c1, beta, cd, (i + 1) * n + j);
+        store(alpha, c2, beta, cd, (i + 2) * n + j);
+        store(alpha, c3, beta, cd, (i + 3) * n + j);
     }
 
     private static void row1(double alpha, double[] ad, int i, int si, int sp, double[] bn, int n, int k, int j,

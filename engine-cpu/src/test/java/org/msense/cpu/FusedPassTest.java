@@ -175,13 +175,14 @@ class FusedPassTest {
     /**
      * The Vector API products against EJML for every transpose pair, tile edges (sizes not multiples of 4 rows
      * or 2 vectors) and β ∈ {0, 0.5}: |Δc| ≤ 2γ_{k+2}·(|α|·|op(A)||op(B)| + |β c|) componentwise, the bound
-     * of two different summation orders.
+     * of two different summation orders; the same product with its rows split over three workers is identical.
      */
     @Test
     void vectorProductsMatchEjmlWithinTheRoundingBound() {
+        ParallelLoops loops3 = new ParallelLoops(3);
         Assumptions.assumeTrue(SensingKernels.VECTOR_API, "the Vector API module is not in the boot layer");
         Random rnd = new Random(5);
-        int[][] shapes = {{100, 100, 100}, {37, 23, 29}, {5, 3, 9}, {1, 7, 1}, {64, 8, 30}};
+        int[][] shapes = {{100, 100, 100}, {37, 23, 29}, {5, 3, 9}, {1, 7, 1}, {64, 8, 30}, {30, 12, 21}};
         for (int[] s : shapes) {
             int m = s[0];
             int k = s[1];
@@ -203,6 +204,8 @@ class FusedPassTest {
                                 : org.msense.core.backend.Transpose.NONE;
                         DenseProducts.gemm(-0.75, a, ta, b, tb, beta, want, true);
                         DenseProducts.gemm(-0.75, a, ta, b, tb, beta, got, false);
+                        org.ejml.data.DMatrixRMaj split = c0.copy();
+                        DenseProducts.gemm(-0.75, a, ta, b, tb, beta, split, false, loops3);
                         double gamma = (k + 2) * U64 / (1 - (k + 2) * U64);
                         for (int i = 0; i < m; i++) {
                             for (int j = 0; j < n; j++) {
@@ -212,8 +215,9 @@ class FusedPassTest {
                                 }
                                 double old = beta == 0 ? 0 : Math.abs(beta * c0.get(i, j));
                                 double bound = 2 * gamma * (0.75 * abs + old);
-                                assertEquals(want.get(i, j), got.get(i, j), bound,
-                                        m + "×" + k + "×" + n + " at=" + at + " bt=" + bt + " β=" + beta + " (" + i + "," + j + ")");
+                                String where = m + "×" + k + "×" + n + " at=" + at + " bt=" + bt + " β=" + beta + " (" + i + "," + j + ")";
+                                assertEquals(want.get(i, j), got.get(i, j), bound, where);
+                                assertEquals(got.get(i, j), split.get(i, j), 0, "rows split over 3 workers: " + where);
                             }
                         }
                     }
