@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
@@ -140,12 +141,13 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 double wall = (System.nanoTime() - start) / 1e9;
                 ProbeReadout[] readouts = probe.read(v, w, x, res, e);
                 List<DiagnosticRecord> records = new ArrayList<>();
+                DiagnosticRecord[] computed = diagnose(calculator, readouts, status, t, wall);
                 boolean anyRunning = false;
                 for (int b = 0; b < batch; b++) {
                     if (status[b] != TrajectoryStatus.RUNNING) {
                         continue;
                     }
-                    DiagnosticRecord r = calculator.compute(b, t, wall, readouts[b]);
+                    DiagnosticRecord r = computed[b];
                     records.add(r);
                     last[b] = r;
                     stoppedAt[b] = t;
@@ -194,6 +196,19 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             results.add(new TrajectoryResult(b, trajectories.get(b), status[b], stoppedAt[b], last[b]));
         }
         return new BatchResult(results, steps, setupSeconds, iterate, interrupted);
+    }
+
+    /**
+     * The diagnostic records of the running trajectories at iteration t (null for the others). The host
+     * work (eigen-decompositions and an SVD of k×k matrices per trajectory) is independent across
+     * trajectories and runs in parallel on the common pool; the records do not depend on the scheduling.
+     */
+    private static DiagnosticRecord[] diagnose(DiagnosticsCalculator calculator, ProbeReadout[] readouts,
+            TrajectoryStatus[] status, int t, double wall) {
+        DiagnosticRecord[] out = new DiagnosticRecord[readouts.length];
+        IntStream.range(0, readouts.length).parallel().filter(b -> status[b] == TrajectoryStatus.RUNNING)
+                .forEach(b -> out[b] = calculator.compute(b, t, wall, readouts[b]));
+        return out;
     }
 
     /** The current factors V (B×n1×k) and W (B×n2×k), downloaded to the host. */
