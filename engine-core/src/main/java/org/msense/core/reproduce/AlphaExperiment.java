@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.msense.core.plot.LinePlot;
 import org.msense.core.plot.Series;
-import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.ProblemSpec;
 
 /**
@@ -34,13 +33,7 @@ public final class AlphaExperiment implements Experiment {
         int k = s.minDim();
         int iterations = lab.quick() ? 600 : 1500;
         ProblemSpec spec = s.problem(1);
-        SensingProblem problem = lab.problem(spec);
-        Trajectories run;
-        try {
-            run = lab.run(spec, problem, k, Setup.gd(iterations, 5), Setup.balanced(MU, ALPHAS));
-        } finally {
-            lab.release(problem);
-        }
+        Trajectories run = lab.runOnNewProblem(spec, k, Setup.gd(iterations, 5), Setup.balanced(MU, ALPHAS));
         int n = ALPHAS.length;
         double[] floor = new double[n];
         LinePlot curves = new LinePlot("Relative error against iteration, one curve per α").xLabel("iteration")

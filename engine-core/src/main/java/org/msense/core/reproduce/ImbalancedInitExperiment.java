@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.msense.core.plot.LinePlot;
 import org.msense.core.plot.Series;
-import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.ProblemSpec;
 import org.msense.core.spec.TrajectorySpec;
@@ -49,13 +48,7 @@ public final class ImbalancedInitExperiment implements Experiment {
         for (double q : RATIO) {
             ts.add(new TrajectorySpec(Setup.SEED, ALPHA * Math.sqrt(q), ALPHA / Math.sqrt(q), MU));
         }
-        SensingProblem problem = lab.problem(spec);
-        Trajectories run;
-        try {
-            run = lab.run(spec, problem, k, Setup.gd(iterations, 5), ts);
-        } finally {
-            lab.release(problem);
-        }
+        Trajectories run = lab.runOnNewProblem(spec, k, Setup.gd(iterations, 5), ts);
         double[] reach = new double[RATIO.length];
         double[] floor = new double[RATIO.length];
         double[] imbalance0 = new double[RATIO.length];

@@ -100,6 +100,16 @@ public final class Lab {
         }
     }
 
+    /** Generates the problem, runs trajectories on it from their random initialization, and frees it again. */
+    public Trajectories runOnNewProblem(ProblemSpec spec, int width, AlgorithmSpec algo, List<TrajectorySpec> trajectories) {
+        SensingProblem problem = problem(spec);
+        try {
+            return run(spec, problem, width, algo, trajectories);
+        } finally {
+            release(problem);
+        }
+    }
+
     /** Runs trajectories from their random initialization ({@link InitNormalization#PER_WIDTH}). */
     public Trajectories run(ProblemSpec spec, SensingProblem problem, int width, AlgorithmSpec algo,
             List<TrajectorySpec> trajectories) {

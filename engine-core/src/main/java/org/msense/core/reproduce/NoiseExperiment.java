@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.msense.core.plot.LinePlot;
 import org.msense.core.plot.Series;
-import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.ProblemSpec;
 
 /** Robustness to noise (Wind 2023): above the α floor the final error grows linearly with σ_noise. */
@@ -39,16 +38,11 @@ public final class NoiseExperiment implements Experiment {
         for (int i = 0; i < NOISE.length; i++) {
             // same seed: the same X*, 𝒜 and noise direction ξ, scaled by σ_noise
             ProblemSpec spec = s.problem(1, NOISE[i]);
-            SensingProblem problem = lab.problem(spec);
-            try {
-                Trajectories run = lab.run(spec, problem, k, Setup.gd(iterations, 5), Setup.balanced(MU, ALPHA));
-                floor[i] = run.end(0).relativeError();
-                best[i] = java.util.Arrays.stream(run.column(0, d -> d.relativeError())).min().orElse(Double.NaN);
-                curves.add(Series.line("σ_{noise} = " + Check.format(NOISE[i]), run.iterations(0),
-                        run.column(0, d -> d.relativeError())).color(i));
-            } finally {
-                lab.release(problem);
-            }
+            Trajectories run = lab.runOnNewProblem(spec, k, Setup.gd(iterations, 5), Setup.balanced(MU, ALPHA));
+            floor[i] = run.end(0).relativeError();
+            best[i] = java.util.Arrays.stream(run.column(0, d -> d.relativeError())).min().orElse(Double.NaN);
+            curves.add(Series.line("σ_{noise} = " + Check.format(NOISE[i]), run.iterations(0),
+                    run.column(0, d -> d.relativeError())).color(i));
         }
         double[] levels = java.util.Arrays.copyOfRange(NOISE, 1, NOISE.length);
         double[] errors = java.util.Arrays.copyOfRange(best, 1, best.length);

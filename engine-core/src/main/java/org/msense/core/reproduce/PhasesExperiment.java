@@ -9,7 +9,6 @@ import java.util.Map;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.plot.LinePlot;
 import org.msense.core.plot.Series;
-import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.ProblemSpec;
 
 /**
@@ -45,15 +44,9 @@ public final class PhasesExperiment implements Experiment {
         int k = s.minDim();
         int iterations = lab.quick() ? 300 : 600;
         ProblemSpec spec = s.problem(1);
-        SensingProblem problem = lab.problem(spec);
         double sigma1 = spec.singularValues()[0];
         double sigmaR = spec.singularValues()[s.rank() - 1];
-        Trajectories run;
-        try {
-            run = lab.run(spec, problem, k, Setup.gd(iterations, 1), Setup.balanced(MU, ALPHA));
-        } finally {
-            lab.release(problem);
-        }
+        Trajectories run = lab.runOnNewProblem(spec, k, Setup.gd(iterations, 1), Setup.balanced(MU, ALPHA));
         List<DiagnosticRecord> h = run.of(0);
         // end of growth: σ_r(VWᵀ) within 10% of σ_r(X*)
         int grown = -1;

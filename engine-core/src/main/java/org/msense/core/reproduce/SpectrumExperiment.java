@@ -9,7 +9,6 @@ import java.util.Map;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.plot.LinePlot;
 import org.msense.core.plot.Series;
-import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.ProblemSpec;
 
 /**
@@ -42,14 +41,8 @@ public final class SpectrumExperiment implements Experiment {
         int k = s.minDim();
         int iterations = lab.quick() ? 500 : 1000;
         ProblemSpec spec = s.problem(CONDITION);
-        SensingProblem problem = lab.problem(spec);
         double[] sigmaStar = spec.singularValues();
-        Trajectories run;
-        try {
-            run = lab.run(spec, problem, k, Setup.gd(iterations, 1), Setup.balanced(MU, ALPHA));
-        } finally {
-            lab.release(problem);
-        }
+        Trajectories run = lab.runOnNewProblem(spec, k, Setup.gd(iterations, 1), Setup.balanced(MU, ALPHA));
         List<DiagnosticRecord> h = run.of(0);
         double[] it = run.iterations(0);
         LinePlot plot = new LinePlot("Singular values of VWᵀ against iteration (κ = " + Check.format(CONDITION) + ")")
