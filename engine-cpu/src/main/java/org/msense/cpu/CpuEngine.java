@@ -174,11 +174,9 @@ final class CpuEngine extends Engine {
         int inner = ta == Transpose.NONE ? a.cols() : a.rows();
         long work = (long) cOut.count() * cOut.rows() * cOut.cols() * inner;
         boolean parallel = work >= PARALLEL_WORK && cOut.count() > 1;
-        if (cc.d != null && !parallel && work >= PARALLEL_WORK) {
+        if (cc.d != null && cOut.count() == 1 && work >= PARALLEL_WORK) {
             // one large product: split its rows over the cores instead
-            for (int i = 0; i < cOut.count(); i++) {
-                DenseProducts.gemm(alpha, ca.d(i), ta, cb.d(i), tb, beta, cc.d[i], ejmlProducts, loops);
-            }
+            DenseProducts.gemm(alpha, ca.d(0), ta, cb.d(0), tb, beta, cc.d[0], ejmlProducts, loops);
         } else if (cc.d != null) {
             loops.forEach(cOut.count(), parallel, i -> DenseProducts.gemm(alpha, ca.d(i), ta, cb.d(i), tb, beta, cc.d[i],
                     ejmlProducts));

@@ -194,63 +194,55 @@ final class SensingKernels {
     static void scalarRowMajor(double[] a, int n, int from, int to, double[][] x, double[][] y, double[][] res,
             double[] acc) {
         for (int i = from; i < to; i++) {
-            int base = i * n;
-            for (int b = 0; b < x.length; b++) {
-                double[] xb = x[b];
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                int j = 0;
-                for (; j + 4 <= n; j += 4) {
-                    s0 += a[base + j] * xb[j];
-                    s1 += a[base + j + 1] * xb[j + 1];
-                    s2 += a[base + j + 2] * xb[j + 2];
-                    s3 += a[base + j + 3] * xb[j + 3];
-                }
-                for (; j < n; j++) {
-                    s0 += a[base + j] * xb[j];
-                }
-                res[b][i] = (s0 + s1) + (s2 + s3) - y[b][i];
-            }
-            for (int b = 0; b < x.length; b++) {
-                double r = res[b][i];
-                int c = b * n;
-                for (int j = 0; j < n; j++) {
-                    acc[c + j] += r * a[base + j];
-                }
-            }
+            scalarRow(a, i * n, n, i, x, y, res, acc);
         }
     }
 
+    /**
+     * The same with the operator stored in fp32: each row is widened (exactly) into an fp64 scratch row and
+     * passed to the fp64 code, so both give bitwise the same result on the same values.
+     */
     static void scalarRowMajor(float[] a, int n, int from, int to, double[][] x, double[][] y, double[][] res,
             double[] acc) {
+        double[] row = new double[n];
         for (int i = from; i < to; i++) {
             int base = i * n;
-            for (int b = 0; b < x.length; b++) {
-                double[] xb = x[b];
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                int j = 0;
-                for (; j + 4 <= n; j += 4) {
-                    s0 += a[base + j] * xb[j];
-                    s1 += a[base + j + 1] * xb[j + 1];
-                    s2 += a[base + j + 2] * xb[j + 2];
-                    s3 += a[base + j + 3] * xb[j + 3];
-                }
-                for (; j < n; j++) {
-                    s0 += a[base + j] * xb[j];
-                }
-                res[b][i] = (s0 + s1) + (s2 + s3) - y[b][i];
+            for (int j = 0; j < n; j++) {
+                row[j] = a[base + j];
             }
-            for (int b = 0; b < x.length; b++) {
-                double r = res[b][i];
-                int c = b * n;
-                for (int j = 0; j < n; j++) {
-                    acc[c + j] += r * a[base + j];
-                }
+            scalarRow(row, 0, n, i, x, y, res, acc);
+        }
+    }
+
+    /**
+     * Row i (stored at a[base … base + n)): res[b][i] = ⟨A_i, x_b⟩ − y_b[i] for every b, then acc_b += res[b][i]·A_i.
+     * Modifies res and acc.
+     */
+    private static void scalarRow(double[] a, int base, int n, int i, double[][] x, double[][] y, double[][] res,
+            double[] acc) {
+        for (int b = 0; b < x.length; b++) {
+            double[] xb = x[b];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                s0 += a[base + j] * xb[j];
+                s1 += a[base + j + 1] * xb[j + 1];
+                s2 += a[base + j + 2] * xb[j + 2];
+                s3 += a[base + j + 3] * xb[j + 3];
+            }
+            for (; j < n; j++) {
+                s0 += a[base + j] * xb[j];
+            }
+            res[b][i] = (s0 + s1) + (s2 + s3) - y[b][i];
+        }
+        for (int b = 0; b < x.length; b++) {
+            double r = res[b][i];
+            int c = b * n;
+            for (int j = 0; j < n; j++) {
+                acc[c + j] += r * a[base + j];
             }
         }
     }

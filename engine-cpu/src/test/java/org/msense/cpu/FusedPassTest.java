@@ -97,27 +97,23 @@ class FusedPassTest {
     @MethodSource("shapes")
     void fusedFp64MatchesTheUnfusedReferenceTo1e12(int m, int n1, int n2, int batch) {
         Assumptions.assumeTrue(SensingKernels.VECTOR_API, "the Vector API module is not in the boot layer");
-        Random rnd = new Random(1000L * m + 10L * n1 + batch);
-        int n = n1 * n2;
-        double[] a = gaussian(rnd, m * n);
-        double[] x = gaussian(rnd, batch * n);
-        double[] y = gaussian(rnd, batch * m);
-        Result ref = run(a, x, y, m, n1, n2, batch, Precision.FP64, "unfused");
-        Result fused = run(a, x, y, m, n1, n2, batch, Precision.FP64, "fused");
-        assertTrue(relative(fused.res, ref.res, m) <= 1e-12, "residual differs by " + relative(fused.res, ref.res, m));
-        assertTrue(relative(fused.e, ref.e, n) <= 1e-12, "adjoint differs by " + relative(fused.e, ref.e, n));
+        assertMatchesUnfusedTo1e12("fused", new Random(1000L * m + 10L * n1 + batch), m, n1, n2, batch);
     }
 
     @ParameterizedTest(name = "m={0} n1={1} n2={2} B={3}")
     @MethodSource("shapes")
     void scalarFusedPassMatchesTheUnfusedReferenceTo1e12(int m, int n1, int n2, int batch) {
-        Random rnd = new Random(7000L * m + 10L * n1 + batch);
+        assertMatchesUnfusedTo1e12("scalar", new Random(7000L * m + 10L * n1 + batch), m, n1, n2, batch);
+    }
+
+    /** The given fp64 pass against the unfused reference on a random problem: residuals and adjoint to 1e-12. */
+    private static void assertMatchesUnfusedTo1e12(String pass, Random rnd, int m, int n1, int n2, int batch) {
         int n = n1 * n2;
         double[] a = gaussian(rnd, m * n);
         double[] x = gaussian(rnd, batch * n);
         double[] y = gaussian(rnd, batch * m);
         Result ref = run(a, x, y, m, n1, n2, batch, Precision.FP64, "unfused");
-        Result fused = run(a, x, y, m, n1, n2, batch, Precision.FP64, "scalar");
+        Result fused = run(a, x, y, m, n1, n2, batch, Precision.FP64, pass);
         assertTrue(relative(fused.res, ref.res, m) <= 1e-12, "residual differs by " + relative(fused.res, ref.res, m));
         assertTrue(relative(fused.e, ref.e, n) <= 1e-12, "adjoint differs by " + relative(fused.e, ref.e, n));
     }
