@@ -80,46 +80,31 @@ public final class ElfNeededPatcher {
         java.util.Set<Long> strings = new java.util.TreeSet<>();
         List<Integer> hashSlots = new ArrayList<>();
         int needed = 0;
-        int files = 0;
-        for (long off = l.dynamicOffset; off + 16 <= l.dynamicOffset + l.dynamicSize; off += 16) {
-            long tag = buf.getLong((int) off);
-            if (tag == DT_NULL) {
-                break;
-            }
-            if (tag == DT_NEEDED && oldName.equals(l.string(image, buf.getLong((int) off + 8)))) {
-                strings.add(buf.getLong((int) off + 8));
+        for (long name : neededNames(buf, l)) {
+            if (oldName.equals(l.string(image, name))) {
+                strings.add(name);
                 needed++;
             }
         }
-        if (l.verneedOffset >= 0) {
-            long vn = l.verneedOffset;
-            for (int i = 0; i < l.verneedCount; i++) {
-                int cnt = Short.toUnsignedInt(buf.getShort((int) vn + 2));
-                long file = Integer.toUnsignedLong(buf.getInt((int) vn + 4));
-                if (oldName.equals(l.string(image, file))) {
-                    strings.add(file);
-                    files++;
+        int[] files = {0};
+        forEachVersionNeed(buf, l, new VersionNeedVisitor() {
+            @Override
+            public void file(long name) {
+                if (oldName.equals(l.string(image, name))) {
+                    strings.add(name);
+                    files[0]++;
                 }
-                long a = vn + Integer.toUnsignedLong(buf.getInt((int) vn + 8));
-                for (int j = 0; j < cnt; j++) {
-                    long nameOff = Integer.toUnsignedLong(buf.getInt((int) a + 8));
-                    if (oldName.equals(l.string(image, nameOff))) {
-                        strings.add(nameOff);
-                        hashSlots.add((int) a);
-                    }
-                    long anext = Integer.toUnsignedLong(buf.getInt((int) a + 12));
-                    if (anext == 0) {
-                        break;
-                    }
-                    a += anext;
-                }
-                long next = Integer.toUnsignedLong(buf.getInt((int) vn + 12));
-                if (next == 0) {
-                    break;
-                }
-                vn += next;
             }
-        }
+
+            @Override
+            public void aux(long file, int aux) {
+                long name = Integer.toUnsignedLong(buf.getInt(aux + 8));
+                if (oldName.equals(l.string(image, name))) {
+                    strings.add(name);
+                    hashSlots.add(aux);
+                }
+            }
+        });
         // Phase 2: rewrite the strings and the hashes of the rewritten version names.
         byte[] replacement = newName.getBytes(StandardCharsets.ISO_8859_1);
         for (long s : strings) {
@@ -129,7 +114,58 @@ public final class ElfNeededPatcher {
         for (int slot : hashSlots) {
             buf.putInt(slot, newHash);
         }
-        return new Result(image, needed, files, hashSlots.size());
+        return new Result(image, needed, files[0], hashSlots.size());
+    }
+
+    /** String-table offsets of the DT_NEEDED entries of the dynamic section, in order. */
+    private static List<Long> neededNames(ByteBuffer buf, Layout l) {
+        List<Long> names = new ArrayList<>();
+        for (long off = l.dynamicOffset; off + 16 <= l.dynamicOffset + l.dynamicSize; off += 16) {
+            long tag = buf.getLong((int) off);
+            if (tag == DT_NULL) {
+                break;
+            }
+            if (tag == DT_NEEDED) {
+                names.add(buf.getLong((int) off + 8));
+            }
+        }
+        return names;
+    }
+
+    /** Receives the entries of the version-needs section (.gnu.version_r). */
+    private interface VersionNeedVisitor {
+        /** A Verneed entry, by the string-table offset of its file name. */
+        void file(long name);
+
+        /** A Vernaux entry of the Verneed whose file name is at {@code file}, at offset {@code aux} of the image. */
+        void aux(long file, int aux);
+    }
+
+    /** Walks the Verneed list and each entry's Vernaux list (nothing when the object has no version needs). */
+    private static void forEachVersionNeed(ByteBuffer buf, Layout l, VersionNeedVisitor visitor) {
+        if (l.verneedOffset < 0) {
+            return;
+        }
+        long vn = l.verneedOffset;
+        for (int i = 0; i < l.verneedCount; i++) {
+            int cnt = Short.toUnsignedInt(buf.getShort((int) vn + 2));
+            long file = Integer.toUnsignedLong(buf.getInt((int) vn + 4));
+            visitor.file(file);
+            long a = vn + Integer.toUnsignedLong(buf.getInt((int) vn + 8));
+            for (int j = 0; j < cnt; j++) {
+                visitor.aux(file, (int) a);
+                long anext = Integer.toUnsignedLong(buf.getInt((int) a + 12));
+                if (anext == 0) {
+                    break;
+                }
+                a += anext;
+            }
+            long next = Integer.toUnsignedLong(buf.getInt((int) vn + 12));
+            if (next == 0) {
+                break;
+            }
+            vn += next;
+        }
     }
 
     /** Reads the needed libraries and version requirements of an ELF64 little-endian shared object. */
@@ -137,40 +173,23 @@ public final class ElfNeededPatcher {
         Layout l = Layout.of(elf);
         ByteBuffer buf = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
         List<String> needed = new ArrayList<>();
-        for (long off = l.dynamicOffset; off + 16 <= l.dynamicOffset + l.dynamicSize; off += 16) {
-            long tag = buf.getLong((int) off);
-            if (tag == DT_NULL) {
-                break;
-            }
-            if (tag == DT_NEEDED) {
-                needed.add(l.string(elf, buf.getLong((int) off + 8)));
-            }
+        for (long name : neededNames(buf, l)) {
+            needed.add(l.string(elf, name));
         }
         List<VersionNeed> needs = new ArrayList<>();
-        if (l.verneedOffset >= 0) {
-            long vn = l.verneedOffset;
-            for (int i = 0; i < l.verneedCount; i++) {
-                int cnt = Short.toUnsignedInt(buf.getShort((int) vn + 2));
-                String file = l.string(elf, Integer.toUnsignedLong(buf.getInt((int) vn + 4)));
-                long a = vn + Integer.toUnsignedLong(buf.getInt((int) vn + 8));
-                for (int j = 0; j < cnt; j++) {
-                    long hash = Integer.toUnsignedLong(buf.getInt((int) a));
-                    int other = Short.toUnsignedInt(buf.getShort((int) a + 6));
-                    String name = l.string(elf, Integer.toUnsignedLong(buf.getInt((int) a + 8)));
-                    needs.add(new VersionNeed(file, name, hash, other));
-                    long anext = Integer.toUnsignedLong(buf.getInt((int) a + 12));
-                    if (anext == 0) {
-                        break;
-                    }
-                    a += anext;
-                }
-                long next = Integer.toUnsignedLong(buf.getInt((int) vn + 12));
-                if (next == 0) {
-                    break;
-                }
-                vn += next;
+        forEachVersionNeed(buf, l, new VersionNeedVisitor() {
+            @Override
+            public void file(long name) {
             }
-        }
+
+            @Override
+            public void aux(long file, int aux) {
+                long hash = Integer.toUnsignedLong(buf.getInt(aux));
+                int other = Short.toUnsignedInt(buf.getShort(aux + 6));
+                String name = l.string(elf, Integer.toUnsignedLong(buf.getInt(aux + 8)));
+                needs.add(new VersionNeed(l.string(elf, file), name, hash, other));
+            }
+        });
         return new DynamicInfo(List.copyOf(needed), List.copyOf(needs));
     }
 

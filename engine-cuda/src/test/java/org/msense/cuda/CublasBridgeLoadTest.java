@@ -1,19 +1,15 @@
 package org.msense.cuda;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,29 +33,8 @@ class CublasBridgeLoadTest {
 
     @BeforeAll
     static void tools() {
-        gcc = onPath("gcc");
-        readelf = onPath("readelf");
-    }
-
-    private static Path onPath(String tool) {
-        for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!p.isEmpty() && Files.isExecutable(Path.of(p, tool))) {
-                return Path.of(p, tool);
-            }
-        }
-        return null;
-    }
-
-    private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (env != null) {
-            pb.environment().putAll(env);
-        }
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
-        assertEquals(0, p.exitValue(), cmd + " failed:\n" + out);
-        return out;
+        gcc = NativeTools.onPath("gcc");
+        readelf = NativeTools.onPath("readelf");
     }
 
     /** Builds the stand-in libcublas.so.13 in {@code dir}. */
@@ -68,12 +43,10 @@ class CublasBridgeLoadTest {
         try (InputStream in = CublasBridgeLoadTest.class.getClassLoader().getResourceAsStream(CublasBridge.jniResourceName())) {
             Files.write(jni, in.readAllBytes());
         }
-        String syms = exec(List.of(readelf.toString(), "--dyn-syms", "-W", jni.toString()), null);
         TreeSet<String> names = new TreeSet<>();
-        for (String line : syms.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 8 && f[6].equals("UND") && f[7].contains("@libcublas.so.12")) {
-                names.add(f[7].substring(0, f[7].indexOf('@')));
+        for (String sym : NativeTools.importedSymbols(readelf, jni)) {
+            if (sym.contains("@libcublas.so.12")) {
+                names.add(sym.substring(0, sym.indexOf('@')));
             }
         }
         assertTrue(names.size() > 100 && names.contains("cublasGetProperty") && names.contains("cublasDgemm_v2"),
@@ -88,20 +61,10 @@ class CublasBridgeLoadTest {
         }
         Files.writeString(dir.resolve("standin.c"), c);
         Files.writeString(dir.resolve("standin.map"), "libcublas.so.13 { global: *; };\n");
-        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-o", dir.resolve(CublasBridge.CUBLAS_13).toString(),
+        NativeTools.exec(List.of(gcc.toString(), "-shared", "-fPIC", "-o", dir.resolve(CublasBridge.CUBLAS_13).toString(),
                 "-Wl,-soname," + CublasBridge.CUBLAS_13, "-Wl,--version-script=" + dir.resolve("standin.map"),
                 dir.resolve("standin.c").toString()), null);
         Files.delete(jni);
-    }
-
-    private static String childJvm(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BridgeProbeMain.class.getName());
-        cmd.addAll(List.of(args));
-        return exec(cmd, env);
     }
 
     @Test
@@ -118,7 +81,7 @@ class CublasBridgeLoadTest {
                 "a real libcublas.so.12 is installed here, so the bridge would not be used");
         buildStandIn(lib);
 
-        String out = childJvm(env, "bridge");
+        String out = NativeTools.childJvm(BridgeProbeMain.class, env, "bridge");
         assertTrue(out.contains("bridge=so.12→so.13 patch"), out);
         assertTrue(out.contains("version=13.99.7"), "JCublas2 must call the stand-in through the patched library:\n" + out);
         assertTrue(out.contains("tmpdir=" + System.getProperty("java.io.tmpdir")), "java.io.tmpdir must be restored:\n" + out);
@@ -127,7 +90,7 @@ class CublasBridgeLoadTest {
                     "lib" + CublasBridge.jniLibraryName() + ".so")), "the patched library is cached");
         }
 
-        String control = childJvm(env, "stock", lib.toString());
+        String control = NativeTools.childJvm(BridgeProbeMain.class, env, "stock", lib.toString());
         assertTrue(control.contains("stock=failed") && control.contains("libcublas.so.12"),
                 "the unpatched library must not load against cuBLAS 13:\n" + control);
     }

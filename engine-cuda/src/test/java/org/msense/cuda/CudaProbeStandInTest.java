@@ -1,18 +1,14 @@
 package org.msense.cuda;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,27 +29,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * not shadow it for other tests: it only lives in the child JVM's environment anyway).
  */
 class CudaProbeStandInTest {
-
-    private static Path onPath(String tool) {
-        for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!p.isEmpty() && Files.isExecutable(Path.of(p, tool))) {
-                return Path.of(p, tool);
-            }
-        }
-        return null;
-    }
-
-    private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (env != null) {
-            pb.environment().putAll(env);
-        }
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
-        assertEquals(0, p.exitValue(), cmd + " failed:\n" + out);
-        return out;
-    }
 
     private static final String C_HEAD = """
             #include <stdlib.h>
@@ -79,12 +54,10 @@ class CudaProbeStandInTest {
         try (InputStream in = CudaProbeStandInTest.class.getClassLoader().getResourceAsStream(resource)) {
             Files.write(jni, in.readAllBytes());
         }
-        String syms = exec(List.of(readelf.toString(), "--dyn-syms", "-W", jni.toString()), null);
         TreeSet<String> names = new TreeSet<>();
-        for (String line : syms.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 8 && f[6].equals("UND") && f[7].startsWith("cu")) {
-                names.add(f[7].contains("@") ? f[7].substring(0, f[7].indexOf('@')) : f[7]);
+        for (String sym : NativeTools.importedSymbols(readelf, jni)) {
+            if (sym.startsWith("cu")) {
+                names.add(sym.contains("@") ? sym.substring(0, sym.indexOf('@')) : sym);
             }
         }
         StringBuilder c = new StringBuilder(C_HEAD);
@@ -95,19 +68,14 @@ class CudaProbeStandInTest {
         }
         Path lib = Files.createDirectories(dir.resolve("driver"));
         Files.writeString(dir.resolve("standin.c"), c);
-        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-o", lib.resolve("libcuda.so.1").toString(),
+        NativeTools.exec(List.of(gcc.toString(), "-shared", "-fPIC", "-o", lib.resolve("libcuda.so.1").toString(),
                 "-Wl,-soname,libcuda.so.1", dir.resolve("standin.c").toString()), null);
         Files.delete(jni);
         return lib;
     }
 
     private static String probe(Map<String, String> env) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ProbeMain.class.getName());
-        return exec(cmd, env);
+        return NativeTools.childJvm(ProbeMain.class, env);
     }
 
     private static boolean realDriverPresent() {
@@ -127,8 +95,8 @@ class CudaProbeStandInTest {
         "oldgpu    | device 0 (Stand-in GPU) has compute capability 7.5; the kernels need ≥ 8.0",
     })
     void eachRefusalHasItsReason(String mode, String reason, @TempDir Path dir) throws Exception {
-        Path gcc = onPath("gcc");
-        Path readelf = onPath("readelf");
+        Path gcc = NativeTools.onPath("gcc");
+        Path readelf = NativeTools.onPath("readelf");
         Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-in driver");
         Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
         Path lib = buildStandIn(dir, gcc, readelf);
@@ -140,8 +108,8 @@ class CudaProbeStandInTest {
 
     @Test
     void aDeviceThatPassesTheChecksStillNeedsCublas(@TempDir Path dir) throws Exception {
-        Path gcc = onPath("gcc");
-        Path readelf = onPath("readelf");
+        Path gcc = NativeTools.onPath("gcc");
+        Path readelf = NativeTools.onPath("readelf");
         Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-in driver");
         Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
         Path lib = buildStandIn(dir, gcc, readelf);
@@ -166,8 +134,8 @@ class CudaProbeStandInTest {
     @Test
     void anEngineThatCannotOpenMakesTheBackendUnavailableWithTheCudaError(@TempDir Path dir) throws Exception {
         CublasBridgeLoadTest.tools();
-        Path gcc = onPath("gcc");
-        Path readelf = onPath("readelf");
+        Path gcc = NativeTools.onPath("gcc");
+        Path readelf = NativeTools.onPath("readelf");
         Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-ins");
         Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
         Path lib = buildStandIn(dir, gcc, readelf);
