@@ -135,8 +135,12 @@ final class CublasBridge {
         Path lib = dir.resolve(LibUtils.createLibraryFileName(jniLibraryName()));
         if (!Files.exists(lib) || !java.util.Arrays.equals(Files.readAllBytes(lib), patched.image())) {
             Path tmp = Files.createTempFile(dir, "jcublas2", ".part");
-            Files.write(tmp, patched.image());
-            Files.move(tmp, lib, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.write(tmp, patched.image());
+                Files.move(tmp, lib, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp); // only left when the write or the move failed
+            }
         }
         System.load(lib.toAbsolutePath().toString());
         String previous = System.getProperty("java.io.tmpdir");

@@ -12,6 +12,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -62,9 +63,11 @@ final class CudaEngine extends Engine {
     private boolean contextRetained;
     private Kernels kernels;
     private Blas blas;
-    /** Device scratch: the per-item coefficients of scaleAdd and the per-item sums of the reductions. */
-    private CUdeviceptr scratch;
-    private int scratchDoubles;
+    /** The per-item coefficients of scaleAdd on the device, and the host copy of what they hold. */
+    private final DeviceDoubles coefficients = new DeviceDoubles();
+    private double[] coefficientsOnDevice;
+    /** The per-item sums of the reductions. */
+    private final DeviceDoubles sums = new DeviceDoubles();
     private String selfTest = "not run";
 
     /**
@@ -84,7 +87,8 @@ final class CudaEngine extends Engine {
             cuCtxSetCurrent(context);
             kernels = new Kernels(this::afterCall);
             blas = new JCublasBlas(cublas, options.allowTf32());
-            ensureScratch(64);
+            coefficients.ensure(64);
+            sums.ensure(64);
             selfTest = SelfTest.run(this);
         } catch (RuntimeException | LinkageError e) {
             try {
@@ -267,15 +271,20 @@ final class CudaEngine extends Engine {
         GemmCall g = GemmCall.rowMajor(a.rows(), a.cols(), a.count(), ta == Transpose.TRANSPOSE, b.rows(), b.cols(),
                 b.count(), tb == Transpose.TRANSPOSE, cOut.rows(), cOut.cols(), cOut.count());
         call(cOut.precision(), g, alpha, c(b).pointer, c(a).pointer, beta, c(cOut).pointer);
-        afterCall();
     }
 
     @Override
     protected void scaleAddImpl(double[] alpha, MatrixBatch x, MatrixBatch y) {
         current();
-        ensureScratch(alpha.length);
-        cuMemcpyHtoD(scratch, Pointer.to(alpha), (long) alpha.length * Double.BYTES);
-        kernels.scaleAdd(y.precision(), c(y).pointer, c(x).pointer, scratch, y.itemElements(), y.count(), x.count() == 1);
+        // The coefficients change only when a trajectory stops, so they cross the bus only then (a copy from
+        // pageable host memory would also wait for all queued device work, twice per gradient step).
+        if (!Arrays.equals(alpha, coefficientsOnDevice)) {
+            coefficients.ensure(alpha.length);
+            cuMemcpyHtoD(coefficients.pointer, Pointer.to(alpha), (long) alpha.length * Double.BYTES);
+            coefficientsOnDevice = alpha.clone();
+        }
+        kernels.scaleAdd(y.precision(), c(y).pointer, c(x).pointer, coefficients.pointer, y.itemElements(), y.count(),
+                x.count() == 1);
     }
 
     @Override
@@ -290,11 +299,11 @@ final class CudaEngine extends Engine {
 
     private double[] reduce(MatrixBatch x, MatrixBatch ref) {
         current();
-        ensureScratch(x.count());
+        sums.ensure(x.count());
         kernels.squaredDistances(x.precision(), c(x).pointer, ref == null ? null : c(ref).pointer, x.itemElements(),
-                x.count(), ref != null && ref.count() == 1, scratch);
+                x.count(), ref != null && ref.count() == 1, sums.pointer);
         double[] out = new double[x.count()];
-        cuMemcpyDtoH(Pointer.to(out), scratch, (long) out.length * Double.BYTES);
+        cuMemcpyDtoH(Pointer.to(out), sums.pointer, (long) out.length * Double.BYTES);
         return out;
     }
 
@@ -329,66 +338,68 @@ final class CudaEngine extends Engine {
         cuCtxSynchronize();
     }
 
-    private void ensureScratch(int doubles) {
-        if (scratch != null && scratchDoubles >= doubles) {
-            return;
+    /** A device array of doubles that grows on demand (its contents are lost when it grows). */
+    private static final class DeviceDoubles {
+        CUdeviceptr pointer;
+        private int capacity;
+
+        void ensure(int doubles) {
+            if (pointer != null && capacity >= doubles) {
+                return;
+            }
+            int want = Math.max(doubles, Math.max(64, capacity * 2));
+            free();
+            CUdeviceptr p = new CUdeviceptr();
+            cuMemAlloc(p, (long) want * Double.BYTES);
+            pointer = p;
+            capacity = want;
         }
-        int want = Math.max(doubles, Math.max(64, scratchDoubles * 2));
-        if (scratch != null) {
-            cuMemFree(scratch);
-            scratch = null;
-            scratchDoubles = 0;
+
+        void free() {
+            if (pointer != null) {
+                CUdeviceptr p = pointer;
+                pointer = null;
+                capacity = 0;
+                cuMemFree(p);
+            }
         }
-        CUdeviceptr p = new CUdeviceptr();
-        cuMemAlloc(p, (long) want * Double.BYTES);
-        scratch = p;
-        scratchDoubles = want;
     }
 
     @Override
     protected void closeImpl() {
         RuntimeException first = null;
-        try {
-            if (contextRetained) {
+        if (contextRetained) {
+            first = attempt(first, () -> {
                 cuCtxSetCurrent(context);
                 cuCtxSynchronize();
-            }
-        } catch (RuntimeException e) {
-            first = e;
+            });
         }
-        if (scratch != null) {
-            try {
-                cuMemFree(scratch);
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-            scratch = null;
-        }
+        coefficientsOnDevice = null;
+        first = attempt(first, coefficients::free);
+        first = attempt(first, sums::free);
         if (blas != null) {
-            try {
-                blas.close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
+            first = attempt(first, blas::close);
         }
         if (kernels != null) {
-            try {
-                kernels.close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
+            first = attempt(first, kernels::close);
         }
         if (contextRetained) {
             contextRetained = false;
-            try {
-                cuDevicePrimaryCtxRelease(device);
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
+            first = attempt(first, () -> cuDevicePrimaryCtxRelease(device));
         }
         if (first != null) {
             throw first;
         }
+    }
+
+    /** Runs one release step of {@link #closeImpl}; returns the first failure so far (the earlier one wins). */
+    private static RuntimeException attempt(RuntimeException first, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            return first == null ? e : first;
+        }
+        return first;
     }
 
     static {
