@@ -33,6 +33,10 @@ final class SensingKernels {
     private boolean vectorized = VECTOR_API;
     /** Per-worker accumulators, reused between calls; grown on demand. */
     private double[][] scratch = new double[0][];
+    /** x, y and the residuals in the interleaved layout of {@link VectorSensingPass}, reused between calls. */
+    private double[] panelX;
+    private double[] panelY;
+    private double[] panelRes;
 
     /** Rows per worker below which the pass runs on one thread. */
     private static final int MIN_ROWS_PER_WORKER = 64;
@@ -74,14 +78,15 @@ final class SensingKernels {
         int workers = loops.threads();
         if (vectorized && batch >= VectorSensingPass.INTERLEAVE_MIN) {
             int bp = VectorSensingPass.paddedBatch(batch);
-            double[] xi = new double[n * bp];
+            double[] xi = panelX = grown(panelX, n * bp);
             for (int b = 0; b < batch; b++) {
                 for (int j = 0; j < n; j++) {
                     xi[VectorSensingPass.panelIndex(b, j, n, bp)] = xs[b][j];
                 }
             }
-            double[] yi = interleave(ys, m, bp);
-            double[] ri = new double[m * bp];
+            double[] yi = panelY = grown(panelY, m * bp);
+            interleave(ys, m, bp, yi);
+            double[] ri = panelRes = grown(panelRes, m * bp);
             ensureScratch(workers, n * bp);
             int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
                 double[] acc = scratch[chunk];
@@ -98,18 +103,7 @@ final class SensingKernels {
                     r[i] = ri[i * bp + b];
                 }
             }
-            loops.forChunks(n, 1 << 10, (c, from, to) -> {
-                for (int j = from; j < to; j++) {
-                    for (int b = 0; b < batch; b++) {
-                        int idx = VectorSensingPass.panelIndex(b, j, n, bp);
-                        double s = scratch[0][idx];
-                        for (int w = 1; w < chunks; w++) {
-                            s += scratch[w][idx];
-                        }
-                        store(e, b, j, s);
-                    }
-                }
-            });
+            sumWorkers(chunks, batch, n, e, (b, j) -> VectorSensingPass.panelIndex(b, j, n, bp));
         } else {
             ensureScratch(workers, batch * n);
             int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
@@ -127,15 +121,7 @@ final class SensingKernels {
                     scalarRowMajor(a32, n, from, to, xs, ys, rs, acc);
                 }
             });
-            loops.forChunks(batch * n, 1 << 14, (c, from, to) -> {
-                for (int idx = from; idx < to; idx++) {
-                    double s = scratch[0][idx];
-                    for (int w = 1; w < chunks; w++) {
-                        s += scratch[w][idx];
-                    }
-                    store(e, idx / n, idx % n, s);
-                }
-            });
+            sumWorkers(chunks, batch, n, e, (b, j) -> b * n + j);
         }
         if (res.f != null) {
             for (int b = 0; b < batch; b++) {
@@ -156,16 +142,39 @@ final class SensingKernels {
         return out;
     }
 
-    /** out[j·bp + b] = v[b][j] for b &lt; B, zero in the padding lanes. */
-    private static double[] interleave(double[][] v, int length, int bp) {
-        double[] out = new double[length * bp];
+    /**
+     * E_b[j] = Σ_w scratch[w][index(b, j)] over the first {@code chunks} worker accumulators, summed in worker
+     * order (so the result does not depend on scheduling) and split over the workers by j. Modifies e.
+     */
+    private void sumWorkers(int chunks, int batch, int n, CpuMatrixBatch e, java.util.function.IntBinaryOperator index) {
+        loops.forChunks(n, Math.max(1, (1 << 14) / batch), (c, from, to) -> {
+            for (int j = from; j < to; j++) {
+                for (int b = 0; b < batch; b++) {
+                    int idx = index.applyAsInt(b, j);
+                    double s = scratch[0][idx];
+                    for (int w = 1; w < chunks; w++) {
+                        s += scratch[w][idx];
+                    }
+                    store(e, b, j, s);
+                }
+            }
+        });
+    }
+
+    /** {@code a} when it holds at least {@code length} elements, else a new array of that length. */
+    private static double[] grown(double[] a, int length) {
+        return a != null && a.length >= length ? a : new double[length];
+    }
+
+    /** out[j·bp + b] = v[b][j] for b &lt; B, zero in the padding lanes. Modifies out. */
+    private static void interleave(double[][] v, int length, int bp, double[] out) {
+        Arrays.fill(out, 0, length * bp, 0.0);
         for (int b = 0; b < v.length; b++) {
             double[] src = v[b];
             for (int j = 0; j < length; j++) {
                 out[j * bp + b] = src[j];
             }
         }
-        return out;
     }
 
     /** e[b][j] = value, rounded to the precision of e. */
