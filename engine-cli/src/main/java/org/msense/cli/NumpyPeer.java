@@ -75,26 +75,29 @@ final class NumpyPeer {
     }
 
     private static String call(List<String> cmd, int timeoutSeconds) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
+        // The output goes to a file, not a pipe: reading a pipe to its end would wait for the process and
+        // defeat the timeout.
+        Path log = Files.createTempFile("msense-numpy-peer", ".out");
         try {
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException(String.join(" ", cmd.subList(0, 2)) + " did not finish in " + timeoutSeconds + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd.subList(0, 2)) + " did not finish in " + timeoutSeconds + " s");
+                throw new IOException("interrupted while waiting for the NumPy peer");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted while waiting for the NumPy peer");
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                String[] lines = text.strip().split("\n");
+                throw new IOException(cmd.get(0) + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(log);
         }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            String[] lines = text.strip().split("\n");
-            throw new IOException(cmd.get(0) + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
-        }
-        return text;
     }
 }
