@@ -56,13 +56,14 @@ public final class BalanceExperiment implements Experiment {
         double largestTerm = 0;
         int stepsChecked = 0;
         try {
-            run = lab.run(spec, problem, k, Setup.gd(iterations, 1), ts);
+            // rounded to the run's precision as the engine stores them, so that the host checks the step the engine took
+            HostFactors initial = rounded(HostFactors.drawInitial(ts, s.n1(), s.n2(), k, InitNormalization.PER_WIDTH),
+                    lab.precision());
+            run = lab.run(spec, problem, k, Setup.gd(iterations, 1), ts, initial);
             ImbalanceIdentity identity = new ImbalanceIdentity(lab.engine().download(problem.operator()),
                     lab.engine().download(problem.observations()), s.m(), s.n1(), s.n2(), k,
                     lab.precision().unitRoundoff());
-            // rounded to the run's precision as the engine stores them, so that the host checks the step the engine took
-            HostFactors f = rounded(HostFactors.drawInitial(ts, s.n1(), s.n2(), k, InitNormalization.PER_WIDTH),
-                    lab.precision());
+            HostFactors f = initial;
             // evenly spread checkpoints, plus, per trajectory, the step where the μ² term is largest (mid-growth)
             java.util.TreeSet<Integer> at = new java.util.TreeSet<>();
             for (int c = 0; c < CHECKPOINTS; c++) {
@@ -73,8 +74,7 @@ public final class BalanceExperiment implements Experiment {
                 int best = 0;
                 double largest = -1;
                 for (DiagnosticRecord d : run.of(b)) {
-                    double term = mu * mu * d.gradientNorm() * d.gradientNorm()
-                            * (d.normV() * d.normV() + d.normW() * d.normW());
+                    double term = driftTerm(d, mu);
                     if (d.iteration() < iterations && term > largest) {
                         largest = term;
                         best = d.iteration();
@@ -85,11 +85,11 @@ public final class BalanceExperiment implements Experiment {
             int t = 0;
             for (int c : at) {
                 if (c > t) {
-                    f = lab.run(spec, problem, k, Setup.gd(c - t, c - t), ts, f, t).last();
+                    f = lab.run(spec, problem, k, Setup.gd(c - t, c - t), ts, f).last();
                     t = c;
                 }
                 HostFactors before = f;
-                HostFactors next = lab.run(spec, problem, k, Setup.gd(1, 1), ts, f, t).last();
+                HostFactors next = lab.run(spec, problem, k, Setup.gd(1, 1), ts, f).last();
                 f = next;
                 t++;
                 for (int b = 0; b < batch; b++) {
@@ -124,7 +124,7 @@ public final class BalanceExperiment implements Experiment {
             for (DiagnosticRecord d : h) {
                 max = Math.max(max, d.imbalanceFro());
                 if (d.iteration() < iterations) {
-                    bound += mu * mu * d.gradientNorm() * d.gradientNorm() * (d.normV() * d.normV() + d.normW() * d.normW());
+                    bound += driftTerm(d, mu);
                 }
                 if (d.iteration() >= 3 * iterations / 4) {
                     variation = Math.max(variation, Math.abs(d.imbalanceFro() - p) / p);
@@ -169,6 +169,11 @@ public final class BalanceExperiment implements Experiment {
                         + " evenly spread steps of the same trajectories and, per trajectory, at the step where its μ² term"
                         + " is largest", k, iterations, CHECKPOINTS),
                 numbers, table.toString(), figures, checks, List.of(), 0);
+    }
+
+    /** μ²‖E_t‖_F²(‖V_t‖₂² + ‖W_t‖₂²): what one step can move ‖Δ‖_F by at most (the one-step identity). */
+    private static double driftTerm(DiagnosticRecord d, double mu) {
+        return mu * mu * d.gradientNorm() * d.gradientNorm() * (d.normV() * d.normV() + d.normW() * d.normW());
     }
 
     private static HostFactors rounded(HostFactors f, Precision precision) {

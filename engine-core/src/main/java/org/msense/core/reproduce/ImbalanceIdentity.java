@@ -141,8 +141,8 @@ final class ImbalanceIdentity {
     private double stepBound(double uu, double mu, double[] cRes, double[] cMag, double[] cP, Norms f) {
         double eps = gradientError(uu, cRes, cMag, cP);
         double g3 = gamma(3, uu);
-        double dv = uu * f.v0F() + mu * (g3 * f.ew() + (1 + g3) * (eps * f.w0Spec() + gamma(n2, uu) * (f.absEw() + eps * f.w0F())));
-        double dw = uu * f.w0F() + mu * (g3 * f.etv() + (1 + g3) * (eps * f.v0Spec() + gamma(n1, uu) * (f.absEtv() + eps * f.v0F())));
+        double dv = uu * f.v0F() + mu * (g3 * f.ew() + (1 + g3) * productError(uu, eps, f.w0Spec(), f.absEw(), f.w0F(), n2));
+        double dw = uu * f.w0F() + mu * (g3 * f.etv() + (1 + g3) * productError(uu, eps, f.v0Spec(), f.absEtv(), f.v0F(), n1));
         return dv * (2 * f.v1Spec() + dv) + dw * (2 * f.w1Spec() + dw);
     }
 
@@ -152,12 +152,20 @@ final class ImbalanceIdentity {
      */
     private double hostBound(double mu, double[] cRes, double[] cMag, double[] cP, Norms f) {
         double eps = gradientError(HOST_U, cRes, cMag, cP);
-        double da = eps * f.w0Spec() + gamma(n2, HOST_U) * (f.absEw() + eps * f.w0F());
-        double db = eps * f.v0Spec() + gamma(n1, HOST_U) * (f.absEtv() + eps * f.v0F());
+        double da = productError(HOST_U, eps, f.w0Spec(), f.absEw(), f.w0F(), n2);
+        double db = productError(HOST_U, eps, f.v0Spec(), f.absEtv(), f.v0F(), n1);
         double ea = (2 * f.ew() + da) * da + gamma(n1, HOST_U) * (f.ew() + da) * (f.ew() + da);
         double eb = (2 * f.etv() + db) * db + gamma(n2, HOST_U) * (f.etv() + db) * (f.etv() + db);
         double scale = mu * mu * (1 + gamma(3, HOST_U));
         return scale * (ea + eb) + gamma(3, HOST_U) * mu * mu * (f.ew() * f.ew() + f.etv() * f.etv());
+    }
+
+    /**
+     * A bound on ‖fl(Ê F) − E F‖_F for a factor F (spectral norm {@code spec}, Frobenius norm {@code frob}, inner
+     * dimension n) when ‖Ê − E‖_F ≤ eps: ε‖F‖₂ + γ_n(‖|E||F|‖_F + ε‖F‖_F).
+     */
+    private static double productError(double uu, double eps, double spec, double absProduct, double frob, int n) {
+        return eps * spec + gamma(n, uu) * (absProduct + eps * frob);
     }
 
     /** An upper bound on the spectral norm of a rows×k matrix: √λ_max(AᵀA), raised to cover the eigensolver's rounding. */

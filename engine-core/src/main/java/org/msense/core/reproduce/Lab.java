@@ -76,10 +76,6 @@ public final class Lab {
         return quick;
     }
 
-    /** The current experiment's directory. */
-    public Path directory() {
-        return directory;
-    }
 
     /** Problems writing figures, one line each (the run goes on without the figure). */
     public List<String> warnings() {
@@ -115,18 +111,17 @@ public final class Lab {
             List<TrajectorySpec> trajectories) {
         HostFactors initial = HostFactors.drawInitial(trajectories, problem.n1(), problem.n2(), width,
                 InitNormalization.PER_WIDTH);
-        return run(spec, problem, width, algo, trajectories, initial, 0);
+        return run(spec, problem, width, algo, trajectories, initial);
     }
 
     /**
      * Runs trajectories from given factors, recording every logged iteration.
      *
      * @param initial the factors to start from; not modified
-     * @param offset  added to the iteration numbers of the records (to continue an earlier run)
      * @throws Interrupted when the user asked to stop
      */
     public Trajectories run(ProblemSpec spec, SensingProblem problem, int width, AlgorithmSpec algo,
-            List<TrajectorySpec> trajectories, HostFactors initial, int offset) {
+            List<TrajectorySpec> trajectories, HostFactors initial) {
         BatchSpec batch = new BatchSpec(spec, new ModelSpec(width, InitNormalization.PER_WIDTH, precision), algo, trajectories);
         List<List<DiagnosticRecord>> histories = new ArrayList<>();
         for (int b = 0; b < trajectories.size(); b++) {
@@ -138,7 +133,7 @@ public final class Lab {
                 @Override
                 public void onRecords(List<DiagnosticRecord> records) {
                     for (DiagnosticRecord r : records) {
-                        histories.get(r.trajectory()).add(offset == 0 ? r : shifted(r, offset));
+                        histories.get(r.trajectory()).add(r);
                     }
                 }
 
@@ -151,15 +146,10 @@ public final class Lab {
             if (result.interrupted()) {
                 throw new Interrupted();
             }
-            return new Trajectories(histories, result, gd.factors());
+            return new Trajectories(histories, gd.factors());
         }
     }
 
-    private static DiagnosticRecord shifted(DiagnosticRecord r, int offset) {
-        return new DiagnosticRecord(r.trajectory(), r.iteration() + offset, r.loss(), r.relativeError(), r.imbalanceFro(),
-                r.imbalanceSpectral(), r.signalError(), r.nuisanceNorm(), r.sinAngleLeft(), r.sinAngleRight(), r.normV(),
-                r.normW(), r.gradientNorm(), r.wallSeconds(), r.singularValues());
-    }
 
     /**
      * Writes a figure as {@code name.svg} and {@code name.png} into the experiment directory and returns

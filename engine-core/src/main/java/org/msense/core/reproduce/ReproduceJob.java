@@ -115,7 +115,7 @@ public final class ReproduceJob {
             }
             log.println("msense: interrupted; the report keeps the finished experiments");
             exit = INTERRUPTED;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             if (report != null) {
                 report.finish("failed");
             }

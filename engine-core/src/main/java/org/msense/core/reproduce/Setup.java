@@ -33,11 +33,6 @@ public record Setup(int n1, int n2, int rank, int m) {
         return new Setup(n1, n2, r, measurements);
     }
 
-    /** The same sizes with n2 = n1 (a square problem). */
-    public Setup square() {
-        return new Setup(n1, n1, rank, m);
-    }
-
     /** min(n1, n2). */
     public int minDim() {
         return Math.min(n1, n2);

@@ -1,7 +1,6 @@
 package org.msense.core.reproduce;
 
 import java.util.List;
-import org.msense.core.algorithm.BatchResult;
 import org.msense.core.algorithm.HostFactors;
 import org.msense.core.diagnostics.DiagnosticRecord;
 
@@ -9,10 +8,9 @@ import org.msense.core.diagnostics.DiagnosticRecord;
  * The recorded run of a batch.
  *
  * @param histories per trajectory, its records at every logged iteration, in order
- * @param result    how the batch ended
  * @param last      the factors at the end
  */
-public record Trajectories(List<List<DiagnosticRecord>> histories, BatchResult result, HostFactors last) {
+public record Trajectories(List<List<DiagnosticRecord>> histories, HostFactors last) {
 
     /** The records of trajectory b. */
     public List<DiagnosticRecord> of(int b) {
