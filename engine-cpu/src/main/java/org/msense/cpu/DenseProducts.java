@@ -7,8 +7,8 @@ import org.ejml.dense.row.CommonOps_FDRM;
 import org.msense.core.backend.Transpose;
 
 /**
- * C ← α·op(A)·op(B) + β·C: fp64 with {@link VectorGemm} when the Vector API is present (unless
- * {@link #useEjml} is set), otherwise, and for fp32, with EJML's verbs (mult, multTransA, multTransB,
+ * C ← α·op(A)·op(B) + β·C: fp64 with {@link VectorGemm} when the Vector API is present (unless the
+ * caller asks for EJML), otherwise, and for fp32, with EJML's verbs (mult, multTransA, multTransB,
  * multTransAB and their …Add).
  */
 final class DenseProducts {

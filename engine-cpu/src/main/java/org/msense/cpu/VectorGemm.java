@@ -15,6 +15,8 @@ import org.ejml.data.DMatrixRMaj;
 final class VectorGemm {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final int L = D.length();
+    /** Per-thread buffer for a transposed op(B). */
+    private static final ThreadLocal<double[]> TRANSPOSED = ThreadLocal.withInitial(() -> new double[0]);
 
     private VectorGemm() {
     }
@@ -23,14 +25,21 @@ final class VectorGemm {
         rows(alpha, a, at, rowMajorB(b, bt), beta, c, 0, c.numRows);
     }
 
-    /** op(B) as a row-major K×N array: b's own data when op is the identity, a transposed copy otherwise. */
+    /**
+     * op(B) as a row-major K×N array: b's own data when op is the identity, otherwise a transposed copy in a
+     * buffer of the calling thread (reused by every step; valid until that thread's next call).
+     */
     static double[] rowMajorB(DMatrixRMaj b, boolean bt) {
         if (!bt) {
             return b.data;
         }
         int k = b.numCols;
         int n = b.numRows;
-        double[] bn = new double[k * n];
+        double[] bn = TRANSPOSED.get();
+        if (bn.length < k * n) {
+            bn = new double[k * n];
+            TRANSPOSED.set(bn);
+        }
         double[] bd = b.data;
         for (int j = 0; j < n; j++) {
             for (int p = 0; p < k; p++) {

@@ -74,9 +74,9 @@ final class VectorSensingPass {
         double[] r = new double[ROWS * batch];
         int i = from;
         for (; i + ROWS <= to; i += ROWS) {
-            long base = (long) i * n;
+            int base = i * n;
             for (int b = 0; b < batch; b++) {
-                dots4(a, (int) base, n, x[b], r, b * ROWS);
+                dots4(a, base, n, x[b], r, b * ROWS);
                 for (int q = 0; q < ROWS; q++) {
                     double v = r[b * ROWS + q] - y[b][i + q];
                     r[b * ROWS + q] = v;
@@ -84,7 +84,7 @@ final class VectorSensingPass {
                 }
             }
             for (int b = 0; b < batch; b++) {
-                axpy4(a, (int) base, n, r, b * ROWS, acc, b * n);
+                axpy4(a, base, n, r, b * ROWS, acc, b * n);
             }
         }
         for (; i < to; i++) {
@@ -197,9 +197,9 @@ final class VectorSensingPass {
         double[] r = new double[ROWS * batch];
         int i = from;
         for (; i + ROWS <= to; i += ROWS) {
-            long base = (long) i * n;
+            int base = i * n;
             for (int b = 0; b < batch; b++) {
-                dots4(a, (int) base, n, x[b], r, b * ROWS);
+                dots4(a, base, n, x[b], r, b * ROWS);
                 for (int q = 0; q < ROWS; q++) {
                     double v = r[b * ROWS + q] - y[b][i + q];
                     r[b * ROWS + q] = v;
@@ -207,7 +207,7 @@ final class VectorSensingPass {
                 }
             }
             for (int b = 0; b < batch; b++) {
-                axpy4(a, (int) base, n, r, b * ROWS, acc, b * n);
+                axpy4(a, base, n, r, b * ROWS, acc, b * n);
             }
         }
         for (; i < to; i++) {
@@ -689,10 +689,5 @@ final class VectorSensingPass {
         for (int j = 0, o = panel; j < n; j++, o += w) {
             DoubleVector.broadcast(D, a[base + j]).fma(d, DoubleVector.fromArray(D, acc, o)).intoArray(acc, o);
         }
-    }
-
-    /** Zeroes the first {@code length} entries. */
-    static void clear(double[] v, int length) {
-        Arrays.fill(v, 0, length, 0.0);
     }
 }
