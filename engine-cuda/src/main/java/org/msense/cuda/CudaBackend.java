@@ -67,6 +67,10 @@ public final class CudaBackend implements Backend {
         try {
             CudaProbe.DeviceFacts facts = options.device() == 0 ? r.device0()
                     : CudaProbe.facts(options.device(), r.device0().driverVersion());
+            String unsupported = CudaProbe.unsupported(options.device(), facts);
+            if (unsupported != null) {
+                throw new BackendException("the cuda backend cannot use " + unsupported);
+            }
             return new CudaEngine(withDebugFromEnvironment(options, System.getenv("MSENSE_CUDA_SYNC")), facts, r.cublas());
         } catch (BackendException e) {
             throw e;

@@ -84,9 +84,9 @@ final class CudaProbe {
                 return no("the driver supports CUDA " + cudaVersion(version[0]) + " but the kernels need CUDA 13.0"
                         + " (driver ≥ 580); update the NVIDIA driver", d);
             }
-            if (facts.major() < MIN_COMPUTE_MAJOR) {
-                return no("device 0 (" + facts.name() + ") has compute capability " + facts.computeCapability()
-                        + "; the kernels need ≥ 8.0", d);
+            String unsupported = unsupported(0, facts);
+            if (unsupported != null) {
+                return no(unsupported, d);
             }
             CublasBridge.Outcome cublas;
             try {
@@ -111,6 +111,12 @@ final class CudaProbe {
             // Anything else (a cuBLAS status, a missing kernel resource …) is still an answer, and cached.
             return no("the CUDA probe failed: " + CublasBridge.firstLine(e), d);
         }
+    }
+
+    /** Why the kernels cannot run on device {@code ordinal}, or null when they can (compute capability ≥ 8.0). */
+    static String unsupported(int ordinal, DeviceFacts facts) {
+        return facts.major() < MIN_COMPUTE_MAJOR ? "device " + ordinal + " (" + facts.name() + ") has compute capability "
+                + facts.computeCapability() + "; the kernels need ≥ 8.0" : null;
     }
 
     /** Facts about device {@code ordinal}; the driver must be initialized. */
