@@ -125,12 +125,12 @@ final class BenchCommand implements Command {
             switch (a) {
                 case "--quick" -> quick = true;
                 case "--no-peer" -> peerWanted = false;
-                case "--markdown" -> markdown = Path.of(value(args, ++i, a));
-                case "--threads" -> threads = intValue(args, ++i, a, 0);
-                case "--repeats" -> repeats = intValue(args, ++i, a, 5);
-                case "--warmup" -> warmup = intValue(args, ++i, a, 1);
-                case "--python" -> python = value(args, ++i, a);
-                case "--only" -> only = List.of(value(args, ++i, a).split(","));
+                case "--markdown" -> markdown = Path.of(CommandArgs.value(args, ++i, a));
+                case "--threads" -> threads = CommandArgs.intValue(args, ++i, a, 0);
+                case "--repeats" -> repeats = CommandArgs.intValue(args, ++i, a, 5);
+                case "--warmup" -> warmup = CommandArgs.intValue(args, ++i, a, 1);
+                case "--python" -> python = CommandArgs.value(args, ++i, a);
+                case "--only" -> only = List.of(CommandArgs.value(args, ++i, a).split(","));
                 default -> throw new UsageException("unknown option '" + a + "' (msense bench --help)");
             }
         }
@@ -307,25 +307,5 @@ final class BenchCommand implements Command {
         int cores = Runtime.getRuntime().availableProcessors();
         return model + ", " + cores + " core" + (cores == 1 ? "" : "s") + ", "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap";
-    }
-
-    private static String value(List<String> args, int i, String flag) {
-        if (i >= args.size()) {
-            throw new UsageException(flag + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    private static int intValue(List<String> args, int i, String flag, int min) {
-        String v = value(args, i, flag);
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min) {
-                throw new UsageException(flag + " must be ≥ " + min + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException(flag + " needs a whole number, got '" + v + "'");
-        }
     }
 }

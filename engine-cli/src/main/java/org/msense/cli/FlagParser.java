@@ -33,7 +33,7 @@ final class FlagParser {
             }
             if (name.equals("config")) {
                 if (value == null) {
-                    value = next(args, ++i, name);
+                    value = CommandArgs.value(args, ++i, "--" + name);
                 }
                 configFile = value;
                 continue;
@@ -55,7 +55,7 @@ final class FlagParser {
                 if (p.kind() == Parameter.Kind.FLAG && (i + 1 >= args.size() || args.get(i + 1).startsWith("--"))) {
                     value = "true";
                 } else {
-                    value = next(args, ++i, name);
+                    value = CommandArgs.value(args, ++i, "--" + name);
                 }
             }
             pairs.add(new String[] {p.name(), value});
@@ -68,12 +68,5 @@ final class FlagParser {
             config.setText(kv[0], kv[1]);
         }
         return config;
-    }
-
-    private static String next(List<String> args, int i, String name) {
-        if (i >= args.size()) {
-            throw new UsageException("--" + name + " needs a value");
-        }
-        return args.get(i);
     }
 }

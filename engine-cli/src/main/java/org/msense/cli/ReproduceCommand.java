@@ -79,10 +79,10 @@ final class ReproduceCommand implements Command {
             }
             switch (a) {
                 case "--quick" -> quick = true;
-                case "--out" -> dir = Path.of(value != null ? value : next(args, ++i, a));
-                case "--backend" -> backend = (value != null ? value : next(args, ++i, a)).trim().toLowerCase(Locale.ROOT);
+                case "--out" -> dir = Path.of(value != null ? value : CommandArgs.value(args, ++i, a));
+                case "--backend" -> backend = (value != null ? value : CommandArgs.value(args, ++i, a)).trim().toLowerCase(Locale.ROOT);
                 case "--precision" -> {
-                    String p = value != null ? value : next(args, ++i, a);
+                    String p = value != null ? value : CommandArgs.value(args, ++i, a);
                     try {
                         precision = Precision.parse(p);
                     } catch (IllegalArgumentException e) {
@@ -90,7 +90,7 @@ final class ReproduceCommand implements Command {
                     }
                 }
                 case "--threads" -> {
-                    String t = value != null ? value : next(args, ++i, a);
+                    String t = value != null ? value : CommandArgs.value(args, ++i, a);
                     try {
                         threads = Integer.parseInt(t.trim());
                     } catch (NumberFormatException e) {
@@ -137,12 +137,5 @@ final class ReproduceCommand implements Command {
 
     private static String names() {
         return String.join(", ", Experiments.all().stream().map(Experiment::name).toList());
-    }
-
-    private static String next(List<String> args, int i, String name) {
-        if (i >= args.size()) {
-            throw new UsageException(name + " needs a value");
-        }
-        return args.get(i);
     }
 }
