@@ -85,8 +85,11 @@ public final class RunJob {
         directory = RunDirectory.create(config.getPath("out"));
         RunConfig resolved = config.copy();
         resolved.set("backend", selection.backend().id());
+        EngineOptions defaults = EngineOptions.defaults().withThreads(config.getInt("threads"));
+        EngineOptions options = new EngineOptions(defaults.threads(), defaults.device(), config.getFlag("tf32"),
+                defaults.debugSync());
         // the CPU pass sums per-thread partial results, so the thread count is part of a bit-exact rerun
-        resolved.set("threads", EngineOptions.defaults().withThreads(config.getInt("threads")).resolvedThreads());
+        resolved.set("threads", options.resolvedThreads());
         AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
                 Json.write(resolved.toJson(Set.of("out", "config"))) + "\n");
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
@@ -101,8 +104,6 @@ public final class RunJob {
         List<String> warnings = new ArrayList<>();
         int exit = OK;
         long t0 = System.nanoTime();
-        EngineOptions options = EngineOptions.defaults().withThreads(config.getInt("threads"));
-        options = new EngineOptions(options.threads(), options.device(), config.getFlag("tf32"), options.debugSync());
         try (Engine engine = selection.backend().open(options)) {
             summary.backend(selection.backend().id(), engine.device(), engine.properties(), selection.fallbacks());
             summary.write(summaryFile);
@@ -218,17 +219,20 @@ public final class RunJob {
             throw new BackendException(String.format(Locale.ROOT,
                     "this run needs about %s on the %s backend but only %s is free; use --precision fp32, fewer"
                             + " --measurements or fewer trajectories (the sensing matrix alone is %s)",
-                    bytes(need), engine.backendId(), bytes(free.getAsLong()),
-                    bytes((long) spec.problem().measurements() * spec.problem().entries()
-                            * spec.model().operatorPrecision().bytes())));
+                    bytes(need), engine.backendId(), bytes(free.getAsLong()), bytes(operatorBytes(spec))));
         }
+    }
+
+    /** Bytes of the stacked sensing matrix 𝒜 (m × n1·n2) in its storage precision. */
+    static long operatorBytes(BatchSpec spec) {
+        return (long) spec.problem().measurements() * spec.problem().entries() * spec.model().operatorPrecision().bytes();
     }
 
     /** Bytes a run allocates on its engine: the problem (𝒜, y, X*, U*, V*) plus the batch state. */
     public static long estimateBytes(BatchSpec spec) {
         ProblemSpec p = spec.problem();
         int bytes = spec.model().precision().bytes();
-        long problem = (long) p.measurements() * p.entries() * spec.model().operatorPrecision().bytes()
+        long problem = operatorBytes(spec)
                 + (2L * p.measurements() + p.entries()
                 + (long) (p.n1() + p.n2()) * p.rank()) * bytes;
         int rows = spec.algorithm().minibatch() > 0 ? spec.algorithm().minibatch() : p.measurements();
