@@ -49,46 +49,33 @@ public final class PhasesExperiment implements Experiment {
         Trajectories run = lab.runOnNewProblem(spec, k, Setup.gd(iterations, 1), Setup.balanced(MU, ALPHA));
         List<DiagnosticRecord> h = run.of(0);
         // end of growth: σ_r(VWᵀ) within 10% of σ_r(X*)
-        int grown = -1;
-        for (DiagnosticRecord d : h) {
-            if (d.singularValue(s.rank()) >= 0.9 * sigmaR) {
-                grown = d.iteration();
-                break;
-            }
-        }
+        DiagnosticRecord grownAt = run.first(0, d -> d.singularValue(s.rank()) >= 0.9 * sigmaR);
+        int grown = grownAt == null ? -1 : grownAt.iteration();
         // the iterate is "still small" up to t_small, the last iteration with σ_1(VWᵀ) ≤ 1% of σ_1(X*)
-        int small = 0;
+        DiagnosticRecord smallAt = h.get(0);
         for (DiagnosticRecord d : h) {
             if (d.singularValue(1) <= SMALL * sigma1) {
-                small = d.iteration();
+                smallAt = d;
             }
         }
+        int small = smallAt.iteration();
         // end of alignment: the largest principal angle of the two factors has settled (within 10%) at its level at
         // t_small: the power method on 𝒜*𝒜(X*) has converged to that matrix's top-r subspaces, whose angle to U*, V*
         // (set by ‖𝒜*𝒜(X*) − X*‖) is removed only later, as the iterate grows and refines
-        double angleSmall = angle(h.get(small));
-        int aligned = -1;
-        for (DiagnosticRecord d : h) {
-            if (angle(d) <= SETTLED * angleSmall) {
-                aligned = d.iteration();
-                break;
-            }
-        }
+        double angleSmall = angle(smallAt);
+        DiagnosticRecord alignedAt = run.first(0, d -> angle(d) <= SETTLED * angleSmall);
+        int aligned = alignedAt == null ? -1 : alignedAt.iteration();
         double angle0 = angle(h.get(0));
-        double angleAligned = aligned < 0 ? Double.NaN : angle(h.get(aligned));
+        double angleAligned = alignedAt == null ? Double.NaN : angle(alignedAt);
         double floor = run.end(0).relativeError();
-        double errAtGrowth = grown < 0 ? Double.NaN : h.get(grown).relativeError();
+        double errAtGrowth = grownAt == null ? Double.NaN : grownAt.relativeError();
         // refinement: linear convergence from the end of growth until the error is within 2× of the floor
-        int settled = -1;
-        for (DiagnosticRecord d : h) {
-            if (d.iteration() > Math.max(grown, 0) && d.relativeError() <= 2 * floor) {
-                settled = d.iteration();
-                break;
-            }
-        }
+        int growthEnd = Math.max(grown, 0);
+        DiagnosticRecord settledAt = run.first(0, d -> d.iteration() > growthEnd && d.relativeError() <= 2 * floor);
+        int settled = settledAt == null ? -1 : settledAt.iteration();
         double rate = Double.NaN;
         if (grown >= 0 && settled > grown) {
-            rate = Math.pow(h.get(settled).relativeError() / errAtGrowth, 1.0 / (settled - grown));
+            rate = Math.pow(settledAt.relativeError() / errAtGrowth, 1.0 / (settled - grown));
         }
 
         double[] it = run.iterations(0);

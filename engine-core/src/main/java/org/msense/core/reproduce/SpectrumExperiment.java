@@ -75,13 +75,9 @@ public final class SpectrumExperiment implements Experiment {
         // incremental learning: the iteration at which σ_i first reaches half of σ_i(X*)
         double[] rise = new double[r];
         for (int i = 0; i < r; i++) {
-            rise[i] = Double.NaN;
-            for (DiagnosticRecord d : h) {
-                if (d.singularValue(i + 1) >= sigmaStar[i] / 2) {
-                    rise[i] = d.iteration();
-                    break;
-                }
-            }
+            int q = i;
+            DiagnosticRecord d = run.first(0, x -> x.singularValue(q + 1) >= sigmaStar[q] / 2);
+            rise[i] = d == null ? Double.NaN : d.iteration();
         }
         int disorder = 0;
         for (int i = 1; i < r; i++) {

@@ -1,6 +1,7 @@
 package org.msense.core.reproduce;
 
 import java.util.List;
+import java.util.function.Predicate;
 import org.msense.core.algorithm.HostFactors;
 import org.msense.core.diagnostics.DiagnosticRecord;
 
@@ -37,11 +38,17 @@ public record Trajectories(List<List<DiagnosticRecord>> histories, HostFactors l
      * The first recorded iteration at which trajectory b's relative error is ≤ target, or −1 when it never is.
      */
     public int firstBelow(int b, double target) {
+        DiagnosticRecord r = first(b, d -> d.relativeError() <= target);
+        return r == null ? -1 : r.iteration();
+    }
+
+    /** The first record of trajectory b that passes {@code test}, or null when none does. */
+    public DiagnosticRecord first(int b, Predicate<DiagnosticRecord> test) {
         for (DiagnosticRecord r : histories.get(b)) {
-            if (r.relativeError() <= target) {
-                return r.iteration();
+            if (test.test(r)) {
+                return r;
             }
         }
-        return -1;
+        return null;
     }
 }
