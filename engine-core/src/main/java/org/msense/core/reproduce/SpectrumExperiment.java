@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.plot.LinePlot;
-import org.msense.core.plot.Series;
+import org.msense.core.run.RunPlots;
 import org.msense.core.spec.ProblemSpec;
 
 /**
@@ -44,20 +44,8 @@ public final class SpectrumExperiment implements Experiment {
         double[] sigmaStar = spec.singularValues();
         Trajectories run = lab.runOnNewProblem(spec, k, Setup.gd(iterations, 1), Setup.balanced(MU, ALPHA));
         List<DiagnosticRecord> h = run.of(0);
-        double[] it = run.iterations(0);
-        LinePlot plot = new LinePlot("Singular values of VWᵀ against iteration (κ = " + Check.format(CONDITION) + ")")
-                .xLabel("iteration").yLabel("σ_i(VWᵀ)").yLog(true);
-        int count = h.get(0).singularValues().length;
-        for (int i = count; i >= 1; i--) {
-            final int idx = i;
-            Series line = Series.line("σ_" + i, it, run.column(0, d -> d.singularValue(idx)));
-            plot.add(i <= r ? line.color(i - 1) : line.gray().noLegend());
-        }
-        plot.add(Series.line("σ_" + (r + 1) + " … σ_" + count + " (nuisance)", new double[0], new double[0]).gray());
-        for (int i = 0; i < r; i++) {
-            plot.horizontalLine(sigmaStar[i], "σ_" + (i + 1) + "(X*)");
-        }
-        plot.horizontalLine(ALPHA, "α");
+        LinePlot plot = RunPlots.spectrumPlot("Singular values of VWᵀ against iteration (κ = " + Check.format(CONDITION) + ")",
+                h, sigmaStar, ALPHA);
         List<String> figures = List.of(lab.figure(plot, "singular-values"));
 
         double maxNuisance = 0;

@@ -43,35 +43,43 @@ public final class RunPlots {
         save(error, dir, "error", files, warnings);
         save(imbalance, dir, "imbalance", files, warnings);
 
-        int r = sigmaStar.length;
         for (int b = 0; b < batch; b++) {
             List<DiagnosticRecord> rs = of(history, b);
             if (rs.isEmpty()) {
                 continue;
             }
-            int count = rs.get(0).singularValues().length;
-            LinePlot sp = new LinePlot("Singular values of VWᵀ — " + labels.get(b)).xLabel("iteration").yLabel("σ_i(VWᵀ)")
-                    .yLog(true);
-            for (int i = 1; i <= count; i++) {
-                final int idx = i;
-                Series s = Series.line("σ_" + i, x(rs), column(rs, d -> d.singularValue(idx)));
-                if (i <= r) {
-                    s = s.color(i - 1);
-                } else {
-                    s = s.gray().noLegend();
-                }
-                sp.add(s);
-            }
-            if (count > r) {
-                sp.add(Series.line("σ_" + (r + 1) + "…σ_" + count + " (nuisance)", new double[0], new double[0]).gray());
-            }
-            for (int i = 0; i < r; i++) {
-                sp.horizontalLine(sigmaStar[i], i == 0 ? "σ(X*)" : "");
-            }
-            sp.horizontalLine(spec.trajectories().get(b).alphaV(), "α");
+            LinePlot sp = spectrumPlot("Singular values of VWᵀ — " + labels.get(b), rs, sigmaStar,
+                    spec.trajectories().get(b).alphaV());
             save(sp, dir, String.format("spectrum-%02d", b), files, warnings);
         }
         return files;
+    }
+
+    /**
+     * Every singular value of VWᵀ against iteration for one trajectory's records (non-empty): the r = |σ*| signal
+     * ones in colour, drawn over the nuisance ones in grey (one legend entry for those), σ(X*) and α as dashed lines.
+     */
+    public static LinePlot spectrumPlot(String title, List<DiagnosticRecord> rs, double[] sigmaStar, double alpha) {
+        int r = sigmaStar.length;
+        int count = rs.get(0).singularValues().length;
+        LinePlot sp = new LinePlot(title).xLabel("iteration").yLabel("σ_i(VWᵀ)").yLog(true);
+        for (int i = count; i > r; i--) {
+            final int idx = i;
+            sp.add(Series.line("σ_" + i, x(rs), column(rs, d -> d.singularValue(idx))).gray().noLegend());
+        }
+        for (int i = 1; i <= Math.min(r, count); i++) {
+            final int idx = i;
+            sp.add(Series.line("σ_" + i, x(rs), column(rs, d -> d.singularValue(idx))).color(i - 1));
+        }
+        if (count > r) {
+            sp.add(Series.line("σ_" + (r + 1) + " … σ_" + count + " (nuisance)", new double[0], new double[0]).gray());
+        }
+        boolean allEqual = java.util.Arrays.stream(sigmaStar).allMatch(v -> v == sigmaStar[0]);
+        for (int i = 0; i < r; i++) {
+            sp.horizontalLine(sigmaStar[i], allEqual ? (i == 0 ? "σ(X*)" : "") : "σ_" + (i + 1) + "(X*)");
+        }
+        sp.horizontalLine(alpha, "α");
+        return sp;
     }
 
     private static void save(LinePlot plot, Path dir, String name, List<Path> files, List<String> warnings) {
