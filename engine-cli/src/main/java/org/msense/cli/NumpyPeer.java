@@ -1,5 +1,6 @@
 package org.msense.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.msense.core.io.Json;
+import org.msense.core.io.JsonException;
 
 /**
  * The NumPy peer of {@code msense bench}: runs {@code bench/peers/numpy_peer.py} (packaged in the jar as
@@ -66,12 +67,17 @@ final class NumpyPeer {
 
     private static double field(String output, String name) throws IOException {
         String[] lines = output.strip().split("\n");
+        JsonNode value;
         try {
-            Map<String, Object> o = Json.asObject(Json.parse(lines[lines.length - 1], "the NumPy peer's output"), "output");
-            return Json.asDouble(o.get(name), name);
-        } catch (RuntimeException e) {
+            value = Json.readTree(lines[lines.length - 1], "the NumPy peer's output").get(name);
+        } catch (JsonException e) {
             throw new IOException("unexpected output from the NumPy peer: " + lines[lines.length - 1], e);
         }
+        if (value == null || !value.isNumber()) {
+            throw new IOException("unexpected output from the NumPy peer (no number \"" + name + "\"): "
+                    + lines[lines.length - 1]);
+        }
+        return value.doubleValue();
     }
 
     private static String call(List<String> cmd, int timeoutSeconds) throws IOException {

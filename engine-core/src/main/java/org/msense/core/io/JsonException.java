@@ -1,11 +1,10 @@
 package org.msense.core.io;
 
 /**
- * JSON text is not valid (RFC 8259), or a parsed value does not have the type a field needs. For syntax
- * errors the message has the form {@code source:line:column: what was expected, found what}, e.g.
- * {@code config.json:3:14: expected ',' or '}' after a value, found 'x'}, and {@link #line()} and
- * {@link #column()} give the position (1-based; columns count Unicode code points). For type errors the
- * position is unknown ({@code 0}) and the message names the field.
+ * JSON text is not valid (RFC 8259) or does not have the shape asked for. The message has the form
+ * {@code source line L, column C: what is wrong}, e.g.
+ * {@code config.json line 2, column 15: NaN is not a JSON number; write a finite number}; {@link #line()} and
+ * {@link #column()} give the position (1-based), or 0 where the parser gives none.
  */
 public class JsonException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -14,43 +13,31 @@ public class JsonException extends RuntimeException {
     private final int column;
 
     /**
-     * A syntax error at a position.
-     *
      * @param source the name of the text (usually a file name) shown at the start of the message
-     * @param line   1-based line
-     * @param column 1-based column, in code points
-     * @param detail what was expected and what was found
+     * @param line   1-based line, or 0 when unknown
+     * @param column 1-based column, or 0 when unknown
+     * @param detail what is wrong
+     * @param cause  the parser's exception, or null
      */
-    public JsonException(String source, int line, int column, String detail) {
-        super(source + ":" + line + ":" + column + ": " + detail);
+    public JsonException(String source, int line, int column, String detail, Throwable cause) {
+        super(source + (line > 0 ? " line " + line + (column > 0 ? ", column " + column : "") : "") + ": " + detail,
+                cause);
         this.source = source;
         this.line = line;
         this.column = column;
     }
 
-    /**
-     * An error without a position, such as a value of the wrong type.
-     *
-     * @param message the complete message, naming the field concerned
-     */
-    public JsonException(String message) {
-        super(message);
-        this.source = null;
-        this.line = 0;
-        this.column = 0;
-    }
-
-    /** The name of the text given to the parser, or null for errors without a position. */
+    /** The name of the text given to the reader. */
     public String source() {
         return source;
     }
 
-    /** The 1-based line of the error, or 0 when it has no position. */
+    /** The 1-based line of the error, or 0 when unknown. */
     public int line() {
         return line;
     }
 
-    /** The 1-based column (in code points) of the error, or 0 when it has no position. */
+    /** The 1-based column of the error, or 0 when unknown. */
     public int column() {
         return column;
     }

@@ -1,5 +1,6 @@
 package org.msense.core.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,101 +63,72 @@ public record Parameter(String name, Kind kind, Object defaultValue, String hint
     }
 
     /**
-     * Converts a value parsed from JSON ({@link org.msense.core.io.Json}) to this parameter's type.
+     * Converts a value read from a JSON config to this parameter's type. Integers accept any integral number
+     * (also {@code 1e3} or {@code 20.0}); numbers must be finite; a list accepts a single value as a list of one.
      *
-     * @param source file name for messages
+     * @param value the JSON value (null or a {@code NullNode} for JSON {@code null})
+     * @param where names the file and the key's line in messages, e.g. {@code experiment.json line 4}
+     * @throws InvalidSpecException when the value does not fit, e.g.
+     *                              {@code experiment.json line 4: "step-size" must be a number, got "abc"}
      */
-    public Object fromJson(Object value, String source) {
-        String where = source + ": \"" + name + "\"";
-        if (value == null) {
-            throw new InvalidSpecException(name, where + " is null; give " + describeKind() + " or leave the key out");
-        }
-        switch (kind) {
-            case INT, LONG -> {
-                if (value instanceof Long l) {
-                    if (kind == Kind.INT && (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE)) {
-                        throw new InvalidSpecException(name, where + " = " + l + " is out of range");
-                    }
-                    return kind == Kind.INT ? (Object) l.intValue() : (Object) l;
-                }
-                if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
-                    long l = d.longValue();
-                    return kind == Kind.INT ? (Object) (int) l : (Object) l;
-                }
-                throw new InvalidSpecException(name, where + " must be an integer, got " + value);
-            }
-            case DOUBLE -> {
-                if (value instanceof Number n) {
-                    return n.doubleValue();
-                }
-                throw new InvalidSpecException(name, where + " must be a number, got " + quote(value));
-            }
-            case STRING -> {
-                if (value instanceof String s) {
-                    return s;
-                }
-                throw new InvalidSpecException(name, where + " must be a string, got " + value);
-            }
-            case PATH -> {
-                if (value instanceof String s && !s.isBlank()) {
-                    return Path.of(s);
-                }
-                throw new InvalidSpecException(name, where + " must be a path string, got " + quote(value));
-            }
-            case FLAG -> {
-                if (value instanceof Boolean b) {
-                    return b;
-                }
-                throw new InvalidSpecException(name, where + " must be true or false, got " + quote(value));
-            }
-            case DOUBLE_LIST -> {
-                List<Double> out = new ArrayList<>();
-                for (Object o : listOf(value)) {
-                    if (!(o instanceof Number n)) {
-                        throw new InvalidSpecException(name, where + " must hold numbers, got " + quote(o));
-                    }
-                    out.add(n.doubleValue());
-                }
-                return toDoubles(out);
-            }
-            case LONG_LIST -> {
-                List<Long> out = new ArrayList<>();
-                for (Object o : listOf(value)) {
-                    if (o instanceof Long l) {
-                        out.add(l);
-                    } else {
-                        throw new InvalidSpecException(name, where + " must hold integers, got " + quote(o));
-                    }
-                }
-                return out.stream().mapToLong(Long::longValue).toArray();
-            }
-            default -> throw new IllegalStateException(kind.toString());
-        }
-    }
-
-    /** The value as JSON-ready data (numbers, strings, lists). */
-    public Object toJson(Object value) {
-        if (value == null) {
-            return null;
+    public Object fromJson(JsonNode value, String where) {
+        String what = where + ": \"" + name + "\"";
+        if (value == null || value.isNull()) {
+            throw new InvalidSpecException(name, what + " is null; give " + describeKind() + " or leave the key out");
         }
         return switch (kind) {
-            case PATH -> value.toString();
-            case DOUBLE_LIST -> {
-                List<Double> l = new ArrayList<>();
-                for (double d : (double[]) value) {
-                    l.add(d);
+            case INT -> {
+                long l = integer(value, what, "must be an integer");
+                if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
+                    throw new InvalidSpecException(name, what + " must be an integer from " + Integer.MIN_VALUE + " to "
+                            + Integer.MAX_VALUE + ", got " + l);
                 }
-                yield l;
+                yield (int) l;
+            }
+            case LONG -> integer(value, what, "must be an integer");
+            case DOUBLE -> number(value, what, "must be a number");
+            case STRING -> {
+                if (value.isTextual()) {
+                    yield value.textValue();
+                }
+                throw new InvalidSpecException(name, what + " must be a string, got " + show(value));
+            }
+            case PATH -> {
+                if (value.isTextual() && !value.textValue().isBlank()) {
+                    yield Path.of(value.textValue());
+                }
+                throw new InvalidSpecException(name, what + " must be a path string, got " + show(value));
+            }
+            case FLAG -> {
+                if (value.isBoolean()) {
+                    yield value.booleanValue();
+                }
+                throw new InvalidSpecException(name, what + " must be true or false, got " + show(value));
+            }
+            case DOUBLE_LIST -> {
+                List<JsonNode> items = listOf(value, what);
+                double[] out = new double[items.size()];
+                String must = value.isArray() ? "must hold numbers" : "must be a number or a list of numbers";
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = number(items.get(i), what, must);
+                }
+                yield out;
             }
             case LONG_LIST -> {
-                List<Long> l = new ArrayList<>();
-                for (long d : (long[]) value) {
-                    l.add(d);
+                List<JsonNode> items = listOf(value, what);
+                long[] out = new long[items.size()];
+                String must = value.isArray() ? "must hold integers" : "must be an integer or a list of integers";
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = integer(items.get(i), what, must);
                 }
-                yield l;
+                yield out;
             }
-            default -> value;
         };
+    }
+
+    /** The value as JSON-ready data: numbers, strings, booleans, {@code double[]}/{@code long[]} for lists. */
+    public Object toJson(Object value) {
+        return kind == Kind.PATH && value != null ? value.toString() : value;
     }
 
     /** The value as command-line text. */
@@ -233,21 +205,50 @@ public record Parameter(String name, Kind kind, Object defaultValue, String hint
         return parts;
     }
 
-    private List<?> listOf(Object value) {
-        if (value instanceof List<?> l) {
-            if (l.isEmpty()) {
-                throw new InvalidSpecException(name, "the list is empty");
-            }
-            return l;
+    /** An integral number that fits in a long (an integral double up to 9e15 counts: 1e3, 20.0). */
+    private long integer(JsonNode v, String what, String must) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
         }
-        return List.of(value);
+        if (v.isFloatingPointNumber()) {
+            double d = v.doubleValue();
+            if (d == Math.rint(d) && Math.abs(d) < 9e15) {
+                return (long) d;
+            }
+        }
+        throw new InvalidSpecException(name, what + " " + must + ", got " + show(v));
+    }
+
+    private double number(JsonNode v, String what, String must) {
+        if (!v.isNumber()) {
+            throw new InvalidSpecException(name, what + " " + must + ", got " + show(v));
+        }
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) {
+            throw new InvalidSpecException(name, what + " is too large for a 64-bit float (the largest is about 1.8e308)");
+        }
+        return d;
+    }
+
+    private List<JsonNode> listOf(JsonNode value, String what) {
+        if (!value.isArray()) {
+            return List.of(value);
+        }
+        if (value.isEmpty()) {
+            throw new InvalidSpecException(name, what + " is an empty list; give at least one value");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        value.forEach(items::add);
+        return items;
+    }
+
+    /** A JSON value as it would be written, shortened: {@code "abc"}, {@code 2.5}, {@code [1,2]}. */
+    private static String show(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     private static double[] toDoubles(List<Double> l) {
         return l.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static String quote(Object o) {
-        return o instanceof String s ? "\"" + s + "\"" : String.valueOf(o);
     }
 }

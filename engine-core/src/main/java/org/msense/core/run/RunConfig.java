@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.msense.core.io.Json;
+import org.msense.core.io.JsonException;
 import org.msense.core.spec.InvalidSpecException;
 
 /**
@@ -87,8 +88,9 @@ public final class RunConfig {
     }
 
     /**
-     * Applies a JSON config file: an object whose keys are parameter names. Unknown keys, wrong types and
-     * NaN are errors naming the key and the file.
+     * Applies a JSON config file: an object whose keys are parameter names. Syntax errors (NaN, a key given
+     * twice, comments, ...), unknown keys and values of the wrong type are errors naming the file, the line
+     * and the key.
      */
     public RunConfig applyJsonFile(Path file) {
         String text;
@@ -99,27 +101,28 @@ public final class RunConfig {
         } catch (IOException e) {
             throw new InvalidSpecException("config", "cannot read " + file + ": " + e.getMessage());
         }
-        Object parsed;
-        try {
-            parsed = Json.parse(text, file.getFileName().toString());
-        } catch (RuntimeException e) {
-            throw new InvalidSpecException("config", e.getMessage());
-        }
-        return applyJson(parsed, file.getFileName().toString());
+        return applyJson(text, file.getFileName().toString());
     }
 
-    /** Applies parsed JSON (see {@link #applyJsonFile}). */
-    public RunConfig applyJson(Object parsed, String source) {
-        if (!(parsed instanceof Map<?, ?> map)) {
-            throw new InvalidSpecException("config", source + " must hold a JSON object of parameters, like {\"n1\": 40}");
+    /**
+     * Applies the text of a JSON config (see {@link #applyJsonFile}).
+     *
+     * @param source names the text in messages, usually the file name
+     */
+    public RunConfig applyJson(String text, String source) {
+        List<Json.Member> members;
+        try {
+            members = Json.readObject(text, source);
+        } catch (JsonException e) {
+            throw new InvalidSpecException("config", e.getMessage());
         }
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String key = String.valueOf(e.getKey());
-            Parameter p = RunParameters.byName(key);
-            if (p == null || key.equals("config")) {
-                throw unknown(key, source);
+        for (Json.Member m : members) {
+            String where = source + " line " + m.line();
+            Parameter p = RunParameters.byName(m.key());
+            if (p == null || m.key().equals("config")) {
+                throw unknown(m.key(), where);
             }
-            set(key, p.fromJson(e.getValue(), source));
+            set(m.key(), p.fromJson(m.value(), where));
         }
         return this;
     }

@@ -52,12 +52,13 @@ class ReproduceBuildingBlocksTest {
         ReproductionReport report = new ReproductionReport(tmp, Map.of("mode", "quick"));
         report.add(new ExperimentResult("one", "one — title", "claim", "setup", Map.of("x", 1.0), "", List.of("fig"),
                 List.of(Check.atMost("c", 1, 2, "why")), List.of(), 1));
-        Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(tmp.resolve("report.json")), "report");
+        Map<String, Object> json = (Map<String, Object>) Json.mapper().readValue(
+                Files.readString(tmp.resolve("report.json")), Map.class);
         assertEquals(1, ((List<Object>) json.get("experiments")).size());
         assertEquals(Boolean.TRUE, json.get("passed"));
         report.add(new ExperimentResult("two", "two — title", "claim", "setup", Map.of(), "", List.of(),
                 List.of(Check.atLeast("d", 1, 2, "why")), List.of("a note"), 1));
-        json = (Map<String, Object>) Json.parse(Files.readString(tmp.resolve("report.json")), "report");
+        json = (Map<String, Object>) Json.mapper().readValue(Files.readString(tmp.resolve("report.json")), Map.class);
         List<Object> es = (List<Object>) json.get("experiments");
         assertEquals(2, es.size());
         assertEquals(Boolean.FALSE, json.get("passed"));

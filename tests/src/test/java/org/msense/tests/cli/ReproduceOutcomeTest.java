@@ -57,7 +57,8 @@ class ReproduceOutcomeTest {
                     .execute(Backends.discover());
         }
         assertEquals(ReproduceJob.CHECK_FAILED, status, o.toString(StandardCharsets.UTF_8));
-        Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(out.resolve("report.json")), "report");
+        Map<String, Object> report = (Map<String, Object>) Json.mapper().readValue(
+                Files.readString(out.resolve("report.json")), Map.class);
         assertEquals("completed", report.get("status"));
         assertEquals(Boolean.FALSE, report.get("passed"));
         Map<String, Object> e = (Map<String, Object>) ((List<Object>) report.get("experiments")).get(0);
@@ -83,7 +84,7 @@ class ReproduceOutcomeTest {
         p.destroy(); // SIGTERM, as Ctrl-C
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the suite must stop promptly");
         String log = Files.readString(tmp.resolve("log.txt"));
-        Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(json), "report.json");
+        Map<String, Object> report = (Map<String, Object>) Json.mapper().readValue(Files.readString(json), Map.class);
         int kept = ((List<Object>) report.get("experiments")).size();
         assertTrue(kept >= 1, "finished experiments are kept: " + log);
         if (kept < 8) {
@@ -95,7 +96,7 @@ class ReproduceOutcomeTest {
     @SuppressWarnings("unchecked")
     private static int finished(Path json) {
         try {
-            Map<String, Object> r = (Map<String, Object>) Json.parse(Files.readString(json), "report.json");
+            Map<String, Object> r = (Map<String, Object>) Json.mapper().readValue(Files.readString(json), Map.class);
             return ((List<Object>) r.get("experiments")).size();
         } catch (Exception notYet) {
             return 0;

@@ -30,7 +30,8 @@ class ReproduceQuickTest {
         assertFalse(r.hasStackTrace(), r.err());
         assertEquals(0, r.status(), "every check must pass:\n" + r.out() + r.err());
         assertTrue(Files.size(out.resolve("report.md")) > 0);
-        Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(out.resolve("report.json")), "report.json");
+        Map<String, Object> report = (Map<String, Object>) Json.mapper().readValue(
+                Files.readString(out.resolve("report.json")), Map.class);
         assertEquals("completed", report.get("status"));
         assertEquals(Boolean.TRUE, report.get("passed"));
         List<Object> experiments = (List<Object>) report.get("experiments");
@@ -77,7 +78,8 @@ class ReproduceQuickTest {
         CliRunner r = CliRunner.run("reproduce", "balance", "--quick", "--precision", "fp32", "--out", out.toString());
         assertFalse(r.hasStackTrace(), r.err());
         assertEquals(0, r.status(), "every check must pass in fp32:\n" + r.out() + r.err());
-        Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(out.resolve("report.json")), "report.json");
+        Map<String, Object> report = (Map<String, Object>) Json.mapper().readValue(
+                Files.readString(out.resolve("report.json")), Map.class);
         assertEquals(Boolean.TRUE, report.get("passed"));
         Map<String, Object> balance = (Map<String, Object>) ((List<Object>) report.get("experiments")).get(0);
         assertEquals("balance", balance.get("name"));

@@ -15,7 +15,7 @@ final class RunDirectoryFiles {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> summary(Path dir) throws IOException {
-        return (Map<String, Object>) Json.parse(Files.readString(dir.resolve("summary.json")), "summary.json");
+        return (Map<String, Object>) Json.mapper().readValue(Files.readString(dir.resolve("summary.json")), Map.class);
     }
 
     /** metrics.csv as rows of doubles (trajectory and iteration included), checking every row is complete. */
