@@ -1,5 +1,10 @@
 package org.msense.core.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -93,100 +98,114 @@ public final class RunSummary {
 
     /** Writes the summary to {@code file} atomically. */
     public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, Json.write(toMap()) + "\n");
+        AtomicFiles.writeString(file, Json.write(content()) + "\n");
     }
 
-    /** The summary as JSON-ready data. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", status);
-        if (error != null) {
-            m.put("error", error);
-        }
-        m.put("msense_version", Version.get());
-        m.put("started", started.toString());
-        if (!status.equals("running")) {
-            m.put("finished", Instant.now().toString());
-        }
-        m.put("backend", backend);
-        m.put("device", device);
-        m.put("backend_properties", new LinkedHashMap<>(backendProperties));
-        if (!fallbacks.isEmpty()) {
-            m.put("fallbacks", fallbacks);
-        }
-        m.put("precision", spec.model().precision().id());
-        m.put("operator_precision", spec.model().operatorPrecision().id());
-        Map<String, Object> p = new LinkedHashMap<>();
+    /** The summary as it is written: {@link Content}, with the time of the call as {@code finished}. */
+    public Content content() {
         var ps = spec.problem();
-        p.put("source", problemSource);
-        p.put("n1", ps.n1());
-        p.put("n2", ps.n2());
-        p.put("rank", ps.rank());
-        p.put("measurements", ps.measurements());
-        p.put("operator", ps.operator().id());
-        p.put("noise", ps.noise());
-        p.put("seed", ps.seed());
-        if (sigma != null) {
-            p.put("singular_values", sigma);
-        }
-        m.put("problem", p);
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("width", spec.model().width());
-        model.put("init", spec.model().normalization().id());
-        m.put("model", model);
-        Map<String, Object> algo = new LinkedHashMap<>();
-        algo.put("method", spec.algorithm().minibatch() > 0 ? "sgd-fresh" : "gd");
-        algo.put("iterations", spec.algorithm().iterations());
-        algo.put("log_every", spec.algorithm().logEvery());
-        algo.put("tolerance", spec.algorithm().tolerance());
-        algo.put("minibatch", spec.algorithm().minibatch());
-        m.put("algorithm", algo);
-        Map<String, Object> timing = new LinkedHashMap<>();
-        timing.put("setup_s", setupSeconds);
-        timing.put("iterate_s", result == null ? Double.NaN : result.iterateSeconds());
-        timing.put("steps", result == null ? 0 : result.steps());
-        timing.put("ms_per_iteration", result == null ? Double.NaN : result.msPerIteration());
-        m.put("timing", timing);
-        if (!warnings.isEmpty()) {
-            m.put("warnings", warnings);
-        }
-        List<Object> ts = new ArrayList<>();
+        Problem problem = new Problem(problemSource, ps.n1(), ps.n2(), ps.rank(), ps.measurements(), ps.operator().id(),
+                ps.noise(), ps.seed(), sigma);
+        Model model = new Model(spec.model().width(), spec.model().normalization().id());
+        var a = spec.algorithm();
+        Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : "gd", a.iterations(), a.logEvery(),
+                a.tolerance(), a.minibatch());
+        Timing timing = new Timing(setupSeconds, result == null ? Double.NaN : result.iterateSeconds(),
+                result == null ? 0 : result.steps(), result == null ? Double.NaN : result.msPerIteration());
+        List<Trajectory> ts = new ArrayList<>();
         for (int i = 0; i < spec.size(); i++) {
             TrajectorySpec t = spec.trajectories().get(i);
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("index", i);
-            e.put("alpha_v", t.alphaV());
-            e.put("alpha_w", t.alphaW());
-            e.put("step_size", t.stepSize());
-            e.put("seed", t.initSeed());
             TrajectoryResult r = result == null ? null : result.trajectories().get(i);
-            e.put("status", r == null ? status : r.status().id());
-            e.put("iterations", r == null ? 0 : r.iterations());
             DiagnosticRecord last = r != null ? r.last() : lastRecords != null ? lastRecords[i] : null;
-            if (r == null && last != null) {
-                e.put("iterations", last.iteration());
-            }
-            if (last != null) {
-                e.put("final", finalMetrics(last));
-            }
-            ts.add(e);
+            int iterations = r != null ? r.iterations() : last != null ? last.iteration() : 0;
+            ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(), t.initSeed(),
+                    r == null ? status : r.status().id(), iterations, last == null ? null : Final.of(last)));
         }
-        m.put("trajectories", ts);
-        return m;
+        return new Content(status, error, Version.get(), started.toString(),
+                status.equals("running") ? null : Instant.now().toString(), backend, device,
+                new LinkedHashMap<>(backendProperties), fallbacks.isEmpty() ? null : List.copyOf(fallbacks),
+                spec.model().precision().id(), spec.model().operatorPrecision().id(), problem, model, algorithm, timing,
+                warnings.isEmpty() ? null : List.copyOf(warnings), ts);
     }
 
-    private static Map<String, Object> finalMetrics(DiagnosticRecord d) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("relative_error", d.relativeError());
-        f.put("loss", d.loss());
-        f.put("imbalance_fro", d.imbalanceFro());
-        f.put("imbalance_spectral", d.imbalanceSpectral());
-        f.put("signal_error", d.signalError());
-        f.put("nuisance_norm", d.nuisanceNorm());
-        f.put("norm_v", d.normV());
-        f.put("norm_w", d.normW());
-        f.put("grad_norm", d.gradientNorm());
-        f.put("singular_values", d.singularValues());
-        return f;
+    /**
+     * {@code summary.json}. Keys are written in this order; {@code error}, {@code finished}, {@code fallbacks}
+     * and {@code warnings} only when there are any. Times are ISO-8601 instants; NaN numbers are written as null.
+     *
+     * @param status            {@code running}, {@code completed}, {@code interrupted} or {@code failed}
+     * @param error             why the run failed (failed runs only)
+     * @param msenseVersion     the engine's version
+     * @param started           when the run started
+     * @param finished          when it ended (not while running)
+     * @param backend           the backend's id, null before it is open
+     * @param device            the device in words, null before the backend is open
+     * @param backendProperties facts the backend reports (library versions, code paths)
+     * @param fallbacks         why preferred backends were passed over
+     * @param precision         {@code fp64} or {@code fp32}
+     * @param operatorPrecision storage precision of 𝒜
+     * @param problem           the problem
+     * @param model             the factorized model
+     * @param algorithm         the algorithm
+     * @param timing            how long setup and the iterations took
+     * @param warnings          warnings raised during the run
+     * @param trajectories      one entry per trajectory
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Content(String status, @JsonInclude(Include.NON_NULL) String error, String msenseVersion,
+            String started, @JsonInclude(Include.NON_NULL) String finished, String backend, String device,
+            Map<String, String> backendProperties, @JsonInclude(Include.NON_NULL) List<String> fallbacks,
+            String precision, String operatorPrecision, Problem problem, Model model, Algorithm algorithm, Timing timing,
+            @JsonInclude(Include.NON_NULL) List<String> warnings, List<Trajectory> trajectories) {
+    }
+
+    /**
+     * The problem of {@code summary.json}.
+     *
+     * @param source         {@code generated} or {@code files: DIR}
+     * @param singularValues σ of X* (absent until the ground truth is known)
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Problem(String source, int n1, int n2, int rank, int measurements, String operator, double noise,
+            long seed, @JsonInclude(Include.NON_NULL) double[] singularValues) {
+    }
+
+    /** The model of {@code summary.json}: width k and the initialization's normalization. */
+    public record Model(int width, String init) {
+    }
+
+    /** The algorithm of {@code summary.json}; method is {@code gd} or {@code sgd-fresh}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Algorithm(String method, int iterations, int logEvery, double tolerance, int minibatch) {
+    }
+
+    /** The timing of {@code summary.json}, in seconds and milliseconds (NaN, written as null, when unknown). */
+    public record Timing(@JsonProperty("setup_s") double setupSeconds, @JsonProperty("iterate_s") double iterateSeconds,
+            int steps, @JsonProperty("ms_per_iteration") double msPerIteration) {
+    }
+
+    /**
+     * One trajectory of {@code summary.json}.
+     *
+     * @param seed       the seed of the initial factors
+     * @param status     the trajectory's status, or the run's while there is no result
+     * @param iterations steps taken (the last logged iteration while there is no result)
+     * @param last       the diagnostics of the last logged iteration, written as {@code final}; absent before
+     *                   the first
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Trajectory(int index, double alphaV, double alphaW, double stepSize, long seed, String status,
+            int iterations, @JsonProperty("final") @JsonInclude(Include.NON_NULL) Final last) {
+    }
+
+    /** The final diagnostics of a trajectory in {@code summary.json} (see docs/math.md). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Final(double relativeError, double loss, double imbalanceFro, double imbalanceSpectral,
+            double signalError, double nuisanceNorm, double normV, double normW, double gradNorm,
+            double[] singularValues) {
+
+        static Final of(DiagnosticRecord d) {
+            return new Final(d.relativeError(), d.loss(), d.imbalanceFro(), d.imbalanceSpectral(), d.signalError(),
+                    d.nuisanceNorm(), d.normV(), d.normW(), d.gradientNorm(), d.singularValues());
+        }
     }
 }
