@@ -1,8 +1,6 @@
 package org.msense.core.reproduce;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * One verified prediction of an experiment: a measured value compared with a threshold derived from the
@@ -61,21 +59,6 @@ public record Check(String name, double measured, Comparison comparison, double 
             return "in [" + format(threshold) + ", " + format(upper) + "]";
         }
         return comparison.symbol() + " " + format(threshold);
-    }
-
-    /** The check as a JSON object. */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("measured", measured);
-        m.put("comparison", comparison.name().toLowerCase(Locale.ROOT));
-        m.put("threshold", threshold);
-        if (comparison == Comparison.BETWEEN) {
-            m.put("upper", upper);
-        }
-        m.put("pass", pass);
-        m.put("rationale", rationale);
-        return m;
     }
 
     /** A number in the short form reports use (4 significant digits). */

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.msense.core.backend.Backend;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
@@ -78,12 +76,8 @@ public final class ReproduceJob {
         ReproductionReport report = null;
         long start = System.nanoTime();
         try (Engine engine = selection.backend().open(EngineOptions.defaults().withThreads(threads))) {
-            Map<String, Object> header = new LinkedHashMap<>();
-            header.put("mode", quick ? "quick" : "full");
-            header.put("backend", selection.backend().id());
-            header.put("device", engine.device());
-            header.put("precision", precision.id());
-            report = new ReproductionReport(out, header);
+            report = new ReproductionReport(out, new ReproductionReport.Header(quick ? "quick" : "full",
+                    selection.backend().id(), engine.device(), precision.id()));
             report.finish("running");
             stdout.printf(Locale.ROOT, "msense reproduce (%s): %d experiment%s on the %s backend (%s), %s; writing to %s%n",
                     quick ? "quick" : "full", experiments.size(), experiments.size() == 1 ? "" : "s",

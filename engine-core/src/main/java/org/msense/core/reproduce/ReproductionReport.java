@@ -1,9 +1,10 @@
 package org.msense.core.reproduce;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,17 +21,28 @@ public final class ReproductionReport {
     public static final String JSON = "report.json";
 
     private final Path directory;
-    private final Map<String, Object> header;
+    private final Header header;
     private final List<ExperimentResult> results = new ArrayList<>();
     private String status = "running";
 
     /**
-     * @param directory where the report files go
-     * @param header    run facts for the top of the report (mode, backend, device, precision); copied
+     * The run facts at the top of both files.
+     *
+     * @param mode      {@code quick} or {@code full}
+     * @param backend   the backend's id
+     * @param device    the device in words
+     * @param precision {@code fp64} or {@code fp32}
      */
-    public ReproductionReport(Path directory, Map<String, Object> header) {
+    public record Header(String mode, String backend, String device, String precision) {
+    }
+
+    /**
+     * @param directory where the report files go
+     * @param header    run facts for the top of the report
+     */
+    public ReproductionReport(Path directory, Header header) {
         this.directory = directory;
-        this.header = new LinkedHashMap<>(header);
+        this.header = header;
     }
 
     /** Adds a finished experiment and rewrites both files. */
@@ -56,43 +68,70 @@ public final class ReproductionReport {
     }
 
     private void write() throws IOException {
-        AtomicFiles.writeString(directory.resolve(JSON), Json.write(toJson()) + "\n");
+        AtomicFiles.writeString(directory.resolve(JSON), Json.write(content()) + "\n");
         AtomicFiles.writeString(directory.resolve(MARKDOWN), toMarkdown());
     }
 
-    Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>(header);
-        m.put("status", status);
-        m.put("passed", allPassed());
-        List<Object> list = new ArrayList<>();
+    /** The content of {@code report.json}. */
+    Content content() {
+        List<Entry> entries = new ArrayList<>();
         for (ExperimentResult r : results) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("name", r.name());
-            e.put("title", r.title());
-            e.put("passed", r.passed());
-            e.put("seconds", r.seconds());
-            e.put("directory", r.name());
-            e.put("setup", r.setup());
-            List<Object> figs = new ArrayList<>();
-            for (String f : r.figures()) {
-                figs.add(Map.of("png", r.name() + "/" + f + ".png", "svg", r.name() + "/" + f + ".svg"));
-            }
-            e.put("figures", figs);
-            e.put("numbers", r.numbers());
-            e.put("checks", r.checks().stream().map(Check::toJson).toList());
-            e.put("notes", r.notes());
-            list.add(e);
+            List<Figure> figures = r.figures().stream()
+                    .map(f -> new Figure(r.name() + "/" + f + ".png", r.name() + "/" + f + ".svg")).toList();
+            entries.add(new Entry(r.name(), r.title(), r.passed(), r.seconds(), r.name(), r.setup(), figures, r.numbers(),
+                    r.checks().stream().map(CheckEntry::of).toList(), r.notes()));
         }
-        m.put("experiments", list);
-        return m;
+        return new Content(header.mode(), header.backend(), header.device(), header.precision(), status, allPassed(),
+                entries);
+    }
+
+    /**
+     * {@code report.json}, keys in this order.
+     *
+     * @param status      {@code running}, {@code completed}, {@code interrupted} or {@code failed}
+     * @param passed      whether every check of every experiment so far passed
+     * @param experiments the finished experiments
+     */
+    public record Content(String mode, String backend, String device, String precision, String status, boolean passed,
+            List<Entry> experiments) {
+    }
+
+    /**
+     * One experiment of {@code report.json}.
+     *
+     * @param directory where its figures and data are, relative to the report
+     * @param numbers   named measurements (NaN written as null)
+     */
+    public record Entry(String name, String title, boolean passed, double seconds, String directory, String setup,
+            List<Figure> figures, Map<String, Object> numbers, List<CheckEntry> checks, List<String> notes) {
+    }
+
+    /** A figure of {@code report.json}: its two files, relative to the report. */
+    public record Figure(String png, String svg) {
+    }
+
+    /**
+     * A check of {@code report.json}.
+     *
+     * @param comparison {@code at_most}, {@code at_least}, {@code less_than} or {@code between}
+     * @param upper      the upper bound, for {@code between} only
+     */
+    public record CheckEntry(String name, double measured, String comparison, double threshold,
+            @JsonInclude(Include.NON_NULL) Double upper, boolean pass, String rationale) {
+
+        static CheckEntry of(Check c) {
+            return new CheckEntry(c.name(), c.measured(), c.comparison().name().toLowerCase(Locale.ROOT), c.threshold(),
+                    c.comparison() == Check.Comparison.BETWEEN ? c.upper() : null, c.pass(), c.rationale());
+        }
     }
 
     String toMarkdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("# msense reproduce — report\n\n");
-        for (Map.Entry<String, Object> e : header.entrySet()) {
-            sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
-        }
+        sb.append("- mode: ").append(header.mode()).append('\n');
+        sb.append("- backend: ").append(header.backend()).append('\n');
+        sb.append("- device: ").append(header.device()).append('\n');
+        sb.append("- precision: ").append(header.precision()).append('\n');
         sb.append("- status: ").append(status).append('\n');
         long failed = results.stream().filter(r -> !r.passed()).count();
         sb.append(String.format(Locale.ROOT, "- experiments: %d, all checks passed: %s%n%n", results.size(),

@@ -49,7 +49,8 @@ class ReproduceBuildingBlocksTest {
     @Test
     @SuppressWarnings("unchecked")
     void reportIsRewrittenAfterEveryExperiment() throws Exception {
-        ReproductionReport report = new ReproductionReport(tmp, Map.of("mode", "quick"));
+        ReproductionReport report = new ReproductionReport(tmp,
+                new ReproductionReport.Header("quick", "cpu", "test", "fp64"));
         report.add(new ExperimentResult("one", "one — title", "claim", "setup", Map.of("x", 1.0), "", List.of("fig"),
                 List.of(Check.atMost("c", 1, 2, "why")), List.of(), 1));
         Map<String, Object> json = (Map<String, Object>) Json.mapper().readValue(
