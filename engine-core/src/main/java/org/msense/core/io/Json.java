@@ -181,7 +181,7 @@ public final class Json {
             "^Unexpected character \\('(.*)' \\(code \\d+\\)\\): Expected space separating root-level values");
 
     /** Jackson's message in the project's words: its advice to enable parser features left out, hints added. */
-    static String explain(String message) {
+    private static String explain(String message) {
         Matcher m = NON_NUMERIC.matcher(message);
         if (m.find()) {
             return m.group(1) + " is not a JSON number; write a finite number";
