@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "run only these problems (comma-separated names from the list above)")
     List<String> only;
 
-    BenchCommand(PrintStream out, PrintStream err) {
+    BenchCommand(PrintStream out) {
         this.out = out;
     }
 

@@ -66,9 +66,10 @@ public final class Main {
         cl.addSubcommand(new RunCommand(out, err).spec());
         cl.addSubcommand(new BackendsCommand(out, err));
         cl.addSubcommand(ReproduceCommand.commandLine(out, err));
-        cl.addSubcommand(new BenchCommand(out, err));
+        cl.addSubcommand(new BenchCommand(out));
         cl.addSubcommand(new CompletionCommand(out));
         cl.addSubcommand(new CommandLine.HelpCommand());
+        cl.getSubcommands().get("help").getCommandSpec().usageMessage().header("show the help of a command: msense help COMMAND");
         cl.addSubcommand(new VersionCommand(out));
         // settings reach the subcommands added above
         cl.setOut(writer(out));
