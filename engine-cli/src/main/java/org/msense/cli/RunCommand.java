@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
         groups.put("Config file and help", other);
 
         UsageMessageSpec usage = spec.usageMessage();
-        usage.header("run gradient descent on V Wᵀ for a sensing problem (default: an α sweep, 40×30, rank 3)")
+        usage.header("run gradient descent on V Wᵀ for one sensing problem; writes a run directory")
                 .customSynopsis("msense run [--config=FILE] [--NAME=VALUE | --[no-]FLAG]...")
                 .synopsisHeading("%nUsage: ")
                 .description(DESCRIPTION)
