@@ -4,39 +4,30 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.msense.core.backend.Availability;
 import org.msense.core.backend.Backend;
 import org.msense.core.backend.Backends;
+import picocli.CommandLine.Command;
 
 /** {@code msense backends}: every backend found, available or not, and why. */
-final class BackendsCommand implements Command {
+@Command(name = "backends", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "list the compute backends, whether each can run here, and why",
+        description = {"Lists every backend on the class path in the order --backend auto tries them (highest priority first),"
+                    + " whether it is available on this machine, the reason, and what its probe found (device, driver"
+                    + " and library versions). Exit status 0 when at least one backend is available, 1 otherwise."},
+        synopsisHeading = "%nUsage: ", descriptionHeading = "%n", optionListHeading = "%nOptions:%n", usageHelpWidth = 100)
+final class BackendsCommand implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
 
-    @Override
-    public String name() {
-        return "backends";
+    BackendsCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     @Override
-    public String summary() {
-        return "list the compute backends, whether each can run here, and why";
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: msense backends
-
-                Lists every backend on the class path in the order --backend auto tries them (highest priority
-                first), whether it is available on this machine, the reason, and what its probe found (device,
-                driver and library versions). Exit status 0 when at least one backend is available.
-                """;
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        if (!args.isEmpty()) {
-            throw new UsageException("msense backends takes no arguments, got " + String.join(" ", args));
-        }
+    public Integer call() {
         List<Backend> all = Backends.discover();
         boolean any = false;
         for (Backend b : all) {

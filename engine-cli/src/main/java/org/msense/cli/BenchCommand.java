@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.msense.core.Version;
 import org.msense.core.algorithm.FactorizedGradientDescent;
 import org.msense.core.algorithm.HostFactors;
@@ -25,13 +26,76 @@ import org.msense.core.spec.ModelSpec;
 import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.ProblemSpec;
 import org.msense.core.spec.TrajectorySpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code msense bench}: times full gradient-descent iterations of the CPU backend on a named set of
  * problems and sets them against the machine's memory read floor (measured in the same run) and, when
  * python3 with NumPy is present, against the NumPy peer on the identical problem.
  */
-final class BenchCommand implements Command {
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        header = "time the CPU backend against the memory floor and NumPy on a fixed set of problems",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = {"msense bench [--quick] [--markdown=FILE] [--threads=N] [--repeats=R] [--warmup=W]",
+            "                    [--python=CMD | --no-peer] [--only=NAME[,NAME...]]"},
+        descriptionHeading = "%n",
+        description = {
+            "Times full gradient-descent iterations (X = VWᵀ, the fused pass over 𝒜, the factor updates) on the cpu"
+                    + " backend for these problems (n = n1 = n2, X* of rank r, width k, m measurements, B trajectories):",
+            "  dense-fp64        n=100 r=5 k=100 m=6000, fp64, B=1           (𝒜 = 480 MB)",
+            "  agn-fp64          n=100 r=5 k=15 m=25000, fp64, B=1           (𝒜 = 2 GB)",
+            "  agn-fp32          the same in fp32                            (𝒜 = 1 GB)",
+            "  agn-fp32-storage  the same with fp64 data, 𝒜 stored in fp32   (𝒜 = 1 GB)",
+            "  sweep-b8          dense-fp64 with an α sweep of B=8 trajectories",
+            "and prints the median ms per iteration (after a warm-up), the rate at which 𝒜 was read (GB/s), the ratio"
+                    + " to the one-pass floor (bytes of 𝒜 / the memory read rate measured at the start), the arithmetic"
+                    + " rate, and, when CMD (default python3) imports NumPy, the NumPy peer bench/peers/numpy_peer.py on"
+                    + " the identical problem (one trajectory per run, A @ x and A.T @ r; for sweep-b8 both 8 runs one"
+                    + " after another and the batched A @ X with 8 columns) with the speed-up. The AGN problems need a"
+                    + " Java heap over 2 GB (the JVM default is a quarter of the RAM; JAVA_OPTS=-Xmx… raises it)."},
+        optionListHeading = "%nOptions:%n", usageHelpWidth = 100)
+final class BenchCommand implements Callable<Integer> {
+    static final String MARKDOWN = "--markdown";
+
+    private final PrintStream out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "small versions of the problems (seconds; a smoke test)")
+    boolean quick;
+
+    @Option(names = MARKDOWN, paramLabel = "FILE", description = "also write the table in the form of docs/benchmarks.md")
+    Path markdown;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "CPU worker threads, 0: one per processor [default: ${DEFAULT-VALUE}]")
+    int threads;
+
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "7",
+            description = "timed iterations per problem, at least 5 [default: ${DEFAULT-VALUE}]")
+    int repeats;
+
+    @Option(names = "--warmup", paramLabel = "W", description = "untimed iterations first, at least 1 [default: 3; 10 with --quick]")
+    Integer warmup;
+
+    @Option(names = "--python", paramLabel = "CMD", defaultValue = "python3",
+            description = "the Python interpreter of the peer [default: ${DEFAULT-VALUE}]")
+    String python;
+
+    @Option(names = "--no-peer", description = "do not run the NumPy peer")
+    boolean noPeer;
+
+    @Option(names = "--only", paramLabel = "NAME", split = ",",
+            description = "run only these problems (comma-separated names from the list above)")
+    List<String> only;
+
+    BenchCommand(PrintStream out) {
+        this.out = out;
+    }
 
     /** One benchmark problem; {@code peerDtype} is the NumPy dtype it is compared with. */
     record Case(String name, int n, int rank, int m, int k, int batch, Precision precision, Precision operator,
@@ -69,71 +133,17 @@ final class BenchCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "bench";
-    }
-
-    @Override
-    public String summary() {
-        return "time the CPU backend against the memory floor and NumPy on a fixed set of problems";
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: msense bench [--quick] [--markdown FILE] [--threads N] [--repeats R] [--warmup W]
-                                    [--python CMD | --no-peer] [--only NAME[,NAME…]]
-
-                Times full gradient-descent iterations (X = VWᵀ, the fused pass over 𝒜, the factor updates) on the
-                cpu backend for these problems (n = n1 = n2, X* of rank r, width k, m measurements, B trajectories):
-                  dense-fp64        n=100 r=5 k=100 m=6000, fp64, B=1           (𝒜 = 480 MB)
-                  agn-fp64          n=100 r=5 k=15 m=25000, fp64, B=1           (𝒜 = 2 GB)
-                  agn-fp32          the same in fp32                            (𝒜 = 1 GB)
-                  agn-fp32-storage  the same with fp64 data, 𝒜 stored in fp32   (𝒜 = 1 GB)
-                  sweep-b8          dense-fp64 with an α sweep of B=8 trajectories
-                and prints the median ms per iteration (after a warm-up), the rate at which 𝒜 was read (GB/s),
-                the ratio to the one-pass floor (bytes of 𝒜 / the memory read rate measured at the start), the
-                arithmetic rate, and, when CMD (default python3) imports NumPy, the NumPy peer
-                bench/peers/numpy_peer.py on the identical problem (one trajectory per run, A @ x and A.T @ r;
-                for sweep-b8 both 8 runs one after another and the batched A @ X with 8 columns) with the
-                speed-up. The AGN problems need a Java heap over 2 GB (the JVM default is a quarter of the RAM;
-                JAVA_OPTS=-Xmx… raises it).
-
-                  --quick          small versions of the problems (seconds; a smoke test)
-                  --markdown FILE  also write the table in the form of docs/benchmarks.md
-                  --threads N      CPU worker threads (default: one per processor)
-                  --repeats R      timed iterations per problem (default 7, at least 5)
-                  --warmup W       untimed iterations first (default 3; 10 with --quick)
-                  --python CMD     the Python interpreter of the peer (default python3)
-                  --no-peer        do not run the NumPy peer
-                  --only NAMES     run only these problems (comma-separated names from the list above)
-                """;
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        boolean quick = false;
-        boolean peerWanted = true;
-        Path markdown = null;
-        int threads = 0;
-        int repeats = 7;
-        int warmup = -1;
-        String python = "python3";
-        List<String> only = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--quick" -> quick = true;
-                case "--no-peer" -> peerWanted = false;
-                case "--markdown" -> markdown = Path.of(CommandArgs.value(args, ++i, a));
-                case "--threads" -> threads = CommandArgs.intValue(args, ++i, a, 0);
-                case "--repeats" -> repeats = CommandArgs.intValue(args, ++i, a, 5);
-                case "--warmup" -> warmup = CommandArgs.intValue(args, ++i, a, 1);
-                case "--python" -> python = CommandArgs.value(args, ++i, a);
-                case "--only" -> only = List.of(CommandArgs.value(args, ++i, a).split(","));
-                default -> throw new UsageException("unknown option '" + a + "' (msense bench --help)");
-            }
+    public Integer call() throws Exception {
+        if (threads < 0) {
+            throw new UsageException("--threads must be ≥ 0, got " + threads);
         }
+        if (repeats < 5) {
+            throw new UsageException("--repeats must be ≥ 5, got " + repeats);
+        }
+        if (warmup != null && warmup < 1) {
+            throw new UsageException("--warmup must be ≥ 1, got " + warmup);
+        }
+        boolean peerWanted = !noPeer;
         List<Case> selected = new ArrayList<>();
         for (Case c : cases(quick)) {
             if (only == null || only.contains(c.name())) {
@@ -144,9 +154,8 @@ final class BenchCommand implements Command {
             throw new UsageException("--only takes names from " + String.join(",", cases(false).stream().map(Case::name).toList())
                     + ", got " + String.join(",", only));
         }
-        if (warmup < 0) {
-            warmup = quick ? 10 : 3; // small problems need more calls before the JIT has compiled the kernels
-        }
+        // small problems need more calls before the JIT has compiled the kernels
+        int warmup = this.warmup != null ? this.warmup : quick ? 10 : 3;
         EngineOptions options = EngineOptions.defaults().withThreads(threads);
         int resolvedThreads = options.resolvedThreads();
         List<String> header = new ArrayList<>();
@@ -216,9 +225,7 @@ final class BenchCommand implements Command {
         out.print(table);
         if (markdown != null) {
             StringBuilder md = new StringBuilder();
-            List<String> shown = new ArrayList<>(args);
-            int at = shown.indexOf("--markdown");
-            shown.subList(at, at + 2).clear(); // the output file is not part of the measurement
+            List<String> shown = shownArguments(spec.commandLine().getParseResult().originalArgs());
             md.append("Command: `msense bench").append(shown.isEmpty() ? "" : " " + String.join(" ", shown)).append("`\n\n");
             for (String h : header) {
                 md.append("- ").append(h).append('\n');
@@ -228,6 +235,23 @@ final class BenchCommand implements Command {
             out.println("table written to " + markdown);
         }
         return 0;
+    }
+
+    /**
+     * The arguments of this command as given, less {@code --markdown FILE} (the output file is not part of the
+     * measurement).
+     */
+    private List<String> shownArguments(List<String> original) {
+        List<String> shown = new ArrayList<>(original.subList(original.indexOf(spec.name()) + 1, original.size()));
+        for (int i = 0; i < shown.size(); i++) {
+            if (shown.get(i).equals(MARKDOWN)) {
+                shown.subList(i, Math.min(i + 2, shown.size())).clear();
+                i--;
+            } else if (shown.get(i).startsWith(MARKDOWN + "=")) {
+                shown.remove(i--);
+            }
+        }
+        return shown;
     }
 
     /** The table in Markdown (readable as text too). */

@@ -6,133 +6,130 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Precision;
 import org.msense.core.reproduce.Experiment;
 import org.msense.core.reproduce.Experiments;
 import org.msense.core.reproduce.ReproduceJob;
 import org.msense.core.run.ProgressBar;
+import org.msense.core.spec.InvalidSpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IHelpSectionRenderer;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code msense reproduce}: the phenomena of the theory as checked experiments with figures and a report. */
-final class ReproduceCommand implements Command {
+@Command(name = "reproduce", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        header = "reproduce the papers' phenomena: figures, numbers and checked predictions",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = {"msense reproduce EXPERIMENT|all [--quick] [--out=DIR] [--backend=ID] [--precision=P]",
+            "                        [--threads=N] [--progress=WHEN]"},
+        descriptionHeading = "%n",
+        description = {"Runs experiments that reproduce the predictions of Soltanolkotabi–Stöger–Xie (COLT 2023), Wind"
+                + " (2023) and Xiong–Ding–Du (2023) for factorized gradient descent on V Wᵀ, and checks each prediction"
+                + " with a threshold derived from the theory. Each experiment writes its figures (PNG and SVG) into"
+                + " DIR/NAME/; DIR/report.md (figures, numbers, a table of checks) and DIR/report.json (every check with"
+                + " its measured value, threshold and pass/fail) are rewritten after every experiment."},
+        parameterListHeading = "%nExperiments:%n", optionListHeading = "%nOptions:%n", footerHeading = "%n",
+        footer = "Exit status: 0 every check passed, 1 a check failed (the report is still written) or the run failed,"
+                + " 2 bad command line, 3 internal error, 130 interrupted (the report keeps the finished experiments).",
+        usageHelpWidth = 100)
+final class ReproduceCommand implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
 
-    @Override
-    public String name() {
-        return "reproduce";
+    @Parameters(paramLabel = "EXPERIMENT", arity = "0..*", description = "an experiment, or all")
+    List<String> which = new ArrayList<>();
+
+    @Option(names = "--quick", description = "small problems and short runs (the whole suite in a few minutes on a laptop CPU)")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory [default: a new timestamped folder under runs/]")
+    Path dir;
+
+    @Option(names = "--backend", paramLabel = "ID", defaultValue = "auto",
+            description = "auto (best available), cpu or cuda [default: ${DEFAULT-VALUE}]")
+    String backend;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp64", description = "fp64 or fp32 [default: ${DEFAULT-VALUE}]")
+    String precision;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "CPU worker threads, 0: one per processor [default: ${DEFAULT-VALUE}]")
+    int threads;
+
+    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+            description = "progress on stderr: auto (a bar redrawn in place on a terminal, a plain line every 10 s"
+                    + " otherwise), always (the redrawn bar) or never (no progress lines) [default: ${DEFAULT-VALUE}]")
+    String progress;
+
+    ReproduceCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
-    @Override
-    public String summary() {
-        return "reproduce the papers' phenomena: figures, numbers and checked predictions (msense reproduce all --quick)";
-    }
-
-    @Override
-    public String help() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("""
-                Usage: msense reproduce EXPERIMENT|all [--quick] [--out DIR] [--backend ID] [--precision P] [--threads N]
-
-                Runs experiments that reproduce the predictions of Soltanolkotabi–Stöger–Xie (COLT 2023), Wind (2023)
-                and Xiong–Ding–Du (2023) for factorized gradient descent on V Wᵀ, and checks each prediction with a
-                threshold derived from the theory. Each experiment writes its figures (PNG and SVG) into DIR/NAME/;
-                DIR/report.md (figures, numbers, a table of checks) and DIR/report.json (every check with its
-                measured value, threshold and pass/fail) are rewritten after every experiment.
-
-                Experiments:
-                """);
+    /** The command, with the list of experiments in its help in place of the parameter's row. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new ReproduceCommand(out, err));
+        StringBuilder list = new StringBuilder();
         for (Experiment e : Experiments.all()) {
-            sb.append(String.format(Locale.ROOT, "  %-16s %s%n", e.name(), e.summary()));
+            list.append(String.format(Locale.ROOT, "  %-16s %s%n", e.name(), e.summary()));
         }
-        sb.append(String.format(Locale.ROOT, "  %-16s %s%n", "all", "every experiment above, in this order"));
-        sb.append("""
-
-                Options:
-                  --quick          small problems and short runs (the whole suite in a few minutes on a laptop CPU)
-                  --out DIR        output directory [default: a new timestamped folder under runs/]
-                  --backend ID     auto (best available), cpu or cuda [default: auto]
-                  --precision P    fp64 or fp32 [default: fp64]
-                  --threads N      CPU worker threads, 0: one per processor [default: 0]
-
-                Exit status: 0 every check passed, 1 a check failed (the report is still written) or the run failed,
-                2 bad command line, 130 interrupted (the report keeps the finished experiments).
-                """);
-        return sb.toString();
+        list.append(String.format(Locale.ROOT, "  %-16s %s%n", "all", "every experiment above, in this order"));
+        UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+        Map<String, IHelpSectionRenderer> sections = new LinkedHashMap<>(usage.sectionMap());
+        sections.put(UsageMessageSpec.SECTION_KEY_PARAMETER_LIST, help -> list.toString());
+        usage.sectionMap(sections);
+        return cl;
     }
 
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        String which = null;
-        boolean quick = false;
-        Path dir = null;
-        String backend = "auto";
-        Precision precision = Precision.FP64;
-        int threads = 0;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                value = a.substring(eq + 1);
-                a = a.substring(0, eq);
-            }
-            switch (a) {
-                case "--quick" -> quick = true;
-                case "--out" -> dir = Path.of(value != null ? value : CommandArgs.value(args, ++i, a));
-                case "--backend" -> backend = (value != null ? value : CommandArgs.value(args, ++i, a)).trim().toLowerCase(Locale.ROOT);
-                case "--precision" -> {
-                    String p = value != null ? value : CommandArgs.value(args, ++i, a);
-                    try {
-                        precision = Precision.parse(p);
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--precision: " + e.getMessage());
-                    }
-                }
-                case "--threads" -> {
-                    String t = value != null ? value : CommandArgs.value(args, ++i, a);
-                    try {
-                        threads = Integer.parseInt(t.trim());
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--threads needs a whole number ≥ 0, got '" + t + "'");
-                    }
-                    if (threads < 0) {
-                        throw new UsageException("--threads needs a whole number ≥ 0, got " + threads);
-                    }
-                }
-                default -> {
-                    if (a.startsWith("--")) {
-                        throw new UsageException("unknown option " + a + "; see msense reproduce --help");
-                    }
-                    if (which != null) {
-                        throw new UsageException("one experiment at a time (or all), got '" + which + "' and '" + a + "'");
-                    }
-                    which = a;
-                }
-            }
-        }
-        if (which == null) {
+    public Integer call() throws IOException {
+        if (which.isEmpty()) {
             throw new UsageException("which experiment? one of " + names() + ", or all (msense reproduce --help)");
         }
+        if (which.size() > 1) {
+            throw new UsageException("one experiment at a time (or all), got '" + which.get(0) + "' and '" + which.get(1) + "'");
+        }
+        Precision p;
+        try {
+            p = Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--precision: " + e.getMessage());
+        }
+        if (threads < 0) {
+            throw new UsageException("--threads needs a whole number ≥ 0, got " + threads);
+        }
+        ProgressBar.Style style;
+        try {
+            style = ProgressBar.style(progress, err);
+        } catch (InvalidSpecException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
         List<Experiment> chosen = new ArrayList<>();
-        if (which.equals("all")) {
+        String name = which.get(0);
+        if (name.equals("all")) {
             chosen.addAll(Experiments.all());
         } else {
-            String name = which;
             chosen.add(Experiments.byName(name).orElseThrow(() -> new UsageException(
                     "unknown experiment '" + name + "'; choose one of " + names() + ", or all")));
         }
         var backends = Backends.discover();
-        String wanted = backend;
+        String wanted = backend.trim().toLowerCase(Locale.ROOT);
         if (!wanted.equals("auto") && backends.stream().noneMatch(b -> b.id().equals(wanted))) {
             throw new UsageException("backend: unknown backend '" + wanted + "'; choose auto or one of "
                     + String.join(", ", backends.stream().map(b -> b.id()).toList()));
         }
-        if (dir == null) {
-            dir = Path.of("runs", "reproduce-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        }
-        return new ReproduceJob(chosen, quick, dir, backend, precision, threads, out, err, ProgressBar.isTerminal())
-                .execute(backends);
+        Path out = dir != null ? dir
+                : Path.of("runs", "reproduce-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return new ReproduceJob(chosen, quick, out, wanted, p, threads, this.out, err, style).execute(backends);
     }
 
     private static String names() {

@@ -36,7 +36,7 @@ public final class Lab {
     private final Precision precision;
     private final boolean quick;
     private final PrintStream log;
-    private final boolean terminal;
+    private final ProgressBar.Style progress;
     private final BooleanSupplier stop;
     private final List<String> warnings = new ArrayList<>();
     private Path directory;
@@ -45,15 +45,15 @@ public final class Lab {
     /**
      * @param engine    the open engine (not closed by the lab)
      * @param log       where progress goes (standard error)
-     * @param terminal  whether {@code log} is a terminal (live progress bar)
+     * @param progress  how to show progress on {@code log}
      * @param stop      says when the user asked to stop (Ctrl-C)
      */
-    public Lab(Engine engine, Precision precision, boolean quick, PrintStream log, boolean terminal, BooleanSupplier stop) {
+    public Lab(Engine engine, Precision precision, boolean quick, PrintStream log, ProgressBar.Style progress, BooleanSupplier stop) {
         this.engine = engine;
         this.precision = precision;
         this.quick = quick;
         this.log = log;
-        this.terminal = terminal;
+        this.progress = progress;
         this.stop = stop;
     }
 
@@ -127,7 +127,7 @@ public final class Lab {
         for (int b = 0; b < trajectories.size(); b++) {
             histories.add(new ArrayList<>());
         }
-        ProgressBar bar = new ProgressBar(log, terminal, "  " + experiment);
+        ProgressBar bar = new ProgressBar(log, progress, "  " + experiment);
         try (FactorizedGradientDescent gd = new FactorizedGradientDescent(problem, batch, initial)) {
             BatchResult result = gd.run(new RunObserver() {
                 @Override

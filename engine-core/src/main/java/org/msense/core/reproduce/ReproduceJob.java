@@ -12,6 +12,7 @@ import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.Precision;
 import org.msense.core.run.InterruptSignal;
+import org.msense.core.run.ProgressBar;
 
 /**
  * Runs a list of experiments on one backend, each in its own subdirectory of the output directory, and
@@ -32,15 +33,16 @@ public final class ReproduceJob {
     private final int threads;
     private final PrintStream stdout;
     private final PrintStream log;
-    private final boolean terminal;
+    private final ProgressBar.Style progress;
 
     /**
      * @param out     the output directory (created; must not hold an earlier report)
      * @param backend {@code auto} or a backend id
      * @param threads CPU worker threads (0: one per processor)
+     * @param progress how to show the progress of each batch on {@code log}
      */
     public ReproduceJob(List<Experiment> experiments, boolean quick, Path out, String backend, Precision precision,
-            int threads, PrintStream stdout, PrintStream log, boolean terminal) {
+            int threads, PrintStream stdout, PrintStream log, ProgressBar.Style progress) {
         this.experiments = List.copyOf(experiments);
         this.quick = quick;
         this.out = out;
@@ -49,7 +51,7 @@ public final class ReproduceJob {
         this.threads = threads;
         this.stdout = stdout;
         this.log = log;
-        this.terminal = terminal;
+        this.progress = progress;
     }
 
     /**
@@ -83,7 +85,7 @@ public final class ReproduceJob {
                     quick ? "quick" : "full", experiments.size(), experiments.size() == 1 ? "" : "s",
                     selection.backend().id(), engine.device(), precision.id(), out);
             stdout.flush();
-            Lab lab = new Lab(engine, precision, quick, log, terminal, stop::requested);
+            Lab lab = new Lab(engine, precision, quick, log, progress, stop::requested);
             int i = 0;
             for (Experiment e : experiments) {
                 i++;

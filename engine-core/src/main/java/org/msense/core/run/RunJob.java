@@ -46,7 +46,7 @@ public final class RunJob {
     private final RunPlan plan;
     private final PrintStream out;
     private final PrintStream err;
-    private final boolean terminal;
+    private final ProgressBar.Style progress;
     private final List<Backend> backends;
     private Path directory;
     /** σ(X*), known once the problem is built. */
@@ -54,14 +54,14 @@ public final class RunJob {
 
     /**
      * @param backends the backends to choose from ({@link Backends#discover()})
-     * @param terminal whether to draw a live progress bar
+     * @param progress how to show progress on {@code err}
      */
-    public RunJob(RunPlan plan, List<Backend> backends, PrintStream out, PrintStream err, boolean terminal) {
+    public RunJob(RunPlan plan, List<Backend> backends, PrintStream out, PrintStream err, ProgressBar.Style progress) {
         this.plan = plan;
         this.backends = backends;
         this.out = out;
         this.err = err;
-        this.terminal = terminal;
+        this.progress = progress;
     }
 
     /** The run directory, once {@link #execute} has created it. */
@@ -91,7 +91,7 @@ public final class RunJob {
         // the CPU pass sums per-thread partial results, so the thread count is part of a bit-exact rerun
         resolved.set("threads", options.resolvedThreads());
         AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                Json.write(resolved.toJson(Set.of("out", "config"))) + "\n");
+                Json.write(resolved.toJson(Set.of("out", "config", "progress"))) + "\n");
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
         Path summaryFile = directory.resolve(RunDirectory.SUMMARY);
@@ -130,7 +130,7 @@ public final class RunJob {
                             directory.resolve(RunDirectory.SPECTRUM), problem.rank(),
                             Math.min(spec.model().width(), Math.min(problem.n1(), problem.n2())))) {
                 summary.setupSeconds((System.nanoTime() - t0) / 1e9);
-                ProgressBar progress = new ProgressBar(err, terminal, "iterating");
+                ProgressBar bar = new ProgressBar(err, progress, "iterating");
                 List<String> labels = TrajectoryLabels.of(spec.trajectories());
                 result = gd.run(new RunObserver() {
                     @Override
@@ -145,7 +145,7 @@ public final class RunJob {
                     @Override
                     public void onStatus(int trajectory, TrajectoryStatus status, int iteration) {
                         if (status == TrajectoryStatus.DIVERGED) {
-                            progress.finish();
+                            bar.finish();
                             err.println("msense: trajectory " + trajectory + " (" + labels.get(trajectory)
                                     + ") diverged at iteration " + iteration + "; the others go on");
                         }
@@ -153,10 +153,10 @@ public final class RunJob {
 
                     @Override
                     public void onProgress(int t, int total) {
-                        progress.update(t, total);
+                        bar.update(t, total);
                     }
                 }, stop::requested);
-                progress.finish();
+                bar.finish();
                 summary.result(result);
                 if (npy != null) {
                     NpyExchange.exportFactors(npy, NpyExchange.V, NpyExchange.W, gd.factors(), spec.size(), problem.n1(),

@@ -65,7 +65,10 @@ public final class RunParameters {
             new Parameter("out", PATH, null, "DIR", "run directory (default: a new timestamped folder under runs/)", EXECUTION),
             new Parameter("export-npy", PATH, null, "DIR",
                     "write X_star, A, y, V0, W0 (and V, W after the run) as NumPy .npy files into DIR", EXECUTION),
-            new Parameter("plots", FLAG, true, "", "write PNG and SVG plots into the run directory", EXECUTION));
+            new Parameter("plots", FLAG, true, "", "write PNG and SVG plots into the run directory", EXECUTION),
+            new Parameter("progress", STRING, "auto", "WHEN",
+                    "progress on stderr: auto (a bar redrawn in place on a terminal, a plain line every 10 s otherwise),"
+                            + " always (the redrawn bar, even when not a terminal) or never (no progress lines)", EXECUTION));
 
     private static final Map<String, Parameter> BY_NAME = new LinkedHashMap<>();
 
@@ -99,7 +102,8 @@ public final class RunParameters {
         return out;
     }
 
-    static int editDistance(String a, String b) {
+    /** The Levenshtein distance between two names (insertions, deletions and substitutions of one character). */
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -98,6 +98,7 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         if (c.getInt("threads") < 0) {
             throw new InvalidSpecException("threads", "must be ≥ 0 (0: one per processor), got " + c.getInt("threads"));
         }
+        ProgressBar.checkSetting(c.getString("progress"));
         String backend = c.getString("backend");
         if (backend == null || backend.isBlank()) {
             throw new InvalidSpecException("backend", "must be auto, cpu or cuda");

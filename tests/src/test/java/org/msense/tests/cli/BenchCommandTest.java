@@ -54,6 +54,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void optionsTakeValuesAfterAnEqualsSignAndTheMarkdownNamesTheCommand() throws IOException {
+        Path md = dir.resolve("one.md");
+        CliRunner r = CliRunner.run("bench", "--threads=1", "--quick", "--no-peer", "--only=dense-fp64,sweep-b8",
+                "--markdown=" + md);
+        assertEquals(0, r.status(), "exit status; stderr: " + r.err() + "\nstdout: " + r.out());
+        assertTrue(r.out().contains("| dense-fp64 |") && r.out().contains("| sweep-b8 |"), r.out());
+        assertFalse(r.out().contains("| agn-fp64 |"), r.out());
+        assertTrue(r.out().contains(", 1 threads,"), "--threads=1 reached the memory floor: " + r.out());
+        assertTrue(Files.readString(md).startsWith(
+                "Command: `msense bench --threads=1 --quick --no-peer --only=dense-fp64,sweep-b8`\n"), Files.readString(md));
+    }
+
+    @Test
+    void outOfRangeValuesAreUsageErrors() {
+        for (String[] args : List.of(new String[] {"bench", "--repeats", "3"}, new String[] {"bench", "--threads=-1"},
+                new String[] {"bench", "--warmup=0"}, new String[] {"bench", "--threads", "many"})) {
+            CliRunner r = CliRunner.run(args);
+            assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("msense bench: "), r.err());
+            assertFalse(r.hasStackTrace(), r.err());
+        }
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         CliRunner r = CliRunner.run("bench", "--fast");
         assertEquals(2, r.status());

@@ -21,6 +21,7 @@ import org.msense.core.reproduce.Experiment;
 import org.msense.core.reproduce.ExperimentResult;
 import org.msense.core.reproduce.Lab;
 import org.msense.core.reproduce.ReproduceJob;
+import org.msense.core.run.ProgressBar;
 
 /** A failed check gives exit status 1 after the report is written; an interrupted suite keeps its finished experiments. */
 class ReproduceOutcomeTest {
@@ -53,7 +54,7 @@ class ReproduceOutcomeTest {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         int status;
         try (PrintStream ps = new PrintStream(o, true, StandardCharsets.UTF_8)) {
-            status = new ReproduceJob(List.of(new Failing()), true, out, "cpu", Precision.FP64, 1, ps, ps, false)
+            status = new ReproduceJob(List.of(new Failing()), true, out, "cpu", Precision.FP64, 1, ps, ps, ProgressBar.Style.LINES)
                     .execute(Backends.discover());
         }
         assertEquals(ReproduceJob.CHECK_FAILED, status, o.toString(StandardCharsets.UTF_8));
