@@ -7,12 +7,14 @@ import org.ejml.dense.row.NormOps_DDRM;
 import org.msense.core.linalg.Linalg;
 
 /**
- * Turns a {@link ProbeReadout} (Gram matrices and projections, all k×k or r×k) into a
+ * Turns a {@link ProbeReadout} (the factors V, W and their small Gram matrices and projections) into a
  * {@link DiagnosticRecord}, in fp64 on the host (docs/math.md, "Diagnostics"). The identities used:
  * <ul>
  * <li>Δ = VᵀV − WᵀW; ‖Δ‖_2 = max |λ(Δ)|; ‖V‖_2² = λ_max(VᵀV) (EJML's symmetric eigen-solver).</li>
- * <li>σ(VWᵀ) = σ(F_V F_Wᵀ) with F = Λ^{1/2}Qᵀ from the eigen-decomposition of each Gram matrix, by an SVD
- *     of that k×k product.</li>
+ * <li>σ(VWᵀ) = σ(R_V R_Wᵀ) with R_V, R_W the triangular factors of Householder QR of V and W (V = Q_V R_V with
+ *     orthonormal Q_V; R is min(n, k)×k): one SVD of a min(n1, k)×min(n2, k) matrix. Every singular value is
+ *     then accurate to a small multiple of u·‖V‖‖W‖ in absolute terms, also the tiny nuisance ones; a route
+ *     through the Gram matrices would carry errors of u·‖V‖² relative to their square roots instead.</li>
  * <li>Signal: U*ᵀVWᵀV* = P Qᵀ with P = U*ᵀV, Q = V*ᵀW.</li>
  * <li>Nuisance: VWᵀ − P_U VWᵀ P_V = V_⊥Wᵀ + P_U V W_⊥ᵀ, two terms with orthogonal column spaces, so its
  *     squared norm is tr(V_⊥ᵀV_⊥·WᵀW) + tr(PᵀP·W_⊥ᵀW_⊥) — no cancellation between large terms.</li>
@@ -40,8 +42,8 @@ public final class DiagnosticsCalculator {
 
     /**
      * Computes the record of trajectory {@code trajectory} at iteration {@code iteration}. The readout is not
-     * modified. Cost: three symmetric eigen-decompositions of order k (two with vectors), an SVD of order k and
-     * a few k×k products.
+     * modified. Cost: two QR factorizations (≈ 2(n1 + n2)k² flops), an SVD of order min(n, k), three symmetric
+     * eigen-decompositions of order k (two with vectors) and a few k×k products.
      */
     public DiagnosticRecord compute(int trajectory, int iteration, double wallSeconds, ProbeReadout p) {
         int k = p.k();
@@ -58,7 +60,7 @@ public final class DiagnosticsCalculator {
         double normV = Math.sqrt(Math.max(0, eigV.values()[0]));
         double normW = Math.sqrt(Math.max(0, eigW.values()[0]));
 
-        double[] singular = singularValuesOfProduct(eigV, eigW, k);
+        double[] singular = singularValuesOfProduct(p);
 
         DMatrixRMaj projV = DMatrixRMaj.wrap(r, k, p.projV());
         DMatrixRMaj projW = DMatrixRMaj.wrap(r, k, p.projW());
@@ -83,27 +85,17 @@ public final class DiagnosticsCalculator {
     }
 
     /**
-     * σ(VWᵀ) = σ(F_V F_Wᵀ) for any square factors with F_VᵀF_V = VᵀV and F_WᵀF_W = WᵀW (V = Q_V F_V with
-     * orthonormal Q_V on the range). We take F = Λ^{1/2}Qᵀ from the eigen-decompositions and an SVD of the k×k
-     * product.
+     * σ(VWᵀ), descending, the first {@code singularValueCount} of min(k, n1, n2). With V = Q_V R_V and
+     * W = Q_W R_W (Householder QR; Q orthonormal, R min(n, k)×k), VWᵀ = Q_V (R_V R_Wᵀ) Q_Wᵀ has the singular
+     * values of the small product R_V R_Wᵀ. Householder QR is column-wise backward stable, the product and the
+     * SVD are normwise backward stable, so each σ_i is exact for a perturbation of VWᵀ of norm ≲ c·u·‖V‖_F‖W‖_F,
+     * and by Weyl's inequality |σ̂_i − σ_i| ≲ c·u·‖V‖_F‖W‖_F.
      */
-    private double[] singularValuesOfProduct(Linalg.Eigen eigV, Linalg.Eigen eigW, int k) {
-        DMatrixRMaj m = CommonOps_DDRM.multTransB(factor(eigV), factor(eigW), null);
-        double[] sv = Linalg.singularValues(m);
-        return Arrays.copyOf(sv, Math.min(singularValueCount, k));
-    }
-
-    /** F = Λ^{1/2}Qᵀ (k×k) with negative rounding-level eigenvalues clamped to 0. */
-    private static DMatrixRMaj factor(Linalg.Eigen eig) {
-        int k = eig.values().length;
-        DMatrixRMaj f = new DMatrixRMaj(k, k);
-        for (int j = 0; j < k; j++) {
-            double s = Math.sqrt(Math.max(0, eig.values()[j]));
-            for (int i = 0; i < k; i++) {
-                f.set(j, i, s * eig.vectors().get(i, j));
-            }
-        }
-        return f;
+    private double[] singularValuesOfProduct(ProbeReadout p) {
+        DMatrixRMaj rv = Linalg.triangularFactor(DMatrixRMaj.wrap(p.n1(), p.k(), p.v()));
+        DMatrixRMaj rw = Linalg.triangularFactor(DMatrixRMaj.wrap(p.n2(), p.k(), p.w()));
+        double[] sv = Linalg.singularValues(CommonOps_DDRM.multTransB(rv, rw, null));
+        return Arrays.copyOf(sv, Math.min(singularValueCount, sv.length));
     }
 
     /** tr(A·B) = Σ_ij a_ij·b_ji for n×n row-major A, B, without forming A·B. */

@@ -53,17 +53,7 @@ class PrincipalAngleTest {
     }
 
     private static ProbeReadout readout(double[] v, double[] w, double[] uStar, double[] vStar) {
-        DMatrixRMaj vm = m(N, K, v);
-        DMatrixRMaj wm = m(N, K, w);
-        DMatrixRMaj pv = CommonOps_DDRM.multTransA(m(N, R, uStar), vm, null);
-        DMatrixRMaj pw = CommonOps_DDRM.multTransA(m(N, R, vStar), wm, null);
-        DMatrixRMaj vPerp = CommonOps_DDRM.subtract(vm, CommonOps_DDRM.mult(m(N, R, uStar), pv, null), null);
-        DMatrixRMaj wPerp = CommonOps_DDRM.subtract(wm, CommonOps_DDRM.mult(m(N, R, vStar), pw, null), null);
-        return new ProbeReadout(K, R, 1, 1, 1, gram(vm), gram(wm), gram(vPerp), gram(wPerp), pv.data, pw.data);
-    }
-
-    private static double[] gram(DMatrixRMaj a) {
-        return CommonOps_DDRM.multTransA(a, a, null).data;
+        return Readouts.of(m(N, K, v), m(N, K, w), m(N, R, uStar), m(N, R, vStar));
     }
 
     private static DMatrixRMaj m(int rows, int cols, double[] data) {
