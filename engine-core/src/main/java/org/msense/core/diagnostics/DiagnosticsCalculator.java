@@ -13,8 +13,9 @@ import org.msense.core.linalg.Linalg;
  * <li>Δ = VᵀV − WᵀW; ‖Δ‖_2 = max |λ(Δ)|; ‖V‖_2² = λ_max(VᵀV) (EJML's symmetric eigen-solver).</li>
  * <li>σ(VWᵀ) = σ(R_V R_Wᵀ) with R_V, R_W the triangular factors of Householder QR of V and W (V = Q_V R_V with
  *     orthonormal Q_V; R is min(n, k)×k): one SVD of a min(n1, k)×min(n2, k) matrix. Every singular value is
- *     then accurate to a small multiple of u·‖V‖‖W‖ in absolute terms, also the tiny nuisance ones; a route
- *     through the Gram matrices would carry errors of u·‖V‖² relative to their square roots instead.</li>
+ *     then accurate to a small multiple of u·‖V‖‖W‖ in absolute terms, and in practice the tiny nuisance
+ *     ones to about u·κ(V) relative; a route through the Gram matrices resolves σ_min(V)² only to u·‖V‖²
+ *     (relative u·κ(V)²) and loses the nuisance values of imbalanced factors.</li>
  * <li>Signal: U*ᵀVWᵀV* = P Qᵀ with P = U*ᵀV, Q = V*ᵀW.</li>
  * <li>Nuisance: VWᵀ − P_U VWᵀ P_V = V_⊥Wᵀ + P_U V W_⊥ᵀ, two terms with orthogonal column spaces, so its
  *     squared norm is tr(V_⊥ᵀV_⊥·WᵀW) + tr(PᵀP·W_⊥ᵀW_⊥) — no cancellation between large terms.</li>
