@@ -200,8 +200,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
 
     /**
      * The diagnostic records of the running trajectories at iteration t (null for the others). The host
-     * work (eigen-decompositions and an SVD of k×k matrices per trajectory) is independent across
-     * trajectories and runs in parallel on the common pool; the records do not depend on the scheduling.
+     * work (per trajectory: QR of V and W, an SVD of order min(n, k), eigen-decompositions of k×k matrices) is
+     * independent across trajectories and runs in parallel on the common pool; the records do not depend on
+     * the scheduling.
      */
     private static DiagnosticRecord[] diagnose(DiagnosticsCalculator calculator, ProbeReadout[] readouts,
             TrajectoryStatus[] status, int t, double wall) {

@@ -1,17 +1,21 @@
 package org.msense.core.diagnostics;
 
-import org.msense.core.linalg.Matrices;
-import org.msense.core.linalg.SingularValueDecomposition;
-import org.msense.core.linalg.SymmetricEigen;
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.NormOps_DDRM;
+import org.msense.core.linalg.Linalg;
 
 /**
- * Turns a {@link ProbeReadout} (Gram matrices and projections, all k×k or r×k) into a
- * {@link DiagnosticRecord}, in fp64 on the host. The identities used:
+ * Turns a {@link ProbeReadout} (the factors V, W and their small Gram matrices and projections) into a
+ * {@link DiagnosticRecord}, in fp64 on the host (docs/math.md, "Diagnostics"). The identities used:
  * <ul>
- * <li>Δ = VᵀV − WᵀW; ‖Δ‖_2 = max |λ(Δ)|; ‖V‖_2² = λ_max(VᵀV).</li>
- * <li>σ(VWᵀ) = σ(F_V F_Wᵀ) with F = Λ^{1/2}Qᵀ from the eigen-decomposition of each Gram matrix, by a
- *     one-sided Jacobi SVD of that k×k product (no squaring of small singular values; their absolute
- *     accuracy is about u·‖V‖‖W‖ times the conditioning of the Gram matrices).</li>
+ * <li>Δ = VᵀV − WᵀW; ‖Δ‖_2 = max |λ(Δ)|; ‖V‖_2² = λ_max(VᵀV) (EJML's symmetric eigen-solver).</li>
+ * <li>σ(VWᵀ) = σ(R_V R_Wᵀ) with R_V, R_W the triangular factors of Householder QR of V and W (V = Q_V R_V with
+ *     orthonormal Q_V; R is min(n, k)×k): one SVD of a min(n1, k)×min(n2, k) matrix. Every singular value is
+ *     then accurate to a small multiple of u·‖V‖‖W‖ in absolute terms, and in practice the tiny nuisance
+ *     ones to about u·κ(V) relative; a route through the Gram matrices resolves σ_min(V)² only to u·‖V‖²
+ *     (relative u·κ(V)²) and loses the nuisance values of imbalanced factors.</li>
  * <li>Signal: U*ᵀVWᵀV* = P Qᵀ with P = U*ᵀV, Q = V*ᵀW.</li>
  * <li>Nuisance: VWᵀ − P_U VWᵀ P_V = V_⊥Wᵀ + P_U V W_⊥ᵀ, two terms with orthogonal column spaces, so its
  *     squared norm is tr(V_⊥ᵀV_⊥·WᵀW) + tr(PᵀP·W_⊥ᵀW_⊥) — no cancellation between large terms.</li>
@@ -19,6 +23,7 @@ import org.msense.core.linalg.SymmetricEigen;
  *     their principal angles to span(U*) are the singular values of V_⊥ q_j/√λ_j, so
  *     sin θ_max² = λ_max(Λ^{-1/2} Q_rᵀ V_⊥ᵀV_⊥ Q_r Λ^{-1/2}) (accurate for small angles).</li>
  * </ul>
+ * Instances are immutable and {@link #compute} may run concurrently for different trajectories.
  */
 public final class DiagnosticsCalculator {
     private final double[] sigmaStar;
@@ -26,9 +31,9 @@ public final class DiagnosticsCalculator {
     private final int singularValueCount;
 
     /**
-     * @param sigmaStar          σ(X*), descending
+     * @param sigmaStar          σ(X*), descending; not modified (copied)
      * @param truthNorm          ‖X*‖_F
-     * @param singularValueCount how many singular values of VWᵀ to report
+     * @param singularValueCount how many singular values of VWᵀ to report (at most min(k, n1, n2) are)
      */
     public DiagnosticsCalculator(double[] sigmaStar, double truthNorm, int singularValueCount) {
         this.sigmaStar = sigmaStar.clone();
@@ -36,36 +41,43 @@ public final class DiagnosticsCalculator {
         this.singularValueCount = singularValueCount;
     }
 
-    /** Computes the record of trajectory {@code trajectory} at iteration {@code iteration}. */
+    /**
+     * Computes the record of trajectory {@code trajectory} at iteration {@code iteration}. The readout is not
+     * modified. Cost: two QR factorizations (≈ 2(n1 + n2)k² flops), an SVD of order min(n, k), three symmetric
+     * eigen-decompositions of order k (two with vectors) and a few k×k products.
+     */
     public DiagnosticRecord compute(int trajectory, int iteration, double wallSeconds, ProbeReadout p) {
         int k = p.k();
         int r = p.r();
-        double[] delta = Matrices.subtract(p.gramV(), p.gramW());
-        double imbalanceFro = Matrices.frobeniusNorm(delta);
-        double[] deltaEig = SymmetricEigen.values(delta, k);
+        DMatrixRMaj gramV = DMatrixRMaj.wrap(k, k, p.gramV());
+        DMatrixRMaj gramW = DMatrixRMaj.wrap(k, k, p.gramW());
+        DMatrixRMaj delta = CommonOps_DDRM.subtract(gramV, gramW, null);
+        double imbalanceFro = NormOps_DDRM.normF(delta);
+        double[] deltaEig = Linalg.symmetricEigenvalues(delta);
         double imbalanceSpectral = Math.max(Math.abs(deltaEig[0]), Math.abs(deltaEig[k - 1]));
 
-        var eigV = SymmetricEigen.of(p.gramV(), k);
-        var eigW = SymmetricEigen.of(p.gramW(), k);
+        Linalg.Eigen eigV = Linalg.symmetricEigen(gramV);
+        Linalg.Eigen eigW = Linalg.symmetricEigen(gramW);
         double normV = Math.sqrt(Math.max(0, eigV.values()[0]));
         double normW = Math.sqrt(Math.max(0, eigW.values()[0]));
 
-        double[] singular = singularValuesOfProduct(eigV, eigW, k);
+        double[] singular = singularValuesOfProduct(p);
 
-        double[] pq = Matrices.multiplyTransB(p.projV(), r, k, p.projW(), r);
+        DMatrixRMaj projV = DMatrixRMaj.wrap(r, k, p.projV());
+        DMatrixRMaj projW = DMatrixRMaj.wrap(r, k, p.projW());
+        DMatrixRMaj pq = CommonOps_DDRM.multTransB(projV, projW, null);
         double signal2 = 0;
         for (int i = 0; i < r; i++) {
             for (int j = 0; j < r; j++) {
-                double d = pq[i * r + j] - (i == j ? sigmaStar[i] : 0);
+                double d = pq.get(i, j) - (i == j ? sigmaStar[i] : 0);
                 signal2 += d * d;
             }
         }
-        double[] ptp = Matrices.multiplyTransA(p.projV(), r, k, p.projV(), k);
-        double nuisance2 = Matrices.traceOfProduct(p.gramVPerp(), p.gramW(), k)
-                + Matrices.traceOfProduct(ptp, p.gramWPerp(), k);
+        DMatrixRMaj ptp = CommonOps_DDRM.multTransA(projV, projV, null);
+        double nuisance2 = traceOfProduct(p.gramVPerp(), p.gramW(), k) + traceOfProduct(ptp.data, p.gramWPerp(), k);
 
-        double sinLeft = largestPrincipalSine(eigV, p.gramVPerp(), k, r);
-        double sinRight = largestPrincipalSine(eigW, p.gramWPerp(), k, r);
+        double sinLeft = largestPrincipalSine(eigV, DMatrixRMaj.wrap(k, k, p.gramVPerp()), k, r);
+        double sinRight = largestPrincipalSine(eigW, DMatrixRMaj.wrap(k, k, p.gramWPerp()), k, r);
 
         return new DiagnosticRecord(trajectory, iteration, 0.5 * p.squaredResidual(),
                 Math.sqrt(p.squaredDistance()) / truthNorm, imbalanceFro, imbalanceSpectral, Math.sqrt(signal2),
@@ -74,31 +86,28 @@ public final class DiagnosticsCalculator {
     }
 
     /**
-     * σ(VWᵀ) = σ(F_V F_Wᵀ) for any square factors with F_VᵀF_V = VᵀV and F_WᵀF_W = WᵀW (V = Q_V F_V with
-     * orthonormal Q_V on the range). We take F = Λ^{1/2}Qᵀ from the eigen-decompositions and a one-sided
-     * Jacobi SVD of the k×k product, which keeps small singular values to high relative accuracy instead of
-     * squaring them.
+     * σ(VWᵀ), descending, the first {@code singularValueCount} of min(k, n1, n2). With V = Q_V R_V and
+     * W = Q_W R_W (Householder QR; Q orthonormal, R min(n, k)×k), VWᵀ = Q_V (R_V R_Wᵀ) Q_Wᵀ has the singular
+     * values of the small product R_V R_Wᵀ. Householder QR is column-wise backward stable, the product and the
+     * SVD are normwise backward stable, so each σ_i is exact for a perturbation of VWᵀ of norm ≲ c·u·‖V‖_F‖W‖_F,
+     * and by Weyl's inequality |σ̂_i − σ_i| ≲ c·u·‖V‖_F‖W‖_F.
      */
-    private double[] singularValuesOfProduct(SymmetricEigen.EigenResult eigV, SymmetricEigen.EigenResult eigW, int k) {
-        double[] fv = factor(eigV, k);
-        double[] fw = factor(eigW, k);
-        double[] m = Matrices.multiplyTransB(fv, k, k, fw, k);
-        double[] sv = SingularValueDecomposition.values(m, k, k);
-        return java.util.Arrays.copyOf(sv, Math.min(singularValueCount, k));
+    private double[] singularValuesOfProduct(ProbeReadout p) {
+        DMatrixRMaj rv = Linalg.triangularFactor(DMatrixRMaj.wrap(p.n1(), p.k(), p.v()));
+        DMatrixRMaj rw = Linalg.triangularFactor(DMatrixRMaj.wrap(p.n2(), p.k(), p.w()));
+        double[] sv = Linalg.singularValues(CommonOps_DDRM.multTransB(rv, rw, null));
+        return Arrays.copyOf(sv, Math.min(singularValueCount, sv.length));
     }
 
-    /** F = Λ^{1/2}Qᵀ (k×k) with negative rounding-level eigenvalues clamped to 0. */
-    private static double[] factor(SymmetricEigen.EigenResult eig, int k) {
-        double[] lambda = eig.values();
-        double[] q = eig.vectors();
-        double[] f = new double[k * k];
-        for (int j = 0; j < k; j++) {
-            double s = Math.sqrt(Math.max(0, lambda[j]));
-            for (int i = 0; i < k; i++) {
-                f[j * k + i] = s * q[i * k + j];
+    /** tr(A·B) = Σ_ij a_ij·b_ji for n×n row-major A, B, without forming A·B. */
+    private static double traceOfProduct(double[] a, double[] b, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                s += a[i * n + j] * b[j * n + i];
             }
         }
-        return f;
+        return s;
     }
 
     /**
@@ -106,23 +115,21 @@ public final class DiagnosticsCalculator {
      * singular subspace of the factor whose Gram eigen-decomposition is {@code eig}; 1 when the factor has
      * fewer than r nonzero directions.
      */
-    private static double largestPrincipalSine(SymmetricEigen.EigenResult eig, double[] gramPerp, int k, int r) {
+    private static double largestPrincipalSine(Linalg.Eigen eig, DMatrixRMaj gramPerp, int k, int r) {
         int d = Math.min(r, k);
         double[] lambda = eig.values();
-        double[] q = eig.vectors();
         if (!(lambda[d - 1] > 0)) {
             return Double.isFinite(lambda[0]) ? 1.0 : Double.NaN;
         }
         // B = Q_d Λ_d^{-1/2} (k×d); S = Bᵀ G⊥ B
-        double[] b = new double[k * d];
+        DMatrixRMaj b = new DMatrixRMaj(k, d);
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < d; j++) {
-                b[i * d + j] = q[i * k + j] / Math.sqrt(lambda[j]);
+                b.set(i, j, eig.vectors().get(i, j) / Math.sqrt(lambda[j]));
             }
         }
-        double[] gb = Matrices.multiply(gramPerp, k, k, b, d);
-        double[] s = Matrices.multiplyTransA(b, k, d, gb, d);
-        double top = SymmetricEigen.values(s, d)[0];
+        DMatrixRMaj s = CommonOps_DDRM.multTransA(b, CommonOps_DDRM.mult(gramPerp, b, null), null);
+        double top = Linalg.symmetricEigenvalues(s)[0];
         double sin = Math.sqrt(Math.max(0, top));
         return (r > k) ? 1.0 : Math.min(1.0, sin);
     }

@@ -6,9 +6,12 @@ import org.msense.core.backend.Transpose;
 import org.msense.core.problem.SensingProblem;
 
 /**
- * Gathers, on the engine, the small matrices the diagnostics need for a batch of B trajectories — Gram
- * matrices VᵀV, WᵀW, V_⊥ᵀV_⊥, W_⊥ᵀW_⊥ (k×k), projections U*ᵀV, V*ᵀW (r×k) and three squared norms — and
- * reads back only those. Owns its scratch buffers (released by {@link #release}).
+ * Gathers, on the engine, what the diagnostics need for a batch of B trajectories — Gram matrices VᵀV, WᵀW,
+ * V_⊥ᵀV_⊥, W_⊥ᵀW_⊥ (k×k), projections U*ᵀV, V*ᵀW (r×k) and three squared norms — and reads back those and the
+ * factors V, W themselves. The factors are needed for accurate singular values of VWᵀ (from their QR on the
+ * host; see {@link DiagnosticsCalculator}); reading them costs (n1 + n2)·k numbers per trajectory and logged
+ * iteration, far less than an iteration itself, which forms VWᵀ (n1·n2·k multiply-adds) and passes over 𝒜
+ * (m·n1·n2). Owns its scratch buffers (released by {@link #release}).
  */
 public final class DiagnosticsProbe {
     private final Engine engine;
@@ -46,7 +49,8 @@ public final class DiagnosticsProbe {
     }
 
     /**
-     * Reads the diagnostics inputs of every trajectory. Arguments are not modified.
+     * Reads the diagnostics inputs of every trajectory (the Grams and projections computed on the engine, V and
+     * W downloaded). Arguments are not modified.
      *
      * @param v   B×n1×k
      * @param w   B×n2×k
@@ -74,12 +78,18 @@ public final class DiagnosticsProbe {
         double[] gwp = engine.download(gramWPerp);
         double[] pv = engine.download(projV);
         double[] pw = engine.download(projW);
+        double[] vh = engine.download(v);
+        double[] wh = engine.download(w);
         int batch = resSq.length;
         ProbeReadout[] out = new ProbeReadout[batch];
+        int n1 = problem.n1();
+        int n2 = problem.n2();
         int kk = k * k;
         int rk = r * k;
         for (int b = 0; b < batch; b++) {
-            out[b] = new ProbeReadout(k, r, resSq[b], gradSq[b], distSq[b],
+            out[b] = new ProbeReadout(n1, n2, k, r, resSq[b], gradSq[b], distSq[b],
+                    java.util.Arrays.copyOfRange(vh, b * n1 * k, (b + 1) * n1 * k),
+                    java.util.Arrays.copyOfRange(wh, b * n2 * k, (b + 1) * n2 * k),
                     java.util.Arrays.copyOfRange(gv, b * kk, (b + 1) * kk),
                     java.util.Arrays.copyOfRange(gw, b * kk, (b + 1) * kk),
                     java.util.Arrays.copyOfRange(gvp, b * kk, (b + 1) * kk),

@@ -1,7 +1,7 @@
 package org.msense.core.problem;
 
-import org.msense.core.linalg.HouseholderQr;
-import org.msense.core.linalg.SingularValueDecomposition;
+import org.ejml.data.DMatrixRMaj;
+import org.msense.core.linalg.Linalg;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
 import org.msense.core.spec.ProblemSpec;
@@ -20,9 +20,10 @@ import org.msense.core.spec.ProblemSpec;
 public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] left, double[] right, double[] matrix) {
 
     /**
-     * Generates the ground truth of a problem: U* is the Q factor of the thin QR of an n1×r Gaussian matrix
-     * (stream {@link StreamPurpose#TRUTH_LEFT} of the problem seed, row-major), with signs fixed so that
-     * diag(R) &gt; 0; V* likewise from {@link StreamPurpose#TRUTH_RIGHT}; σ geometric from scale to scale/κ.
+     * Generates the ground truth of a problem: U* is the Q factor of the thin Householder QR of an n1×r Gaussian
+     * matrix (stream {@link StreamPurpose#TRUTH_LEFT} of the problem seed, row-major), with signs fixed so that
+     * diag(R) &gt; 0 ({@link Linalg#thinQr}); V* likewise from {@link StreamPurpose#TRUTH_RIGHT}; σ geometric from
+     * scale to scale/κ.
      */
     public static GroundTruth generate(ProblemSpec spec) {
         int r = spec.rank();
@@ -33,9 +34,9 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
     }
 
     /**
-     * Recovers U*, σ, V* of a given matrix by SVD, keeping the top {@code rank} singular triplets
-     * ({@code rank} = 0: the numerical rank, singular values above max(n1, n2)·ε·σ₁). The stored matrix is the
-     * given one, unchanged.
+     * Recovers U*, σ, V* of a given matrix by its SVD ({@link Linalg#svd}), keeping the top {@code rank} singular
+     * triplets ({@code rank} = 0: the numerical rank, singular values above max(n1, n2)·ε·σ₁). The stored matrix
+     * is a copy of the given one, which is not modified.
      *
      * @throws IllegalArgumentException if the matrix is zero or not finite, or rank exceeds min(n1, n2)
      */
@@ -45,7 +46,7 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
                 throw new IllegalArgumentException("X* holds a non-finite entry (" + e + ")");
             }
         }
-        var svd = SingularValueDecomposition.of(x, n1, n2);
+        Linalg.Svd svd = Linalg.svd(DMatrixRMaj.wrap(n1, n2, x));
         double[] s = svd.values();
         int p = Math.min(n1, n2);
         if (s[0] == 0) {
@@ -62,14 +63,8 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
         if (r < 1 || r > p) {
             throw new IllegalArgumentException("rank must be between 1 and min(n1, n2) = " + p + ", got " + r);
         }
-        double[] u = new double[n1 * r];
-        double[] v = new double[n2 * r];
-        for (int i = 0; i < n1; i++) {
-            System.arraycopy(svd.u(), i * p, u, i * r, r);
-        }
-        for (int i = 0; i < n2; i++) {
-            System.arraycopy(svd.v(), i * p, v, i * r, r);
-        }
+        double[] u = leadingColumns(svd.u(), r);
+        double[] v = leadingColumns(svd.v(), r);
         double[] sigma = java.util.Arrays.copyOf(s, r);
         return new GroundTruth(n1, n2, r, sigma, u, v, x.clone());
     }
@@ -86,7 +81,16 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
     private static double[] orthonormal(GaussianStream stream, int rows, int cols) {
         double[] g = new double[rows * cols];
         stream.fill(0, 1.0, g, 0, g.length);
-        return HouseholderQr.thin(g, rows, cols).q();
+        return Linalg.thinQr(DMatrixRMaj.wrap(rows, cols, g)).q().data;
+    }
+
+    /** The first {@code count} columns of A, row-major. */
+    private static double[] leadingColumns(DMatrixRMaj a, int count) {
+        double[] c = new double[a.numRows * count];
+        for (int i = 0; i < a.numRows; i++) {
+            System.arraycopy(a.data, i * a.numCols, c, i * count, count);
+        }
+        return c;
     }
 
     private static double[] compose(double[] u, double[] sigma, double[] v, int n1, int n2, int r) {

@@ -1,7 +1,9 @@
 package org.msense.core.reproduce;
 
-import org.msense.core.linalg.Matrices;
-import org.msense.core.linalg.SymmetricEigen;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.NormOps_DDRM;
+import org.msense.core.linalg.Linalg;
 
 /**
  * The exact identity of one gradient step for the imbalance Δ = VᵀV − WᵀW, checked on the host in fp64
@@ -61,10 +63,14 @@ final class ImbalanceIdentity {
     }
 
     /** Compares the step (v0, w0) → (v1, w1) of step size μ with the identity. Arguments are not modified. */
-    Outcome check(double[] v0, double[] w0, double[] v1, double[] w1, double mu) {
+    Outcome check(double[] v0Data, double[] w0Data, double[] v1Data, double[] w1Data, double mu) {
         int nn = n1 * n2;
-        double[] x = Matrices.multiplyTransB(v0, n1, k, w0, n2);
-        double[] p = Matrices.multiplyTransB(abs(v0), n1, k, abs(w0), n2);
+        DMatrixRMaj v0 = DMatrixRMaj.wrap(n1, k, v0Data);
+        DMatrixRMaj w0 = DMatrixRMaj.wrap(n2, k, w0Data);
+        DMatrixRMaj v1 = DMatrixRMaj.wrap(n1, k, v1Data);
+        DMatrixRMaj w1 = DMatrixRMaj.wrap(n2, k, w1Data);
+        double[] x = CommonOps_DDRM.multTransB(v0, w0, null).data;
+        double[] p = CommonOps_DDRM.multTransB(abs(v0), abs(w0), null).data;
         double[] res = new double[m];
         double[] mag = new double[m];
         double[] magP = new double[m];
@@ -96,27 +102,28 @@ final class ImbalanceIdentity {
                 cP[j] += ao * magP[i];
             }
         }
-        double[] ew = Matrices.multiply(e, n1, n2, w0, k); // E W (n1×k)
-        double[] etv = Matrices.multiplyTransA(e, n1, n2, v0, k); // Eᵀ V (n2×k)
-        double[] a = Matrices.multiplyTransA(ew, n1, k, ew, k);
-        double[] b = Matrices.multiplyTransA(etv, n2, k, etv, k);
-        double[] predicted = Matrices.scale(Matrices.subtract(a, b), mu * mu);
-        double[] moved = Matrices.subtract(imbalance(v1, w1), imbalance(v0, w0));
+        DMatrixRMaj em = DMatrixRMaj.wrap(n1, n2, e);
+        DMatrixRMaj ew = CommonOps_DDRM.mult(em, w0, null); // E W (n1×k)
+        DMatrixRMaj etv = CommonOps_DDRM.multTransA(em, v0, null); // Eᵀ V (n2×k)
+        DMatrixRMaj predicted = CommonOps_DDRM.subtract(CommonOps_DDRM.multTransA(ew, ew, null),
+                CommonOps_DDRM.multTransA(etv, etv, null), null);
+        CommonOps_DDRM.scale(mu * mu, predicted);
+        DMatrixRMaj moved = CommonOps_DDRM.subtract(imbalance(v1, w1), imbalance(v0, w0), null);
 
-        double normEw = Matrices.frobeniusNorm(ew);
-        double normEtv = Matrices.frobeniusNorm(etv);
-        double absEw = Matrices.frobeniusNorm(Matrices.multiply(abs(e), n1, n2, abs(w0), k));
-        double absEtv = Matrices.frobeniusNorm(Matrices.multiplyTransA(abs(e), n1, n2, abs(v0), k));
-        double v0F = Matrices.frobeniusNorm(v0);
-        double w0F = Matrices.frobeniusNorm(w0);
-        double v1F = Matrices.frobeniusNorm(v1);
-        double w1F = Matrices.frobeniusNorm(w1);
-        Norms f = new Norms(v0F, w0F, spectral(v0, n1), spectral(w0, n2), spectral(v1, n1), spectral(w1, n2), normEw,
+        double normEw = NormOps_DDRM.normF(ew);
+        double normEtv = NormOps_DDRM.normF(etv);
+        double absEw = NormOps_DDRM.normF(CommonOps_DDRM.mult(abs(em), abs(w0), null));
+        double absEtv = NormOps_DDRM.normF(CommonOps_DDRM.multTransA(abs(em), abs(v0), null));
+        double v0F = NormOps_DDRM.normF(v0);
+        double w0F = NormOps_DDRM.normF(w0);
+        double v1F = NormOps_DDRM.normF(v1);
+        double w1F = NormOps_DDRM.normF(w1);
+        Norms f = new Norms(v0F, w0F, spectral(v0), spectral(w0), spectral(v1), spectral(w1), normEw,
                 normEtv, absEw, absEtv);
         double tol = stepBound(u, mu, cRes, cMag, cP, f) + hostBound(mu, cRes, cMag, cP, f)
                 + gamma(Math.max(n1, n2) + 3, HOST_U) * (v0F * v0F + w0F * w0F + v1F * v1F + w1F * w1F);
-        return new Outcome(Matrices.frobeniusNorm(Matrices.subtract(moved, predicted)) / tol,
-                Matrices.frobeniusNorm(predicted) / tol);
+        return new Outcome(NormOps_DDRM.normF(CommonOps_DDRM.subtract(moved, predicted, null)) / tol,
+                NormOps_DDRM.normF(predicted) / tol);
     }
 
     /** Norms of the step's factors and gradient products that the bounds need. */
@@ -169,21 +176,21 @@ final class ImbalanceIdentity {
     }
 
     /** An upper bound on the spectral norm of a rows×k matrix: √λ_max(AᵀA), raised to cover the eigensolver's rounding. */
-    private double spectral(double[] a, int rows) {
-        double[] gram = Matrices.multiplyTransA(a, rows, k, a, k);
-        double largest = SymmetricEigen.values(gram, k)[0];
-        return Math.sqrt(Math.max(largest, 0) + 1e-12 * Matrices.frobeniusNorm(gram));
+    private static double spectral(DMatrixRMaj a) {
+        DMatrixRMaj gram = CommonOps_DDRM.multTransA(a, a, null);
+        double largest = Linalg.symmetricEigenvalues(gram)[0];
+        return Math.sqrt(Math.max(largest, 0) + 1e-12 * NormOps_DDRM.normF(gram));
     }
 
-    private double[] imbalance(double[] v, double[] w) {
-        return Matrices.subtract(Matrices.multiplyTransA(v, n1, k, v, k), Matrices.multiplyTransA(w, n2, k, w, k));
+    private static DMatrixRMaj imbalance(DMatrixRMaj v, DMatrixRMaj w) {
+        DMatrixRMaj gramV = CommonOps_DDRM.multTransA(v, v, null);
+        return CommonOps_DDRM.subtract(gramV, CommonOps_DDRM.multTransA(w, w, null), null);
     }
 
-    private static double[] abs(double[] a) {
-        double[] r = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = Math.abs(a[i]);
-        }
+    /** |A| elementwise, a fresh matrix. */
+    private static DMatrixRMaj abs(DMatrixRMaj a) {
+        DMatrixRMaj r = new DMatrixRMaj(a.numRows, a.numCols);
+        CommonOps_DDRM.abs(a, r);
         return r;
     }
 

@@ -2,9 +2,10 @@ package org.msense.core.diagnostics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.msense.core.linalg.Matrices;
 
 /**
  * The alignment diagnostic the phases experiment relies on: sin of the largest principal angle between span(U*)
@@ -34,7 +35,7 @@ class PrincipalAngleTest {
                 qs[i * K + j] = q[i * K + j] * sigma[j];
             }
         }
-        double[] v = Matrices.multiplyTransB(qs, N, K, rotation, K); // Q Σ Rᵀ
+        double[] v = CommonOps_DDRM.multTransB(m(N, K, qs), m(K, K, rotation), null).data; // Q Σ Rᵀ
         // W exactly in span(V*) = span(e1, e2): its angle is 0
         double[] w = new double[N * K];
         w[0 * K + 0] = 1.5;
@@ -52,12 +53,11 @@ class PrincipalAngleTest {
     }
 
     private static ProbeReadout readout(double[] v, double[] w, double[] uStar, double[] vStar) {
-        double[] pv = Matrices.multiplyTransA(uStar, N, R, v, K);
-        double[] pw = Matrices.multiplyTransA(vStar, N, R, w, K);
-        double[] vPerp = Matrices.subtract(v, Matrices.multiply(uStar, N, R, pv, K));
-        double[] wPerp = Matrices.subtract(w, Matrices.multiply(vStar, N, R, pw, K));
-        return new ProbeReadout(K, R, 1, 1, 1, Matrices.multiplyTransA(v, N, K, v, K), Matrices.multiplyTransA(w, N, K, w, K),
-                Matrices.multiplyTransA(vPerp, N, K, vPerp, K), Matrices.multiplyTransA(wPerp, N, K, wPerp, K), pv, pw);
+        return Readouts.of(m(N, K, v), m(N, K, w), m(N, R, uStar), m(N, R, vStar));
+    }
+
+    private static DMatrixRMaj m(int rows, int cols, double[] data) {
+        return DMatrixRMaj.wrap(rows, cols, data);
     }
 
     /** A 3×3 rotation, the product of rotations about the three axes. */
@@ -65,6 +65,6 @@ class PrincipalAngleTest {
         double[] x = {1, 0, 0, 0, Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a)};
         double[] y = {Math.cos(b), 0, Math.sin(b), 0, 1, 0, -Math.sin(b), 0, Math.cos(b)};
         double[] z = {Math.cos(c), -Math.sin(c), 0, Math.sin(c), Math.cos(c), 0, 0, 0, 1};
-        return Matrices.multiply(Matrices.multiply(x, 3, 3, y, 3), 3, 3, z, 3);
+        return CommonOps_DDRM.mult(CommonOps_DDRM.mult(m(3, 3, x), m(3, 3, y), null), m(3, 3, z), null).data;
     }
 }
