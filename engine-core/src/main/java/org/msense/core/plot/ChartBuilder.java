@@ -526,9 +526,12 @@ final class ChartBuilder {
         protected Block createLegendItemBlock(LegendItem item) {
             Block block = super.createLegendItemBlock(item);
             PlotText text = PlotText.parse(item.getDescription());
-            if (!text.needsRuns() || !(block instanceof BlockContainer c)) {
+            if (!text.needsRuns() || !(block instanceof BlockContainer outer)) {
                 return block;
             }
+            // JFreeChart wraps the item (graphic and label) in a centring container.
+            BlockContainer c = outer.getBlocks().size() == 1 && outer.getBlocks().get(0) instanceof BlockContainer inner
+                    ? inner : outer;
             List<Block> parts = new ArrayList<>();
             for (Object o : c.getBlocks()) {
                 parts.add((Block) o);
@@ -543,7 +546,7 @@ final class ChartBuilder {
                     c.add(b, getLegendItemGraphicEdge());
                 }
             }
-            return c;
+            return block;
         }
     }
 

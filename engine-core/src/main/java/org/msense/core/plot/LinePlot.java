@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.text.TextUtils;
 import org.jfree.svg.SVGGraphics2D;
 import org.msense.core.io.AtomicFiles;
 
@@ -283,6 +284,8 @@ public final class LinePlot {
 
     private JFreeChart chart() {
         preferHeadless();
+        // Rotated text (the y-axis label) drawn with drawString, so that SVG keeps it as text, not outlines.
+        TextUtils.setUseDrawRotatedStringWorkaround(false);
         return new ChartBuilder(this).build(svgGraphics());
     }
 

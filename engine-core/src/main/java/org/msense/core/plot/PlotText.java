@@ -103,6 +103,26 @@ final class PlotText {
         return runs;
     }
 
+    /**
+     * The runs to draw: scripts with Unicode forms merged into the baseline text as those characters, the
+     * others kept as lowered or raised runs.
+     */
+    List<Run> drawRuns() {
+        List<Run> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (Run r : runs) {
+            String t = r.shift() == 0 ? r.text() : map(r.text(), r.shift() < 0 ? PLAIN : PLAIN_SUP, r.shift() < 0 ? SUB : SUP);
+            if (t != null) {
+                cur.append(t);
+            } else {
+                flush(out, cur, 0);
+                out.add(r);
+            }
+        }
+        flush(out, cur, 0);
+        return List.copyOf(out);
+    }
+
     /** The text with every script in Unicode sub-/superscript characters, or {@code null} if one has none. */
     String unicode() {
         StringBuilder sb = new StringBuilder();

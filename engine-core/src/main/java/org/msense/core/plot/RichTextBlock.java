@@ -26,8 +26,7 @@ final class RichTextBlock extends AbstractBlock implements Block {
     private final transient Paint paint;
 
     RichTextBlock(PlotText text, Font font, Paint paint) {
-        String u = text.unicode();
-        this.runs = u != null ? List.of(new PlotText.Run(u, 0)) : text.runs();
+        this.runs = text.drawRuns();
         this.font = font;
         this.paint = paint;
     }
