@@ -34,6 +34,10 @@ public final class FigureWriter {
         }
     };
 
+    /** Why Java2D could not start in {@link #prepare()}, or {@code null}. */
+    private static volatile PlotException startupFailure;
+    private static boolean prepared;
+
     private final Consumer<String> warnings;
     private final Renderer renderer;
     private String context = "";
@@ -47,6 +51,29 @@ public final class FigureWriter {
     FigureWriter(Consumer<String> warnings, Renderer renderer) {
         this.warnings = warnings;
         this.renderer = renderer;
+    }
+
+    /**
+     * Starts Java2D and the chart library by drawing a tiny chart. Call it before a job that will plot begins:
+     * plots drawn later then find AWT running, also while the JVM shuts down after Ctrl-C or SIGTERM (AWT cannot
+     * start then: it registers shutdown hooks of its own). Where it cannot start (no fonts), it remembers why,
+     * and writers skip their plots with that reason. Runs once per process; later calls return at once.
+     */
+    public static synchronized void prepare() {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        LinePlot tiny = new LinePlot("σ_1").setSize(200, 200)
+                .add(Series.line("α", new double[] {1, 2}, new double[] {1, 2}));
+        try {
+            tiny.toSvg();
+            tiny.toPng();
+        } catch (PlotException e) {
+            if (e.graphicsUnavailable()) {
+                startupFailure = e;
+            }
+        }
     }
 
     /** A prefix for the warnings about single figures (e.g. {@code "alpha: "}); empty by default. */
@@ -70,6 +97,10 @@ public final class FigureWriter {
         if (unavailable) {
             return files;
         }
+        if (startupFailure != null && renderer == CHARTS) {
+            skip(startupFailure);
+            return files;
+        }
         String svg;
         byte[] png;
         try {
@@ -77,9 +108,7 @@ public final class FigureWriter {
             png = renderer.png(plot);
         } catch (PlotException e) {
             if (e.graphicsUnavailable()) {
-                unavailable = true;
-                warnings.accept("plots skipped: " + e.getMessage()
-                        + "; the data files are complete. Installing fonts (e.g. fonts-dejavu-core) lets plots be drawn");
+                skip(e);
             } else {
                 warnings.accept(context + "could not draw " + name + ": " + e.getMessage());
             }
@@ -88,6 +117,12 @@ public final class FigureWriter {
         save(dir.resolve(name + ".svg"), svg.getBytes(StandardCharsets.UTF_8), files);
         save(dir.resolve(name + ".png"), png, files);
         return files;
+    }
+
+    private void skip(PlotException why) {
+        unavailable = true;
+        warnings.accept("plots skipped: " + why.getMessage()
+                + "; the data files are complete. Installing fonts (e.g. fonts-dejavu-core) lets plots be drawn");
     }
 
     private void save(Path file, byte[] content, List<Path> files) {

@@ -13,6 +13,7 @@ import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.Precision;
+import org.msense.core.plot.FigureWriter;
 import org.msense.core.run.InterruptSignal;
 
 /**
@@ -73,6 +74,8 @@ public final class ReproduceJob {
             log.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
         Files.createDirectories(out);
+        // Now, not later: figures drawn while the JVM shuts down (after a SIGTERM) would find AWT unable to start.
+        FigureWriter.prepare();
         InterruptSignal stop = InterruptSignal.install("msense-reproduce-interrupt");
         int exit = OK;
         ReproductionReport report = null;
