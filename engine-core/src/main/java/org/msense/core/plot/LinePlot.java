@@ -1,5 +1,12 @@
 package org.msense.core.plot;
 
+import java.awt.AWTError;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,11 +14,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.text.TextUtils;
+import org.jfree.svg.SVGGraphics2D;
 import org.msense.core.io.AtomicFiles;
 
 /**
- * A two-dimensional line/scatter plot with linear or logarithmic axes, written as SVG (no dependencies) or
- * PNG (Java2D). Typical use:
+ * A chart definition: a two-dimensional line/scatter plot with linear or logarithmic axes, drawn by JFreeChart
+ * ({@link #toChart()}) and written as PNG (Java2D) or SVG (JFreeSVG) from that one definition. Typical use:
  *
  * <pre>{@code
  * new LinePlot("Relative error vs iteration")
@@ -22,18 +33,19 @@ import org.msense.core.io.AtomicFiles;
  * }</pre>
  *
  * <p>Axis ranges are fitted to every drawable point and reference (vertical markers, horizontal lines,
- * bands): linear axes are widened to "nice" ticks, logarithmic ones to whole decades (half-decades for
- * narrow data). Points that are NaN, infinite or, on a log axis, not positive are skipped and lines are
- * broken there. A plot without any drawable point still renders, with the note "no finite data".
+ * bands): logarithmic axes are widened to whole decades and labelled with powers of ten (10⁻³), a vertical
+ * linear one by 4 %; where markers are drawn both get a margin. Points that are NaN, infinite or, on a log
+ * axis, not positive are dropped and lines are broken there. A plot without any drawable point still renders,
+ * with the note "no finite data".
  *
  * <p>Text (title, axis labels, legend and annotation labels) may use {@code _x}/{@code ^x} for subscripts
- * and superscripts, see {@link Series}. The legend is drawn inside the plot area where it hides the least
- * data (a corner, or the middle of an edge when that is clearly better), or to the right of the plot area
- * when it does not fit inside; by default it is shown when there are at most
- * {@value #AUTO_LEGEND_LIMIT} entries.
+ * and superscripts, see {@link Series}. The legend lists the series in the order they were added; it is drawn
+ * inside the plot area where it hides the least data (a corner, or the middle of an edge when that is clearly
+ * better), or to the right of the plot area when every place inside would hide much; by default it is shown
+ * when there are at most {@value #AUTO_LEGEND_LIMIT} entries.
  *
- * <p>A {@code LinePlot} is a mutable builder; it is not thread-safe. Each output is computed from one
- * layout, so SVG and PNG of the same plot agree.
+ * <p>Every output needs Java2D with fonts (text is measured with them, for SVG too); where it has none, the
+ * output methods throw {@link PlotException}. A {@code LinePlot} is a mutable builder; it is not thread-safe.
  */
 public final class LinePlot {
     /** Default raster size in pixels; SVG uses the same user units. */
@@ -188,22 +200,31 @@ public final class LinePlot {
         return Collections.unmodifiableList(series);
     }
 
-    /** The plot as a standalone SVG document. Needs no AWT. */
-    public String toSvg() {
-        PlotLayout layout = layout();
-        SvgCanvas canvas = new SvgCanvas(width, height, RichText.parse(title).plain());
-        layout.draw(canvas);
-        return canvas.finish();
+    /**
+     * The plot as a standalone SVG document (JFreeSVG), text kept as text.
+     *
+     * @throws PlotException if Java2D cannot draw here (e.g. no fonts: text is measured with them)
+     */
+    public String toSvg() throws PlotException {
+        try {
+            JFreeChart chart = chart();
+            SVGGraphics2D g = svgGraphics();
+            chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
+            return g.getSVGDocument();
+        } catch (RuntimeException | LinkageError | InternalError | AWTError e) {
+            throw PlotException.of(e);
+        }
     }
 
     /**
      * Writes the plot as SVG (UTF-8). The file is replaced atomically (see {@link AtomicFiles}): written to a
      * temporary file in the same directory, then moved over {@code file}, so readers never see a partial
-     * file. Needs no AWT.
+     * file.
      *
+     * @throws PlotException if Java2D cannot draw here; nothing is written then
      * @throws IOException if the file cannot be written (e.g. its directory does not exist)
      */
-    public void writeSvg(Path file) throws IOException {
+    public void writeSvg(Path file) throws IOException, PlotException {
         writeAtomically(file, toSvg().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -211,17 +232,36 @@ public final class LinePlot {
      * Renders the plot with Java2D (headless unless the application configured AWT otherwise) and encodes it
      * as PNG of {@link #width()}×{@link #height()} pixels.
      *
-     * @throws PlotException if Java2D cannot render here (e.g. no fonts); the SVG output is unaffected
+     * @throws PlotException if Java2D cannot draw here (e.g. no fonts)
      */
     public byte[] toPng() throws PlotException {
-        Java2dCanvas.preferHeadless();
-        return Java2dCanvas.png(layout());
+        try {
+            JFreeChart chart = chart();
+            BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+                g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+                chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
+            } finally {
+                g.dispose();
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+            if (!ImageIO.write(image, "png", bytes)) {
+                throw new PlotException("no PNG encoder is available");
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new PlotException("PNG encoding failed (" + PlotException.detail(e, "I/O error") + ")");
+        } catch (RuntimeException | LinkageError | InternalError | AWTError e) {
+            throw PlotException.of(e);
+        }
     }
 
     /**
      * Writes the plot as PNG, atomically like {@link #writeSvg}.
      *
-     * @throws PlotException if Java2D cannot render here; nothing is written then
+     * @throws PlotException if Java2D cannot draw here; nothing is written then
      * @throws IOException if the file cannot be written
      */
     public void writePng(Path file) throws IOException, PlotException {
@@ -229,9 +269,52 @@ public final class LinePlot {
         writeAtomically(file, png);
     }
 
-    /** Computes the layout of the current state. */
-    PlotLayout layout() {
-        return PlotLayout.of(this);
+    /**
+     * The JFreeChart definition both outputs draw: labels and legend already placed for this size.
+     *
+     * @throws PlotException if Java2D cannot draw here
+     */
+    public JFreeChart toChart() throws PlotException {
+        try {
+            return chart();
+        } catch (RuntimeException | LinkageError | InternalError | AWTError e) {
+            throw PlotException.of(e);
+        }
+    }
+
+    private JFreeChart chart() {
+        preferHeadless();
+        // Rotated text (the y-axis label) drawn with drawString, so that SVG keeps it as text, not outlines.
+        TextUtils.setUseDrawRotatedStringWorkaround(false);
+        return new ChartBuilder(this).build(svgGraphics());
+    }
+
+    /** An SVG canvas of this size; also the scratch surface of the layout pass, so SVG and PNG agree. */
+    private SVGGraphics2D svgGraphics() {
+        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        // Fixed ids (the default prefix is random), so that the same plot gives the same file.
+        g.setDefsKeyPrefix("msense-");
+        // Two decimals are a hundredth of a pixel; the default writes every digit of a double.
+        g.setGeomDoubleConverter(LinePlot::decimals);
+        g.setTransformDoubleConverter(LinePlot::decimals);
+        g.setFontFunction(f -> f.equalsIgnoreCase(Font.SANS_SERIF) || f.equalsIgnoreCase(Font.DIALOG) ? "sans-serif"
+                : f + ", sans-serif");
+        return g;
+    }
+
+    static String decimals(double v) {
+        double r = Math.round(v * 100) / 100.0;
+        if (r == Math.rint(r) && Math.abs(r) < 1e15) {
+            return Long.toString((long) r);
+        }
+        return Double.toString(r);
+    }
+
+    /** Makes AWT start headless unless the application chose otherwise; before any AWT toolkit starts. */
+    static void preferHeadless() {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
     }
 
     String titleText() {

@@ -34,6 +34,11 @@ public record ExperimentResult(String name, String title, String claim, String s
         return checks.stream().allMatch(Check::pass);
     }
 
+    /** The same result with only the given figures (e.g. those that could be drawn). */
+    public ExperimentResult withFigures(List<String> f) {
+        return new ExperimentResult(name, title, claim, setup, numbers, table, f, checks, notes, seconds);
+    }
+
     /** The same result with its wall time set. */
     public ExperimentResult withSeconds(double s) {
         return new ExperimentResult(name, title, claim, setup, numbers, table, figures, checks, notes, s);

@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.msense.core.algorithm.BatchResult;
 import org.msense.core.algorithm.FactorizedGradientDescent;
@@ -15,8 +17,8 @@ import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
 import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.core.plot.FigureWriter;
 import org.msense.core.plot.LinePlot;
-import org.msense.core.plot.PlotException;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.run.ProgressBar;
 import org.msense.core.spec.AlgorithmSpec;
@@ -39,6 +41,8 @@ public final class Lab {
     private final ProgressBar.Style progress;
     private final BooleanSupplier stop;
     private final List<String> warnings = new ArrayList<>();
+    private final FigureWriter figures = new FigureWriter(warnings::add);
+    private final Set<String> drawn = new HashSet<>();
     private Path directory;
     private String experiment = "";
 
@@ -61,6 +65,8 @@ public final class Lab {
     void enter(String name, Path dir) throws IOException {
         this.experiment = name;
         this.directory = Files.createDirectories(dir);
+        figures.context(name + ": ");
+        drawn.clear();
     }
 
     public Engine engine() {
@@ -77,7 +83,10 @@ public final class Lab {
     }
 
 
-    /** Problems writing figures, one line each (the run goes on without the figure). */
+    /**
+     * Problems writing figures, one line each (the run goes on without the figure); where no figure can be
+     * drawn at all (no fonts), one line for the whole suite.
+     */
     public List<String> warnings() {
         return warnings;
     }
@@ -152,18 +161,21 @@ public final class Lab {
 
 
     /**
-     * Writes a figure as {@code name.svg} and {@code name.png} into the experiment directory and returns
-     * {@code name}. When the PNG cannot be drawn (no Java2D fonts) the SVG is kept and a warning recorded.
+     * Writes a figure as {@code name.svg} and {@code name.png} into the experiment directory (900×600) and
+     * returns {@code name}. When it cannot be drawn, a warning is recorded and the experiment goes on; see
+     * {@link #drew}.
      */
-    public String figure(LinePlot plot, String name) throws IOException {
+    public String figure(LinePlot plot, String name) {
         plot.setSize(900, 600);
-        plot.writeSvg(directory.resolve(name + ".svg"));
-        try {
-            plot.writePng(directory.resolve(name + ".png"));
-        } catch (PlotException | RuntimeException e) {
-            warnings.add(experiment + ": could not write " + name + ".png (the SVG has the same plot): " + e.getMessage());
+        if (figures.write(plot, directory, name).size() == 2) {
+            drawn.add(name);
         }
         return name;
+    }
+
+    /** Whether the current experiment's figure {@code name} was written (as PNG and SVG). */
+    public boolean drew(String name) {
+        return drawn.contains(name);
     }
 
     /** Thrown when the user asked to stop during a run. */

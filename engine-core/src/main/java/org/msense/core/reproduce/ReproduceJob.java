@@ -11,6 +11,7 @@ import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.Precision;
+import org.msense.core.plot.FigureWriter;
 import org.msense.core.run.InterruptSignal;
 import org.msense.core.run.ProgressBar;
 
@@ -73,6 +74,8 @@ public final class ReproduceJob {
             log.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
         Files.createDirectories(out);
+        // Now, not later: figures drawn while the JVM shuts down (after a SIGTERM) would find AWT unable to start.
+        FigureWriter.prepare();
         InterruptSignal stop = InterruptSignal.install("msense-reproduce-interrupt");
         int exit = OK;
         ReproductionReport report = null;
@@ -94,6 +97,7 @@ public final class ReproduceJob {
                 long t0 = System.nanoTime();
                 lab.enter(e.name(), out.resolve(e.name()));
                 ExperimentResult r = e.run(lab).withSeconds((System.nanoTime() - t0) / 1e9);
+                r = r.withFigures(r.figures().stream().filter(lab::drew).toList());
                 report.add(r);
                 for (Check c : r.checks()) {
                     stdout.printf(Locale.ROOT, "      %s  %s: %s (threshold %s)%n", c.pass() ? "pass" : "FAIL", c.name(),

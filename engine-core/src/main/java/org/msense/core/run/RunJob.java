@@ -21,6 +21,7 @@ import org.msense.core.backend.EngineOptions;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.io.AtomicFiles;
 import org.msense.core.io.Json;
+import org.msense.core.plot.FigureWriter;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.ProblemSpec;
@@ -96,6 +97,10 @@ public final class RunJob {
         RunSummary summary = new RunSummary(spec, source);
         Path summaryFile = directory.resolve(RunDirectory.SUMMARY);
 
+        if (config.getFlag("plots")) {
+            // Now, not at the end: after a SIGTERM the plots are drawn while the JVM shuts down, when AWT cannot start.
+            FigureWriter.prepare();
+        }
         InterruptSignal stop = InterruptSignal.install("msense-interrupt");
 
         List<DiagnosticRecord> history = new ArrayList<>();

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.core.plot.FigureWriter;
 import org.msense.core.plot.LinePlot;
-import org.msense.core.plot.PlotException;
 import org.msense.core.plot.Series;
 import org.msense.core.spec.BatchSpec;
 
@@ -20,8 +20,8 @@ public final class RunPlots {
     }
 
     /**
-     * Writes the plots into {@code dir} and returns the files written. SVG needs nothing; PNG needs Java2D:
-     * when it fails (e.g. a server without fonts), the SVGs are still written and a warning is returned.
+     * Writes the plots into {@code dir} and returns the files written. Drawing needs Java2D with fonts: where it
+     * has none (e.g. a bare server), no plot is written and one warning says why, once for all of them.
      *
      * @param history every record of the run, in order
      * @param warnings receives one line per problem
@@ -31,6 +31,7 @@ public final class RunPlots {
         List<String> labels = TrajectoryLabels.of(spec.trajectories());
         int batch = spec.size();
         List<Path> files = new ArrayList<>();
+        FigureWriter figures = new FigureWriter(warnings::add);
 
         LinePlot error = new LinePlot("Relative error ‖VWᵀ − X*‖_F / ‖X*‖_F").xLabel("iteration").yLabel("relative error")
                 .yLog(true);
@@ -40,17 +41,17 @@ public final class RunPlots {
             error.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
             imbalance.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
         }
-        save(error, dir, "error", files, warnings);
-        save(imbalance, dir, "imbalance", files, warnings);
+        files.addAll(figures.write(error, dir, "error"));
+        files.addAll(figures.write(imbalance, dir, "imbalance"));
 
-        for (int b = 0; b < batch; b++) {
+        for (int b = 0; b < batch && !figures.skipping(); b++) {
             List<DiagnosticRecord> rs = of(history, b);
             if (rs.isEmpty()) {
                 continue;
             }
             LinePlot sp = spectrumPlot("Singular values of VWᵀ — " + labels.get(b), rs, sigmaStar,
                     spec.trajectories().get(b).alphaV());
-            save(sp, dir, String.format("spectrum-%02d", b), files, warnings);
+            files.addAll(figures.write(sp, dir, String.format("spectrum-%02d", b)));
         }
         return files;
     }
@@ -80,25 +81,6 @@ public final class RunPlots {
         }
         sp.horizontalLine(alpha, "α");
         return sp;
-    }
-
-    private static void save(LinePlot plot, Path dir, String name, List<Path> files, List<String> warnings) {
-        Path svg = dir.resolve(name + ".svg");
-        Path png = dir.resolve(name + ".png");
-        try {
-            plot.writeSvg(svg);
-            files.add(svg);
-        } catch (Exception e) {
-            warnings.add("could not write " + svg.getFileName() + ": " + e.getMessage());
-        }
-        try {
-            plot.writePng(png);
-            files.add(png);
-        } catch (PlotException | RuntimeException e) {
-            warnings.add("could not write " + png.getFileName() + " (the SVG has the same plot): " + e.getMessage());
-        } catch (Exception e) {
-            warnings.add("could not write " + png.getFileName() + ": " + e.getMessage());
-        }
     }
 
     private static List<DiagnosticRecord> of(List<DiagnosticRecord> history, int b) {
