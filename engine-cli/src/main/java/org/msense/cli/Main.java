@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.msense.core.Version;
 import org.msense.core.backend.BackendException;
-import org.msense.core.run.RunParameters;
+import org.msense.lab.run.RunParameters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.msense.core.io.Json;
-import org.msense.core.io.JsonException;
+import org.msense.lab.io.Json;
+import org.msense.lab.io.JsonException;
 
 /**
  * The NumPy peer of {@code msense bench}: runs {@code bench/peers/numpy_peer.py} (packaged in the jar as

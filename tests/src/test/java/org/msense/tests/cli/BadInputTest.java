@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.msense.core.io.Npy;
+import org.msense.lab.io.Npy;
 
 /** Bad input gives exit status 2 and one clear line that names the field — never a stack trace. */
 class BadInputTest {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.msense.core.Version;
-import org.msense.core.run.Parameter;
-import org.msense.core.run.RunParameters;
+import org.msense.lab.run.Parameter;
+import org.msense.lab.run.RunParameters;
 
 /**
  * The command line itself: help and version on every command, usage on stderr for a bare {@code msense},

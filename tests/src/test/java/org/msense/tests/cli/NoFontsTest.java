@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.msense.core.io.Json;
+import org.msense.lab.io.Json;
 
 /**
  * On a host where Java2D cannot draw text, runs and the reproduce suite still write all their data and say once,
@@ -91,7 +91,7 @@ class NoFontsTest {
         assertEquals(0, r.status(), r.log());
         assumeFontsBroken(out);
         oneSkipLine(r.log());
-        Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(out.resolve("report.json")), "report.json");
+        Map<String, Object> report = (Map<String, Object>) Json.mapper().readValue(Files.readString(out.resolve("report.json")), Map.class);
         assertEquals(Boolean.TRUE, report.get("passed"));
         for (Object e : (List<Object>) report.get("experiments")) {
             assertEquals(List.of(), ((Map<String, Object>) e).get("figures"), "no figure is listed that was not written");

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Precision;
-import org.msense.core.io.Json;
-import org.msense.core.reproduce.Check;
-import org.msense.core.reproduce.Experiment;
-import org.msense.core.reproduce.ExperimentResult;
-import org.msense.core.reproduce.Lab;
-import org.msense.core.reproduce.ReproduceJob;
-import org.msense.core.run.ProgressBar;
+import org.msense.lab.io.Json;
+import org.msense.lab.reproduce.Check;
+import org.msense.lab.reproduce.Experiment;
+import org.msense.lab.reproduce.ExperimentResult;
+import org.msense.lab.reproduce.Lab;
+import org.msense.lab.reproduce.ReproduceJob;
+import org.msense.lab.run.ProgressBar;
 
 /** A failed check gives exit status 1 after the report is written; an interrupted suite keeps its finished experiments. */
 class ReproduceOutcomeTest {

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.msense.core.io.Json;
-import org.msense.core.reproduce.Experiment;
-import org.msense.core.reproduce.Experiments;
+import org.msense.lab.io.Json;
+import org.msense.lab.reproduce.Experiment;
+import org.msense.lab.reproduce.Experiments;
 
 /**
  * `msense reproduce all --quick` runs every experiment, every prediction of the theory passes its check, and

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.msense.core.io.Json;
+import org.msense.lab.io.Json;
 
 /** Reads what a run wrote. */
 final class RunDirectoryFiles {

@@ -1,0 +1,46 @@
+package org.msense.lab.reproduce;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an experiment produced.
+ *
+ * @param name       the experiment's name
+ * @param title      a heading for the report
+ * @param claim      what the theory predicts, in a few sentences
+ * @param setup      the problem and run parameters, in words
+ * @param numbers    named measurements, in report order (values are numbers, strings or lists)
+ * @param table      a Markdown table of per-run numbers (may be empty)
+ * @param figures    file names of the figures, relative to the experiment directory, without extension
+ *                   (each exists as .png and .svg)
+ * @param checks     the verified predictions
+ * @param notes      observations worth stating (e.g. where the measurement departs from the theory)
+ * @param seconds    wall time of the experiment
+ */
+public record ExperimentResult(String name, String title, String claim, String setup, Map<String, Object> numbers,
+        String table, List<String> figures, List<Check> checks, List<String> notes, double seconds) {
+
+    public ExperimentResult {
+        numbers = new LinkedHashMap<>(numbers);
+        figures = List.copyOf(figures);
+        checks = List.copyOf(checks);
+        notes = List.copyOf(notes);
+    }
+
+    /** Whether every check passed. */
+    public boolean passed() {
+        return checks.stream().allMatch(Check::pass);
+    }
+
+    /** The same result with only the given figures (e.g. those that could be drawn). */
+    public ExperimentResult withFigures(List<String> f) {
+        return new ExperimentResult(name, title, claim, setup, numbers, table, f, checks, notes, seconds);
+    }
+
+    /** The same result with its wall time set. */
+    public ExperimentResult withSeconds(double s) {
+        return new ExperimentResult(name, title, claim, setup, numbers, table, figures, checks, notes, s);
+    }
+}

@@ -1,0 +1,119 @@
+package org.msense.lab.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.msense.core.algorithm.HostFactors;
+import org.msense.lab.io.Npy;
+import org.msense.lab.io.NpyArray;
+import org.msense.core.problem.GroundTruth;
+
+/**
+ * NumPy interop: the files of an exported problem and how to read them back.
+ * <ul>
+ * <li>{@code X_star.npy} (n1, n2) — the ground truth;</li>
+ * <li>{@code A.npy} (m, n1·n2) — the stacked sensing matrix, row i = vec(A_i)/√m with row-major vec, so
+ *     {@code A @ X.ravel()} are the measurements;</li>
+ * <li>{@code y.npy} (m,) — the observations;</li>
+ * <li>{@code V0.npy} (B, n1, k), {@code W0.npy} (B, n2, k) — the initial factors of the B trajectories;</li>
+ * <li>{@code V.npy}, {@code W.npy} — the factors at the end of the run, same shapes.</li>
+ * </ul>
+ */
+public final class NpyExchange {
+    public static final String TRUTH = "X_star.npy";
+    public static final String OPERATOR = "A.npy";
+    public static final String OBSERVATIONS = "y.npy";
+    public static final String V0 = "V0.npy";
+    public static final String W0 = "W0.npy";
+    public static final String V = "V.npy";
+    public static final String W = "W.npy";
+
+    private NpyExchange() {
+    }
+
+    /**
+     * A problem read from files.
+     *
+     * @param truth    X* with its SVD
+     * @param operator A, m × n1·n2 row-major
+     * @param m        measurements
+     * @param y        observations
+     * @param initial  V0/W0 if both files exist, else null
+     */
+    public record LoadedProblem(GroundTruth truth, double[] operator, int m, double[] y, HostFactors initial,
+            int batch, int width) {
+    }
+
+    /**
+     * Reads X_star.npy, A.npy, y.npy and, when present, V0.npy and W0.npy from {@code dir}, checking every
+     * shape against the others.
+     *
+     * @param rank the rank of X* to use, or 0 for its numerical rank
+     * @throws IOException with a message naming the file and the expected shape
+     */
+    public static LoadedProblem load(Path dir, int rank) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("problem-from: " + dir + " is not a directory");
+        }
+        NpyArray x = Npy.read(dir.resolve(TRUTH)).requireRank("X*, (n1, n2)", 2);
+        int n1 = x.dim(0);
+        int n2 = x.dim(1);
+        NpyArray a = Npy.read(dir.resolve(OPERATOR)).requireRank("the stacked sensing matrix, (m, n1·n2)", 2);
+        int m = a.dim(0);
+        a.requireShape("the stacked sensing matrix, (m, n1·n2) with n1·n2 = " + n1 * n2 + " from X_star.npy", m, n1 * n2);
+        NpyArray y = Npy.read(dir.resolve(OBSERVATIONS)).requireShape("the observations, (m,) with m = " + m + " from A.npy", m);
+        for (double v : a.data()) {
+            if (!Double.isFinite(v)) {
+                throw new IOException(OPERATOR + " holds a non-finite entry (" + v + ")");
+            }
+        }
+        for (double v : y.data()) {
+            if (!Double.isFinite(v)) {
+                throw new IOException(OBSERVATIONS + " holds a non-finite entry (" + v + ")");
+            }
+        }
+        GroundTruth truth;
+        try {
+            truth = GroundTruth.fromMatrix(x.data(), n1, n2, rank);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(TRUTH + ": " + e.getMessage());
+        }
+        HostFactors init = null;
+        int batch = 0;
+        int width = 0;
+        boolean hasV = Files.exists(dir.resolve(V0));
+        boolean hasW = Files.exists(dir.resolve(W0));
+        if (hasV != hasW) {
+            throw new IOException("problem-from: found " + (hasV ? V0 : W0) + " without " + (hasV ? W0 : V0)
+                    + "; give both initial factors or neither");
+        }
+        if (hasV) {
+            NpyArray v0 = Npy.read(dir.resolve(V0)).requireRank("the initial V of each trajectory, (B, n1, k)", 3);
+            batch = v0.dim(0);
+            width = v0.dim(2);
+            v0.requireShape("the initial V of each trajectory, (B, n1, k) with n1 = " + n1, batch, n1, width);
+            NpyArray w0 = Npy.read(dir.resolve(W0)).requireShape(
+                    "the initial W of each trajectory, (B, n2, k) with B, k from V0.npy and n2 = " + n2, batch, n2, width);
+            init = new HostFactors(v0.data(), w0.data());
+        }
+        return new LoadedProblem(truth, a.data(), m, y.data(), init, batch, width);
+    }
+
+    /** Writes X_star, A, y, V0, W0 into {@code dir} (created if needed). */
+    public static void exportProblem(Path dir, double[] truth, int n1, int n2, double[] operator, int m, double[] y,
+            HostFactors initial, int batch, int k) throws IOException {
+        Files.createDirectories(dir);
+        Npy.write(dir.resolve(TRUTH), truth, n1, n2);
+        Npy.write(dir.resolve(OPERATOR), operator, m, n1 * n2);
+        Npy.write(dir.resolve(OBSERVATIONS), y, m);
+        exportFactors(dir, V0, W0, initial, batch, n1, n2, k);
+    }
+
+    /** Writes factors as {@code vName} (B, n1, k) and {@code wName} (B, n2, k). */
+    public static void exportFactors(Path dir, String vName, String wName, HostFactors f, int batch, int n1, int n2, int k)
+            throws IOException {
+        Files.createDirectories(dir);
+        Npy.write(dir.resolve(vName), f.v(), batch, n1, k);
+        Npy.write(dir.resolve(wName), f.w(), batch, n2, k);
+    }
+}

@@ -1,0 +1,97 @@
+package org.msense.lab.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.lab.plot.FigureWriter;
+import org.msense.lab.plot.LinePlot;
+import org.msense.lab.plot.Series;
+import org.msense.core.spec.BatchSpec;
+
+/**
+ * The plots of a run, each as PNG and SVG: {@code error} (relative error vs iteration, log scale, one
+ * curve per trajectory), {@code imbalance} (‖VᵀV − WᵀW‖_F vs iteration) and, per trajectory,
+ * {@code spectrum-<i>} (every singular value of VWᵀ vs iteration: the r signal ones in colour, the
+ * nuisance ones in grey, σ(X*) and α as dashed references).
+ */
+public final class RunPlots {
+    private RunPlots() {
+    }
+
+    /**
+     * Writes the plots into {@code dir} and returns the files written. Drawing needs Java2D with fonts: where it
+     * has none (e.g. a bare server), no plot is written and one warning says why, once for all of them.
+     *
+     * @param history every record of the run, in order
+     * @param warnings receives one line per problem
+     */
+    public static List<Path> write(Path dir, BatchSpec spec, double[] sigmaStar, List<DiagnosticRecord> history,
+            List<String> warnings) {
+        List<String> labels = TrajectoryLabels.of(spec.trajectories());
+        int batch = spec.size();
+        List<Path> files = new ArrayList<>();
+        FigureWriter figures = new FigureWriter(warnings::add);
+
+        LinePlot error = new LinePlot("Relative error ‖VWᵀ − X*‖_F / ‖X*‖_F").xLabel("iteration").yLabel("relative error")
+                .yLog(true);
+        LinePlot imbalance = new LinePlot("Imbalance ‖VᵀV − WᵀW‖_F").xLabel("iteration").yLabel("‖VᵀV − WᵀW‖_F").yLog(true);
+        for (int b = 0; b < batch; b++) {
+            List<DiagnosticRecord> rs = of(history, b);
+            error.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
+            imbalance.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
+        }
+        files.addAll(figures.write(error, dir, "error"));
+        files.addAll(figures.write(imbalance, dir, "imbalance"));
+
+        for (int b = 0; b < batch && !figures.skipping(); b++) {
+            List<DiagnosticRecord> rs = of(history, b);
+            if (rs.isEmpty()) {
+                continue;
+            }
+            LinePlot sp = spectrumPlot("Singular values of VWᵀ — " + labels.get(b), rs, sigmaStar,
+                    spec.trajectories().get(b).alphaV());
+            files.addAll(figures.write(sp, dir, String.format("spectrum-%02d", b)));
+        }
+        return files;
+    }
+
+    /**
+     * Every singular value of VWᵀ against iteration for one trajectory's records (non-empty): the r = |σ*| signal
+     * ones in colour, drawn over the nuisance ones in grey (one legend entry for those), σ(X*) and α as dashed lines.
+     */
+    public static LinePlot spectrumPlot(String title, List<DiagnosticRecord> rs, double[] sigmaStar, double alpha) {
+        int r = sigmaStar.length;
+        int count = rs.get(0).singularValues().length;
+        LinePlot sp = new LinePlot(title).xLabel("iteration").yLabel("σ_i(VWᵀ)").yLog(true);
+        for (int i = count; i > r; i--) {
+            final int idx = i;
+            sp.add(Series.line("σ_" + i, x(rs), column(rs, d -> d.singularValue(idx))).gray().noLegend());
+        }
+        for (int i = 1; i <= Math.min(r, count); i++) {
+            final int idx = i;
+            sp.add(Series.line("σ_" + i, x(rs), column(rs, d -> d.singularValue(idx))).color(i - 1));
+        }
+        if (count > r) {
+            sp.add(Series.line("σ_" + (r + 1) + " … σ_" + count + " (nuisance)", new double[0], new double[0]).gray());
+        }
+        boolean allEqual = java.util.Arrays.stream(sigmaStar).allMatch(v -> v == sigmaStar[0]);
+        for (int i = 0; i < r; i++) {
+            sp.horizontalLine(sigmaStar[i], allEqual ? (i == 0 ? "σ(X*)" : "") : "σ_" + (i + 1) + "(X*)");
+        }
+        sp.horizontalLine(alpha, "α");
+        return sp;
+    }
+
+    private static List<DiagnosticRecord> of(List<DiagnosticRecord> history, int b) {
+        return history.stream().filter(d -> d.trajectory() == b).toList();
+    }
+
+    private static double[] x(List<DiagnosticRecord> rs) {
+        return rs.stream().mapToDouble(DiagnosticRecord::iteration).toArray();
+    }
+
+    private static double[] column(List<DiagnosticRecord> rs, java.util.function.ToDoubleFunction<DiagnosticRecord> f) {
+        return rs.stream().mapToDouble(f).toArray();
+    }
+}

@@ -1,0 +1,211 @@
+package org.msense.lab.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.msense.core.Version;
+import org.msense.core.algorithm.BatchResult;
+import org.msense.core.algorithm.TrajectoryResult;
+import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.lab.io.AtomicFiles;
+import org.msense.lab.io.Json;
+import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.TrajectorySpec;
+
+/**
+ * The content of {@code summary.json}: status, backend, device, precision, problem, timing and one entry per
+ * trajectory with its final diagnostics. Written atomically, first with status {@code running} and again
+ * whenever the state changes, so the file on disk is always complete JSON.
+ */
+public final class RunSummary {
+    private final BatchSpec spec;
+    private final String problemSource;
+    private final Instant started = Instant.now();
+    private String status = "running";
+    private String error;
+    private String backend;
+    private String device;
+    private Map<String, String> backendProperties = Map.of();
+    private List<String> fallbacks = List.of();
+    private double[] sigma;
+    private double setupSeconds = Double.NaN;
+    private BatchResult result;
+    private DiagnosticRecord[] lastRecords;
+    private final List<String> warnings = new ArrayList<>();
+
+    public RunSummary(BatchSpec spec, String problemSource) {
+        this.spec = spec;
+        this.problemSource = problemSource;
+    }
+
+    public RunSummary backend(String id, String deviceName, Map<String, String> properties, List<String> fallbackNotes) {
+        this.backend = id;
+        this.device = deviceName;
+        this.backendProperties = properties;
+        this.fallbacks = fallbackNotes;
+        return this;
+    }
+
+    public RunSummary truth(double[] singularValues) {
+        this.sigma = singularValues.clone();
+        return this;
+    }
+
+    public RunSummary setupSeconds(double s) {
+        this.setupSeconds = s;
+        return this;
+    }
+
+    public RunSummary result(BatchResult r) {
+        this.result = r;
+        return this;
+    }
+
+    /** The latest record of each trajectory, used for {@code final} when the run ended without a result. */
+    public RunSummary lastRecords(DiagnosticRecord[] last) {
+        this.lastRecords = last.clone();
+        return this;
+    }
+
+    public RunSummary status(String s) {
+        this.status = s;
+        return this;
+    }
+
+    public RunSummary failed(String message) {
+        this.status = "failed";
+        this.error = message;
+        return this;
+    }
+
+    public RunSummary warn(String w) {
+        warnings.add(w);
+        return this;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    /** Writes the summary to {@code file} atomically. */
+    public void write(Path file) throws IOException {
+        AtomicFiles.writeString(file, Json.write(content()) + "\n");
+    }
+
+    /** The summary as it is written: {@link Content}, with the time of the call as {@code finished}. */
+    public Content content() {
+        var ps = spec.problem();
+        Problem problem = new Problem(problemSource, ps.n1(), ps.n2(), ps.rank(), ps.measurements(), ps.operator().id(),
+                ps.noise(), ps.seed(), sigma);
+        Model model = new Model(spec.model().width(), spec.model().normalization().id());
+        var a = spec.algorithm();
+        Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : "gd", a.iterations(), a.logEvery(),
+                a.tolerance(), a.minibatch());
+        Timing timing = new Timing(setupSeconds, result == null ? Double.NaN : result.iterateSeconds(),
+                result == null ? 0 : result.steps(), result == null ? Double.NaN : result.msPerIteration());
+        List<Trajectory> ts = new ArrayList<>();
+        for (int i = 0; i < spec.size(); i++) {
+            TrajectorySpec t = spec.trajectories().get(i);
+            TrajectoryResult r = result == null ? null : result.trajectories().get(i);
+            DiagnosticRecord last = r != null ? r.last() : lastRecords != null ? lastRecords[i] : null;
+            int iterations = r != null ? r.iterations() : last != null ? last.iteration() : 0;
+            ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(), t.initSeed(),
+                    r == null ? status : r.status().id(), iterations, last == null ? null : Final.of(last)));
+        }
+        return new Content(status, error, Version.get(), started.toString(),
+                status.equals("running") ? null : Instant.now().toString(), backend, device,
+                new LinkedHashMap<>(backendProperties), fallbacks.isEmpty() ? null : List.copyOf(fallbacks),
+                spec.model().precision().id(), spec.model().operatorPrecision().id(), problem, model, algorithm, timing,
+                warnings.isEmpty() ? null : List.copyOf(warnings), ts);
+    }
+
+    /**
+     * {@code summary.json}. Keys are written in this order; {@code error}, {@code finished}, {@code fallbacks}
+     * and {@code warnings} only when there are any. Times are ISO-8601 instants; NaN numbers are written as null.
+     *
+     * @param status            {@code running}, {@code completed}, {@code interrupted} or {@code failed}
+     * @param error             why the run failed (failed runs only)
+     * @param msenseVersion     the engine's version
+     * @param started           when the run started
+     * @param finished          when it ended (not while running)
+     * @param backend           the backend's id, null before it is open
+     * @param device            the device in words, null before the backend is open
+     * @param backendProperties facts the backend reports (library versions, code paths)
+     * @param fallbacks         why preferred backends were passed over
+     * @param precision         {@code fp64} or {@code fp32}
+     * @param operatorPrecision storage precision of 𝒜
+     * @param problem           the problem
+     * @param model             the factorized model
+     * @param algorithm         the algorithm
+     * @param timing            how long setup and the iterations took
+     * @param warnings          warnings raised during the run
+     * @param trajectories      one entry per trajectory
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Content(String status, @JsonInclude(Include.NON_NULL) String error, String msenseVersion,
+            String started, @JsonInclude(Include.NON_NULL) String finished, String backend, String device,
+            Map<String, String> backendProperties, @JsonInclude(Include.NON_NULL) List<String> fallbacks,
+            String precision, String operatorPrecision, Problem problem, Model model, Algorithm algorithm, Timing timing,
+            @JsonInclude(Include.NON_NULL) List<String> warnings, List<Trajectory> trajectories) {
+    }
+
+    /**
+     * The problem of {@code summary.json}.
+     *
+     * @param source         {@code generated} or {@code files: DIR}
+     * @param singularValues σ of X* (absent until the ground truth is known)
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Problem(String source, int n1, int n2, int rank, int measurements, String operator, double noise,
+            long seed, @JsonInclude(Include.NON_NULL) double[] singularValues) {
+    }
+
+    /** The model of {@code summary.json}: width k and the initialization's normalization. */
+    public record Model(int width, String init) {
+    }
+
+    /** The algorithm of {@code summary.json}; method is {@code gd} or {@code sgd-fresh}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Algorithm(String method, int iterations, int logEvery, double tolerance, int minibatch) {
+    }
+
+    /** The timing of {@code summary.json}, in seconds and milliseconds (NaN, written as null, when unknown). */
+    public record Timing(@JsonProperty("setup_s") double setupSeconds, @JsonProperty("iterate_s") double iterateSeconds,
+            int steps, @JsonProperty("ms_per_iteration") double msPerIteration) {
+    }
+
+    /**
+     * One trajectory of {@code summary.json}.
+     *
+     * @param seed       the seed of the initial factors
+     * @param status     the trajectory's status, or the run's while there is no result
+     * @param iterations steps taken (the last logged iteration while there is no result)
+     * @param last       the diagnostics of the last logged iteration, written as {@code final}; absent before
+     *                   the first
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Trajectory(int index, double alphaV, double alphaW, double stepSize, long seed, String status,
+            int iterations, @JsonProperty("final") @JsonInclude(Include.NON_NULL) Final last) {
+    }
+
+    /** The final diagnostics of a trajectory in {@code summary.json} (see docs/math.md). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Final(double relativeError, double loss, double imbalanceFro, double imbalanceSpectral,
+            double signalError, double nuisanceNorm, double normV, double normW, double gradNorm,
+            double[] singularValues) {
+
+        static Final of(DiagnosticRecord d) {
+            return new Final(d.relativeError(), d.loss(), d.imbalanceFro(), d.imbalanceSpectral(), d.signalError(),
+                    d.nuisanceNorm(), d.normV(), d.normW(), d.gradientNorm(), d.singularValues());
+        }
+    }
+}
