@@ -1,21 +1,14 @@
 package org.msense.cuda;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import jcuda.JCudaVersion;
-import jcuda.LibUtils;
 import jcuda.jcublas.JCublas2;
 import org.msense.core.backend.BackendException;
 
@@ -24,27 +17,26 @@ import org.msense.core.backend.BackendException;
  *
  * <p>JCublas2 12.6.0's JNI library links {@code libcublas.so.12} with versioned symbols. Two cases:
  * <ul>
- *   <li><b>CUDA 12</b> ({@code libcublas.so.12} found): it is loaded from where it was found (so the JNI
+ *   <li><b>CUDA 12</b> ({@code libcublas.so.12} chosen): it is loaded from where it was found (so the JNI
  *       library's needed entry is satisfied by its soname) and JCublas2 loads as shipped. Bridge: none.</li>
- *   <li><b>CUDA 13 only</b> ({@code libcublas.so.13} found, no .so.12): the JNI library is taken from the
- *       jcublas-natives jar, retargeted to {@code libcublas.so.13} by {@link ElfNeededPatcher} (the needed
- *       name and the version requirement, with its ELF hash), written to a cache directory under the exact
- *       file name JCuda's {@code LibUtils} uses, and loaded; cuBLAS 13 (and cuBLAS Lt next to it) are
- *       loaded first from their directory. JCublas2 is then initialized with {@code java.io.tmpdir}
- *       pointing at that cache directory for the duration of the call, so {@code LibUtils} finds the
- *       patched file (already loaded: the JVM does not load a path twice) instead of extracting the stock
- *       one. Bridge: so.12→so.13 patch.</li>
+ *   <li><b>CUDA 13</b> ({@code libcublas.so.13} chosen): cuBLAS 13 (and cuBLAS Lt next to it) are loaded
+ *       first from their directory; the JNI library is taken from the jcublas-natives jar and retargeted to
+ *       {@code libcublas.so.13} by {@link ElfNeededPatcher} (the needed name and the version requirement,
+ *       with its ELF hash). Bridge: so.12→so.13 patch.</li>
  * </ul>
+ * Either way the JNI library (stock or patched) is installed in the private cache of {@link NativeCache}
+ * and loaded from there by {@link JCudaNatives}, never from JCuda's fixed file in {@code java.io.tmpdir}.
  *
- * <p>Where cuBLAS is looked for, in order: {@code MSENSE_CUBLAS_PATH} (a directory, or the library file
- * itself), {@code LD_LIBRARY_PATH}, {@code CUDA_HOME}/{@code CUDA_PATH}, {@code /usr/local/cuda*}
- * ({@code lib64} and {@code targets/x86_64-linux/lib}), the system library directories, and the NVIDIA
- * Python wheels ({@code site-packages/nvidia/cu13/lib}, {@code site-packages/nvidia/cublas/lib}) of the
- * active virtual or conda environment, of the environments whose {@code bin} is on {@code PATH}, and of the
- * system Pythons. The patched library is cached in
- * {@code MSENSE_CACHE_DIR}, else {@code ~/.cache/msense}, else the temporary directory.
+ * <p>Which cuBLAS ({@link #choose}): the one in {@code MSENSE_CUBLAS_PATH} (a directory, or the library file
+ * itself) when that is set, whatever else is installed; otherwise the first {@code libcublas.so.12}, else
+ * the first {@code libcublas.so.13}, in this order of places: {@code LD_LIBRARY_PATH},
+ * {@code CUDA_HOME}/{@code CUDA_PATH}, {@code /usr/local/cuda*} ({@code lib64} and
+ * {@code targets/x86_64-linux/lib}), the system library directories, and the NVIDIA Python wheels
+ * ({@code site-packages/nvidia/cu13/lib}, {@code site-packages/nvidia/cublas/lib}, under {@code lib} and
+ * {@code lib64}) of the active virtual or conda environment, of the environments whose {@code bin} is on
+ * {@code PATH}, and of the system Pythons.
  *
- * <p>When neither is found there, JCublas2 is loaded as shipped in case the dynamic loader's own search
+ * <p>When none is found there, JCublas2 is loaded as shipped in case the dynamic loader's own search
  * (ldconfig cache) knows {@code libcublas.so.12}; if that fails too, the answer is "no cuBLAS found".
  *
  * <p>{@link #prepare} runs once per JVM; its outcome (or its failure) is cached.
@@ -65,12 +57,12 @@ final class CublasBridge {
 
     /** The resource path of JCublas2's JNI library in the jcublas-natives jar (no leading slash). */
     static String jniResourceName() {
-        return "lib/" + LibUtils.createLibraryFileName(jniLibraryName());
+        return JCudaNatives.resourceName(JCudaNatives.CUBLAS2);
     }
 
     /** JCublas2's platform library name, e.g. {@code JCublas2-12.6.0-linux-x86_64}. */
     static String jniLibraryName() {
-        return LibUtils.createPlatformLibraryName("JCublas2-" + JCudaVersion.get());
+        return JCudaNatives.libraryName(JCudaNatives.CUBLAS2);
     }
 
     /**
@@ -99,58 +91,58 @@ final class CublasBridge {
 
     private static Outcome load(Map<String, String> env) throws IOException {
         List<Path> dirs = searchDirectories(env);
-        Optional<Path> v12 = find(CUBLAS_12, dirs);
-        if (v12.isPresent()) {
-            preload(v12.get(), "libcublasLt.so.12");
-            JCublas2.initialize();
-            return new Outcome("none (" + CUBLAS_12 + ")", v12.get());
-        }
-        Optional<Path> v13 = find(CUBLAS_13, dirs);
-        if (v13.isEmpty()) {
+        Optional<Path> chosen = choose(env, dirs);
+        if (chosen.isEmpty()) {
             // Last chance: the dynamic loader's own search (ldconfig cache, RUNPATH) may know libcublas.so.12.
             try {
-                JCublas2.initialize();
+                JCudaNatives.loadCublas2(JCudaNatives.stockImage(JCudaNatives.CUBLAS2), env);
                 return new Outcome("none (" + CUBLAS_12 + " from the loader's search path)", Path.of(CUBLAS_12));
             } catch (LinkageError e) {
                 throw new BackendException("no cuBLAS found: neither " + CUBLAS_12 + " nor " + CUBLAS_13 + " in "
                         + dirs.size() + " places searched (set MSENSE_CUBLAS_PATH to the directory holding libcublas.so.*)", e);
             }
         }
-        preload(v13.get(), "libcublasLt.so.13");
-        byte[] stock;
-        try (InputStream in = CublasBridge.class.getClassLoader().getResourceAsStream(jniResourceName())) {
-            if (in == null) {
-                throw new BackendException("the JCublas2 JNI library " + jniResourceName()
-                        + " is not on the class path (the jcublas-natives jar for linux-x86_64 is missing)");
-            }
-            stock = in.readAllBytes();
+        Path cublas = chosen.get();
+        if (cublas.getFileName().toString().equals(CUBLAS_12)) {
+            preload(cublas, "libcublasLt.so.12");
+            JCudaNatives.loadCublas2(JCudaNatives.stockImage(JCudaNatives.CUBLAS2), env);
+            return new Outcome("none (" + CUBLAS_12 + ")", cublas);
         }
-        ElfNeededPatcher.Result patched = ElfNeededPatcher.patch(stock, CUBLAS_12, CUBLAS_13);
+        preload(cublas, "libcublasLt.so.13");
+        ElfNeededPatcher.Result patched = ElfNeededPatcher.patch(JCudaNatives.stockImage(JCudaNatives.CUBLAS2),
+                CUBLAS_12, CUBLAS_13);
         if (patched.neededRewritten() != 1 || patched.versionNamesRewritten() < 1) {
             throw new BackendException("the JCublas2 JNI library does not link " + CUBLAS_12
                     + " as expected; cannot retarget it to " + CUBLAS_13);
         }
-        Path dir = cacheDirectory(env).resolve("cublas-bridge-" + sha256(patched.image()).substring(0, 16));
-        Files.createDirectories(dir);
-        Path lib = dir.resolve(LibUtils.createLibraryFileName(jniLibraryName()));
-        if (!Files.exists(lib) || !java.util.Arrays.equals(Files.readAllBytes(lib), patched.image())) {
-            Path tmp = Files.createTempFile(dir, "jcublas2", ".part");
-            try {
-                Files.write(tmp, patched.image());
-                Files.move(tmp, lib, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp); // only left when the write or the move failed
+        Path lib = JCudaNatives.loadCublas2(patched.image(), env);
+        return new Outcome("so.12→so.13 patch (" + lib + ")", cublas);
+    }
+
+    /**
+     * The cuBLAS to load: the one in {@code MSENSE_CUBLAS_PATH} when that is set (so.12 before so.13 there;
+     * an explicit choice wins over everything else found), else the first {@code libcublas.so.12} in
+     * {@code dirs}, else the first {@code libcublas.so.13}; empty when there is none.
+     *
+     * @throws BackendException when {@code MSENSE_CUBLAS_PATH} is set but holds neither library
+     */
+    static Optional<Path> choose(Map<String, String> env, List<Path> dirs) {
+        String explicit = env.get("MSENSE_CUBLAS_PATH");
+        if (explicit != null && !explicit.isBlank()) {
+            Path p = Path.of(explicit.strip());
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            if (Files.isRegularFile(p) && (name.equals(CUBLAS_12) || name.equals(CUBLAS_13))) {
+                return Optional.of(p);
             }
+            Path dir = Files.isRegularFile(p) && p.getParent() != null ? p.getParent() : p;
+            Optional<Path> found = find(CUBLAS_12, List.of(dir)).or(() -> find(CUBLAS_13, List.of(dir)));
+            if (found.isEmpty()) {
+                throw new BackendException("no cuBLAS found in MSENSE_CUBLAS_PATH (" + explicit.strip() + "): neither "
+                        + CUBLAS_12 + " nor " + CUBLAS_13 + " there");
+            }
+            return found;
         }
-        System.load(lib.toAbsolutePath().toString());
-        String previous = System.getProperty("java.io.tmpdir");
-        System.setProperty("java.io.tmpdir", dir.toAbsolutePath().toString());
-        try {
-            JCublas2.initialize();
-        } finally {
-            System.setProperty("java.io.tmpdir", previous);
-        }
-        return new Outcome("so.12→so.13 patch (" + lib + ")", v13.get());
+        return find(CUBLAS_12, dirs).or(() -> find(CUBLAS_13, dirs));
     }
 
     /** Loads the Lt library next to cuBLAS (if present) and then cuBLAS, by absolute path. */
@@ -196,11 +188,13 @@ final class CublasBridge {
         out.add(Path.of("/usr/lib/x86_64-linux-gnu"));
         out.add(Path.of("/usr/lib64"));
         out.add(Path.of("/lib/x86_64-linux-gnu"));
-        List<Path> pythonRoots = new ArrayList<>();
+        // Python installation prefixes; wheels live in <prefix>/lib/pythonX.Y or, for platform-specific
+        // packages on Red Hat-like systems (pip's "platlib"), <prefix>/lib64/pythonX.Y.
+        List<Path> prefixes = new ArrayList<>();
         for (String var : List.of("VIRTUAL_ENV", "CONDA_PREFIX")) {
             String v = env.get(var);
             if (v != null && !v.isBlank()) {
-                pythonRoots.add(Path.of(v, "lib"));
+                prefixes.add(Path.of(v));
                 if (var.equals("CONDA_PREFIX")) {
                     out.add(Path.of(v, "lib"));
                 }
@@ -213,17 +207,22 @@ final class CublasBridge {
                 Path bin = part.isBlank() ? null : Path.of(part);
                 if (bin != null && bin.getFileName() != null && bin.getFileName().toString().equals("bin")
                         && bin.getParent() != null) {
-                    pythonRoots.add(bin.getParent().resolve("lib"));
+                    prefixes.add(bin.getParent());
                 }
             }
         }
         String home = System.getProperty("user.home");
         if (home != null) {
-            pythonRoots.add(Path.of(home, ".local", "lib"));
+            prefixes.add(Path.of(home, ".local"));
         }
-        pythonRoots.add(Path.of("/usr/local/lib"));
-        pythonRoots.add(Path.of("/usr/lib"));
-        pythonRoots.add(Path.of("/opt/conda/lib"));
+        prefixes.add(Path.of("/usr/local"));
+        prefixes.add(Path.of("/usr"));
+        prefixes.add(Path.of("/opt/conda"));
+        List<Path> pythonRoots = new ArrayList<>();
+        for (Path prefix : prefixes) {
+            pythonRoots.add(prefix.resolve("lib"));
+            pythonRoots.add(prefix.resolve("lib64"));
+        }
         for (Path root : pythonRoots) {
             for (Path py : listMatching(root, "python3*")) {
                 for (String packages : List.of("site-packages", "dist-packages")) {
@@ -259,26 +258,6 @@ final class CublasBridge {
         }
         found.sort(null);
         return found;
-    }
-
-    private static Path cacheDirectory(Map<String, String> env) {
-        String explicit = env.get("MSENSE_CACHE_DIR");
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit.strip());
-        }
-        String home = System.getProperty("user.home");
-        if (home != null && Files.isWritable(Path.of(home))) {
-            return Path.of(home, ".cache", "msense");
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"), "msense-" + System.getProperty("user.name", "user"));
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String firstLine(Throwable t) {

@@ -8,9 +8,14 @@ import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuInit;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import jcuda.CudaException;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
@@ -22,9 +27,15 @@ import org.msense.core.backend.EngineOptions;
 /**
  * Everything that touches JCuda to find out whether the CUDA backend can run here. Only
  * {@link CudaBackend#probe()} and {@link CudaBackend#open} reach this class, so the CPU path never loads
- * JCuda. The first touch of {@link JCudaDriver} loads its JNI library, which needs {@code libcuda.so.1}:
- * without a driver that is an {@link UnsatisfiedLinkError} (and {@link NoClassDefFoundError} on every later
- * touch), caught here and turned into a reason. The answer is computed once per JVM and cached.
+ * JCuda. JCuda's driver JNI library is loaded by {@link JCudaNatives} from a verified private copy, never
+ * from JCuda's fixed file in the temporary directory; it needs {@code libcuda.so.1}, and without a driver
+ * the {@link UnsatisfiedLinkError} is caught here and turned into a reason before {@link JCudaDriver} is
+ * touched. The answer is computed once per JVM and cached.
+ *
+ * <p>The probe runs in a daemon thread and is given 20 s (system property
+ * {@value #TIMEOUT_PROPERTY} or environment variable {@value #TIMEOUT_VARIABLE}, in seconds): a driver that
+ * hangs in {@code cuInit} on a wedged GPU makes the backend unavailable with that reason instead of hanging
+ * the command.
  *
  * <p>Requirements checked, in order: the driver library loads; {@code cuInit} succeeds and there is a
  * device; the driver supports CUDA ≥ 13.0 (driver ≥ 580: the kernels were built by nvcc 13, PTX ISA 9.0);
@@ -44,6 +55,11 @@ final class CudaProbe {
     record Result(Availability availability, DeviceFacts device0, CublasBridge.Outcome cublas) {
     }
 
+    /** Default bound on the whole probe, in seconds. */
+    static final double DEFAULT_TIMEOUT_SECONDS = 20;
+    static final String TIMEOUT_PROPERTY = "msense.cuda.probeTimeout";
+    static final String TIMEOUT_VARIABLE = "MSENSE_CUDA_PROBE_TIMEOUT";
+
     private static Result cached;
 
     private CudaProbe() {
@@ -51,21 +67,111 @@ final class CudaProbe {
 
     static synchronized Result result() {
         if (cached == null) {
-            cached = run();
+            cached = bounded(timeout(System.getProperty(TIMEOUT_PROPERTY), System.getenv(TIMEOUT_VARIABLE)));
         }
         return cached;
     }
 
-    private static Result run() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("jcuda", jcuda.JCudaVersion.get());
+    /** The probe's time limit and where it came from. */
+    record Timeout(double seconds, String source) {
+        long millis() {
+            return Math.max(1, Math.round(seconds * 1000));
+        }
+
+        String text() {
+            return (seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds)) + " s";
+        }
+    }
+
+    /**
+     * The time limit: the system property {@value #TIMEOUT_PROPERTY}, else the environment variable
+     * {@value #TIMEOUT_VARIABLE}, in seconds (a positive number), else {@value #DEFAULT_TIMEOUT_SECONDS} s.
+     * A value that is not a positive number is ignored and said so in the source.
+     */
+    static Timeout timeout(String property, String variable) {
+        String ignored = "";
+        for (String[] candidate : new String[][] {{property, "-D" + TIMEOUT_PROPERTY}, {variable, TIMEOUT_VARIABLE}}) {
+            String v = candidate[0];
+            if (v == null || v.isBlank()) {
+                continue;
+            }
+            try {
+                double s = Double.parseDouble(v.strip());
+                if (s > 0 && Double.isFinite(s)) {
+                    return new Timeout(s, candidate[1]);
+                }
+            } catch (NumberFormatException e) {
+                // ignored below
+            }
+            ignored += "; " + candidate[1] + "=" + v.strip() + " ignored: not a positive number of seconds";
+        }
+        return new Timeout(DEFAULT_TIMEOUT_SECONDS, "default" + ignored);
+    }
+
+    /**
+     * Runs the probe in a daemon thread and waits at most {@code limit}. A driver can hang in {@code cuInit}
+     * (or any later call) on a wedged GPU; the answer is then "unavailable" with the step it was stuck in,
+     * the thread is left behind (a daemon: it does not keep the JVM alive), and the CPU path goes on.
+     */
+    static Result bounded(Timeout limit) {
+        Progress progress = new Progress();
+        CompletableFuture<Result> answer = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                answer.complete(run(progress));
+            } catch (Throwable e) {
+                answer.complete(no("the CUDA probe failed: " + CublasBridge.firstLine(e), progress.details()));
+            }
+        }, "msense-cuda-probe");
+        t.setDaemon(true);
+        t.start();
         try {
-            JCudaDriver.setExceptionsEnabled(true);
+            return answer.get(limit.millis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            Map<String, String> d = progress.details();
+            d.put("probe timeout", limit.text() + " (" + limit.source() + ")");
+            return no("the CUDA probe did not finish within " + limit.text() + " (stuck " + progress.step
+                    + "; the GPU or its driver may be hung); set " + TIMEOUT_VARIABLE + " to wait longer", d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return no("the CUDA probe was interrupted", progress.details());
+        } catch (ExecutionException e) {
+            return no("the CUDA probe failed: " + CublasBridge.firstLine(e.getCause()), progress.details());
+        }
+    }
+
+    /** What the probe thread has found so far, and the step it is in (read by the waiting thread). */
+    static final class Progress {
+        private final Map<String, String> details = new LinkedHashMap<>();
+        volatile String step = "starting";
+
+        synchronized void put(String key, String value) {
+            details.put(key, value);
+        }
+
+        synchronized String get(String key) {
+            return details.get(key);
+        }
+
+        synchronized Map<String, String> details() {
+            return new LinkedHashMap<>(details);
+        }
+    }
+
+    private static Result run(Progress d) {
+        d.put("jcuda", jcuda.JCudaVersion.get());
+        d.step = "loading the JCuda driver library";
+        try {
+            JCudaNatives.loadDriver(System.getenv());
         } catch (LinkageError e) {
-            return no(driverMissing(e), d);
+            return no(driverMissing(e), d.details());
+        } catch (IOException e) {
+            return no("the JCuda driver library could not be prepared: " + CublasBridge.firstLine(e), d.details());
         }
         try {
+            d.step = "initializing the driver (cuInit)";
             cuInit(0);
+            d.step = "querying the driver and device 0";
             int[] version = new int[1];
             cuDriverGetVersion(version);
             d.put("driver", cudaVersion(version[0]));
@@ -73,7 +179,7 @@ final class CudaProbe {
             cuDeviceGetCount(count);
             d.put("devices", Integer.toString(count[0]));
             if (count[0] == 0) {
-                return no("no CUDA device (the driver reports none)", d);
+                return no("no CUDA device (the driver reports none)", d.details());
             }
             DeviceFacts facts = facts(0, cudaVersion(version[0]));
             d.put("device", facts.name() + ", compute capability " + facts.computeCapability() + ", "
@@ -82,34 +188,37 @@ final class CudaProbe {
             d.put("kernels", manifest.nvcc() + " (SASS sm_80, sm_90; PTX compute_90)");
             if (version[0] < MIN_DRIVER_CUDA) {
                 return no("the driver supports CUDA " + cudaVersion(version[0]) + " but the kernels need CUDA 13.0"
-                        + " (driver ≥ 580); update the NVIDIA driver", d);
+                        + " (driver ≥ 580); update the NVIDIA driver", d.details());
             }
             String unsupported = unsupported(0, facts);
             if (unsupported != null) {
-                return no(unsupported, d);
+                return no(unsupported, d.details());
             }
+            d.step = "loading cuBLAS";
             CublasBridge.Outcome cublas;
             try {
                 cublas = CublasBridge.prepare();
             } catch (BackendException e) {
-                return no(e.getMessage(), d);
+                return no(e.getMessage(), d.details());
             }
             d.put("cublas", "cuBLAS " + JCublasBlas.libraryVersion() + " (" + cublas.cublas() + ")");
             d.put("bridge", cublas.bridge());
+            d.step = "opening device 0 and running the self-test";
             try (CudaEngine engine = new CudaEngine(EngineOptions.defaults(), facts, cublas)) {
                 d.put("self-test", engine.properties().get("self-test"));
             } catch (BackendException e) {
-                return no(e.getMessage(), d);
+                return no(e.getMessage(), d.details());
             }
+            d.step = "done";
             return new Result(Availability.yes(facts.name() + ", driver " + cudaVersion(version[0]) + ", "
-                    + d.get("cublas"), d), facts, cublas);
+                    + d.get("cublas"), d.details()), facts, cublas);
         } catch (CudaException e) {
-            return no("CUDA error: " + CublasBridge.firstLine(e), d);
+            return no("CUDA error: " + CublasBridge.firstLine(e), d.details());
         } catch (LinkageError e) {
-            return no("a CUDA library could not be loaded: " + CublasBridge.firstLine(e), d);
+            return no("a CUDA library could not be loaded: " + CublasBridge.firstLine(e), d.details());
         } catch (RuntimeException e) {
             // Anything else (a cuBLAS status, a missing kernel resource …) is still an answer, and cached.
-            return no("the CUDA probe failed: " + CublasBridge.firstLine(e), d);
+            return no("the CUDA probe failed: " + CublasBridge.firstLine(e), d.details());
         }
     }
 
@@ -156,7 +265,7 @@ final class CudaProbe {
         return "the JCuda driver library could not be loaded: " + CublasBridge.firstLine(e);
     }
 
-    private static Result no(String reason, Map<String, String> details) {
+    static Result no(String reason, Map<String, String> details) {
         return new Result(Availability.no(reason, details), null, null);
     }
 }

@@ -2,6 +2,7 @@ package org.msense.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.msense.core.backend.BackendException;
 
 /** Where the bridge looks for cuBLAS, with a made-up environment (no library is loaded here). */
 class CublasBridgeSearchTest {
@@ -64,5 +66,46 @@ class CublasBridgeSearchTest {
         Path wheel = Files.createDirectories(venv.resolve("lib/python3.11/site-packages/nvidia/cu13/lib"));
         List<Path> dirs = CublasBridge.searchDirectories(Map.of("PATH", root.resolve("tools") + ":" + venv.resolve("bin") + "::"));
         assertTrue(dirs.contains(wheel), dirs.toString());
+    }
+
+    @Test
+    void anExplicitCublasWinsOverALibcublas12FoundOnTheSearchPath(@TempDir Path root) throws IOException {
+        Path explicit = Files.createDirectories(root.resolve("explicit"));
+        Path ld = Files.createDirectories(root.resolve("ld"));
+        Files.createFile(explicit.resolve(CublasBridge.CUBLAS_13));
+        Files.createFile(ld.resolve(CublasBridge.CUBLAS_12));
+        Map<String, String> env = Map.of("MSENSE_CUBLAS_PATH", explicit.toString(), "LD_LIBRARY_PATH", ld.toString());
+        assertEquals(Optional.of(explicit.resolve(CublasBridge.CUBLAS_13)),
+                CublasBridge.choose(env, CublasBridge.searchDirectories(env)));
+        // Named as a file, too.
+        Map<String, String> file = Map.of("MSENSE_CUBLAS_PATH", explicit.resolve(CublasBridge.CUBLAS_13).toString(),
+                "LD_LIBRARY_PATH", ld.toString());
+        assertEquals(Optional.of(explicit.resolve(CublasBridge.CUBLAS_13)),
+                CublasBridge.choose(file, CublasBridge.searchDirectories(file)));
+        // Without it, so.12 anywhere wins over so.13 anywhere.
+        Map<String, String> none = Map.of("LD_LIBRARY_PATH", explicit + ":" + ld);
+        assertEquals(Optional.of(ld.resolve(CublasBridge.CUBLAS_12)), CublasBridge.choose(none, List.of(explicit, ld)));
+    }
+
+    @Test
+    void anExplicitDirectoryWithoutCublasIsAnErrorNotASilentFallback(@TempDir Path root) throws IOException {
+        Path empty = Files.createDirectories(root.resolve("empty"));
+        Path ld = Files.createDirectories(root.resolve("ld"));
+        Files.createFile(ld.resolve(CublasBridge.CUBLAS_12));
+        Map<String, String> env = Map.of("MSENSE_CUBLAS_PATH", empty.toString(), "LD_LIBRARY_PATH", ld.toString());
+        BackendException e = assertThrows(BackendException.class,
+                () -> CublasBridge.choose(env, CublasBridge.searchDirectories(env)));
+        assertTrue(e.getMessage().startsWith("no cuBLAS found in MSENSE_CUBLAS_PATH (" + empty + ")"), e.getMessage());
+    }
+
+    @Test
+    void pythonWheelDirectoriesUnderLib64AreSearched(@TempDir Path root) throws IOException {
+        Path wheel = Files.createDirectories(root.resolve("lib64/python3.9/site-packages/nvidia/cublas/lib"));
+        List<Path> dirs = CublasBridge.searchDirectories(Map.of("VIRTUAL_ENV", root.toString()));
+        assertTrue(dirs.contains(wheel), dirs.toString());
+        Path venv = root.resolve("venv");
+        Files.createDirectories(venv.resolve("bin"));
+        Path onPath = Files.createDirectories(venv.resolve("lib64/python3.11/site-packages/nvidia/cu13/lib"));
+        assertTrue(CublasBridge.searchDirectories(Map.of("PATH", venv.resolve("bin").toString())).contains(onPath));
     }
 }

@@ -54,8 +54,15 @@ final class NativeTools {
 
     /** Runs {@code main} in a child JVM on this test's class path; returns its output (it must exit 0). */
     static String childJvm(Class<?> main, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return childJvm(List.of(), main, env, args);
+    }
+
+    /** As {@link #childJvm(Class, Map, String...)}, with options for the child JVM (e.g. {@code -Djava.io.tmpdir=…}). */
+    static String childJvm(List<String> jvmOptions, Class<?> main, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());

@@ -14,5 +14,6 @@ public final class ProbeMain {
         System.out.println("reason=" + a.reason());
         System.out.println("details=" + a.details());
         System.out.println("again=" + (backend.probe() == a)); // cached: the same answer object
+        System.out.println("tmpdir=" + System.getProperty("java.io.tmpdir"));
     }
 }

@@ -28,11 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * a GPU. What this cannot check is the device code itself: nvcc compiles it (KernelManifestTest), and
  * only a GPU runs it.
  *
- * <p>Skipped where gcc or readelf is missing, or where a real NVIDIA driver or cuBLAS 12 is installed.
+ * <p>Skipped where gcc or readelf is missing, or where a real NVIDIA driver is installed ({@code libcuda.so.1}
+ * in one of {@link #DRIVER_DIRECTORIES}): there the GPU runs the real suites. A cuBLAS 12 on the host does not
+ * matter: {@code MSENSE_CUBLAS_PATH} names the stand-in, and an explicit cuBLAS wins over any other.
  */
 class CudaEmulationTest {
 
-    private static Path onPath(String tool) {
+    static Path onPath(String tool) {
         for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!p.isEmpty() && Files.isExecutable(Path.of(p, tool))) {
                 return Path.of(p, tool);
@@ -41,7 +43,7 @@ class CudaEmulationTest {
         return null;
     }
 
-    private static String exec(List<String> cmd, Map<String, String> env, boolean mustSucceed)
+    static String exec(List<String> cmd, Map<String, String> env, boolean mustSucceed)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (env != null) {
@@ -57,7 +59,7 @@ class CudaEmulationTest {
     }
 
     /** Names of the functions a JNI library imports that start with {@code prefix} (versions stripped). */
-    private static TreeSet<String> imports(Path readelf, Path dir, String resource, String prefix) throws Exception {
+    static TreeSet<String> imports(Path readelf, Path dir, String resource, String prefix) throws Exception {
         Path lib = dir.resolve("imports.so");
         try (InputStream in = CudaEmulationTest.class.getClassLoader().getResourceAsStream(resource)) {
             Files.write(lib, in.readAllBytes());
@@ -90,13 +92,56 @@ class CudaEmulationTest {
         return file;
     }
 
-    private static boolean exists(String... paths) {
-        for (String p : paths) {
-            if (Files.exists(Path.of(p))) {
-                return true;
-            }
+    /** Where an installed NVIDIA driver puts {@code libcuda.so.1}. */
+    static final List<Path> DRIVER_DIRECTORIES = List.of(Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/usr/lib64"),
+            Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/local/nvidia/lib64"));
+
+    /** Whether one of {@code dirs} holds a {@code libcuda.so.1}. */
+    static boolean driverIn(List<Path> dirs) {
+        return dirs.stream().anyMatch(d -> Files.exists(d.resolve("libcuda.so.1")));
+    }
+
+    /** Whether a real NVIDIA driver is installed here. */
+    static boolean realDriverPresent() {
+        return driverIn(DRIVER_DIRECTORIES);
+    }
+
+    /** The JNI library resource of JCuda's library {@code base} (JCudaDriver, JCublas2). */
+    static String jniResource(String base) {
+        return "lib/" + jcuda.LibUtils.createLibraryFileName(
+                jcuda.LibUtils.createPlatformLibraryName(base + "-" + jcuda.JCudaVersion.get()));
+    }
+
+    /** Where the sources of the kernels' generator are: the source tree, or the offline bundle's copy. */
+    static Path nativeSources() {
+        Path nativeSrc = Path.of(System.getProperty("user.dir")).resolve("../native/src").normalize();
+        String home = System.getProperty("msense.home"); // set by the offline bundle, which ships native/src
+        if (!Files.exists(nativeSrc.resolve("msense_rng.h")) && home != null) {
+            nativeSrc = Path.of(home, "native", "src");
         }
-        return false;
+        assertTrue(Files.exists(nativeSrc.resolve("msense_rng.h")), "native/src not found at " + nativeSrc);
+        return nativeSrc;
+    }
+
+    /**
+     * Builds the stand-in driver and cuBLAS in {@code dir} and returns the environment that makes a child JVM
+     * use them (with its native-library cache in {@code dir/cache}).
+     */
+    static Map<String, String> buildEmulation(Path dir, Path gcc, Path readelf) throws Exception {
+        Path nativeSrc = nativeSources();
+        Path driver = Files.createDirectories(dir.resolve("driver"));
+        Path cublas = Files.createDirectories(dir.resolve("cublas"));
+        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-I", nativeSrc.toString(),
+                "-o", driver.resolve("libcuda.so.1").toString(), "-Wl,-soname,libcuda.so.1",
+                source(dir, "cuda_emulator.c", imports(readelf, dir, jniResource("JCudaDriver"), "cu")).toString()), null, true);
+        Path map = dir.resolve("cublas.map");
+        Files.writeString(map, "libcublas.so.13 { global: *; };\n");
+        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-o",
+                cublas.resolve("libcublas.so.13").toString(), "-Wl,-soname,libcublas.so.13",
+                "-Wl,--version-script=" + map, source(dir, "cublas_emulator.c", imports(readelf, dir, jniResource("JCublas2"),
+                "cublas")).toString()), null, true);
+        return Map.of("LD_LIBRARY_PATH", driver.toString(), "MSENSE_CUBLAS_PATH", cublas.toString(),
+                "MSENSE_CACHE_DIR", dir.resolve("cache").toString());
     }
 
     @Test
@@ -104,33 +149,8 @@ class CudaEmulationTest {
         Path gcc = onPath("gcc");
         Path readelf = onPath("readelf");
         Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-ins");
-        Assumptions.assumeFalse(exists("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "/usr/lib64/libcuda.so.1"),
-                "a real NVIDIA driver is installed here; the GPU runs the real suites");
-        Path nativeSrc = Path.of(System.getProperty("user.dir")).resolve("../native/src").normalize();
-        String home = System.getProperty("msense.home"); // set by the offline bundle, which ships native/src
-        if (!Files.exists(nativeSrc.resolve("msense_rng.h")) && home != null) {
-            nativeSrc = Path.of(home, "native", "src");
-        }
-        assertTrue(Files.exists(nativeSrc.resolve("msense_rng.h")), "native/src not found at " + nativeSrc);
-
-        String driverJni = "lib/" + jcuda.LibUtils.createLibraryFileName(
-                jcuda.LibUtils.createPlatformLibraryName("JCudaDriver-" + jcuda.JCudaVersion.get()));
-        String cublasJni = "lib/" + jcuda.LibUtils.createLibraryFileName(
-                jcuda.LibUtils.createPlatformLibraryName("JCublas2-" + jcuda.JCudaVersion.get()));
-        Path driver = Files.createDirectories(dir.resolve("driver"));
-        Path cublas = Files.createDirectories(dir.resolve("cublas"));
-        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-I", nativeSrc.toString(),
-                "-o", driver.resolve("libcuda.so.1").toString(), "-Wl,-soname,libcuda.so.1",
-                source(dir, "cuda_emulator.c", imports(readelf, dir, driverJni, "cu")).toString()), null, true);
-        Path map = dir.resolve("cublas.map");
-        Files.writeString(map, "libcublas.so.13 { global: *; };\n");
-        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-o",
-                cublas.resolve("libcublas.so.13").toString(), "-Wl,-soname,libcublas.so.13",
-                "-Wl,--version-script=" + map, source(dir, "cublas_emulator.c", imports(readelf, dir, cublasJni, "cublas")).toString()),
-                null, true);
-
-        Map<String, String> env = Map.of("LD_LIBRARY_PATH", driver.toString(), "MSENSE_CUBLAS_PATH", cublas.toString(),
-                "MSENSE_CACHE_DIR", dir.resolve("cache").toString());
+        Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here; the GPU runs the real suites");
+        Map<String, String> env = buildEmulation(dir, gcc, readelf);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-cp", System.getProperty("java.class.path"), EmulatedCudaMain.class.getName(),
                 "org.msense.tests.contract.CudaBackendContractTest", CudaPrimitivesTest.class.getName(),
