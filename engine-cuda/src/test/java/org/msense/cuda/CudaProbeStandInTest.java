@@ -115,11 +115,7 @@ class CudaProbeStandInTest {
         "oldgpu    | device 0 (Stand-in GPU) has compute capability 7.5; the kernels need ≥ 8.0",
     })
     void eachRefusalHasItsReason(String mode, String reason, @TempDir Path dir) throws Exception {
-        Path gcc = NativeTools.onPath("gcc");
-        Path readelf = NativeTools.onPath("readelf");
-        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-in driver");
-        Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
-        Path lib = buildStandIn(dir, gcc, readelf);
+        Path lib = standInDriver(dir);
         String out = probe(Map.of("LD_LIBRARY_PATH", lib.toString(), "STANDIN_CUDA", mode), dir);
         assertTrue(out.contains("available=false"), out);
         assertTrue(out.contains("reason=" + reason), out);
@@ -128,11 +124,7 @@ class CudaProbeStandInTest {
 
     @Test
     void aDeviceThatPassesTheChecksStillNeedsCublas(@TempDir Path dir) throws Exception {
-        Path gcc = NativeTools.onPath("gcc");
-        Path readelf = NativeTools.onPath("readelf");
-        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-in driver");
-        Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
-        Path lib = buildStandIn(dir, gcc, readelf);
+        Path lib = standInDriver(dir);
         Path empty = Files.createDirectories(dir.resolve("no-cublas"));
         Map<String, String> env = Map.of("LD_LIBRARY_PATH", lib.toString(), "STANDIN_CUDA", "ok",
                 "MSENSE_CUBLAS_PATH", empty.toString());
@@ -151,11 +143,7 @@ class CudaProbeStandInTest {
     @Test
     void anEngineThatCannotOpenMakesTheBackendUnavailableWithTheCudaError(@TempDir Path dir) throws Exception {
         CublasBridgeLoadTest.tools();
-        Path gcc = NativeTools.onPath("gcc");
-        Path readelf = NativeTools.onPath("readelf");
-        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-ins");
-        Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
-        Path lib = buildStandIn(dir, gcc, readelf);
+        Path lib = standInDriver(dir);
         Path cublas = Files.createDirectories(dir.resolve("cublas"));
         CublasBridgeLoadTest.buildStandIn(cublas);
         Map<String, String> env = Map.of("LD_LIBRARY_PATH", lib.toString(), "STANDIN_CUDA", "ok",
@@ -208,11 +196,7 @@ class CudaProbeStandInTest {
     @Test
     void withADriverJCudaAndJCublas2LoadFromTheCacheNotFromTheTemporaryDirectory(@TempDir Path dir) throws Exception {
         CublasBridgeLoadTest.tools();
-        Path gcc = NativeTools.onPath("gcc");
-        Path readelf = NativeTools.onPath("readelf");
-        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-ins");
-        Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
-        Path lib = buildStandIn(dir, gcc, readelf);
+        Path lib = standInDriver(dir);
         Path cublasDir = Files.createDirectories(dir.resolve("cublas"));
         CublasBridgeLoadTest.buildStandIn(cublasDir);
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -232,11 +216,7 @@ class CudaProbeStandInTest {
     /** A driver that never returns from cuInit: the probe gives up after the configured time, and says so. */
     @Test
     void aDriverThatHangsInCuInitMakesTheProbeGiveUp(@TempDir Path dir) throws Exception {
-        Path gcc = NativeTools.onPath("gcc");
-        Path readelf = NativeTools.onPath("readelf");
-        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-in driver");
-        Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
-        Path lib = buildStandIn(dir, gcc, readelf);
+        Path lib = standInDriver(dir);
         long start = System.nanoTime();
         String out = probe(Map.of("LD_LIBRARY_PATH", lib.toString(), "STANDIN_CUDA", "hang",
                 CudaProbe.TIMEOUT_VARIABLE, "2"), dir);
@@ -249,4 +229,17 @@ class CudaProbeStandInTest {
         assertTrue(out.contains("again=true"), out);
         assertTrue(seconds < 60, "the child JVM must exit, not wait for the hung thread: " + seconds + " s");
     }
+
+    /**
+     * Builds the gcc stand-in driver into {@code dir} and returns the folder to put on LD_LIBRARY_PATH; skips the
+     * test where gcc or readelf is missing or a real NVIDIA driver is installed.
+     */
+    private static Path standInDriver(Path dir) throws Exception {
+        Path gcc = NativeTools.onPath("gcc");
+        Path readelf = NativeTools.onPath("readelf");
+        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-ins");
+        Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here");
+        return buildStandIn(dir, gcc, readelf);
+    }
+
 }
