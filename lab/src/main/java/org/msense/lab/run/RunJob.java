@@ -242,7 +242,7 @@ public final class RunJob {
                 + (long) (p.n1() + p.n2()) * p.rank()) * bytes;
         int rows = spec.algorithm().minibatch() > 0 ? spec.algorithm().minibatch() : p.measurements();
         return problem + FactorizedGradientDescent.stateBytes(spec.size(), p.n1(), p.n2(), spec.model().width(), p.rank(),
-                rows, spec.algorithm().minibatch(), spec.model().precision());
+                rows, spec.algorithm().minibatch(), spec.model().precision(), spec.algorithm().method());
     }
 
     static String bytes(long b) {
@@ -260,6 +260,9 @@ public final class RunJob {
                 p.n1(), p.n2(), p.rank(), Parameter.formatDouble(p.condition()), p.measurements(),
                 Parameter.formatDouble(p.noise()), plan.loaded() != null ? "(from files)" : "(seed " + p.seed() + ")",
                 spec.model().width(), spec.size(), spec.size() == 1 ? "y" : "ies", spec.algorithm().iterations());
+        if (spec.algorithm().method() != org.msense.core.spec.Method.GD) {
+            out.println("method: " + spec.algorithm().method().id());
+        }
         out.println("writing to " + directory);
         out.flush();
     }
