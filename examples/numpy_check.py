@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
 """Re-run a problem exported by `msense run --export-npy DIR` with a few lines of NumPy.
 
-Reads X_star.npy, A.npy, y.npy, V0.npy, W0.npy from DIR and runs the same gradient descent
-(V <- V - mu E W, W <- W - mu E^T V with E = A*(A(V W^T) - y)) for every trajectory, printing
-CSV rows `trajectory,iteration,relative_error` at t = 0, L, 2L, ... and at the last iteration,
-the same rows as the engine's metrics.csv.
+Reads X_star.npy, A.npy, y.npy, V0.npy, W0.npy from DIR and runs the same method as `msense run
+--method` for every trajectory, printing CSV rows `trajectory,iteration,relative_error` at
+t = 0, L, 2L, ... and at the last iteration, the same rows as the engine's metrics.csv.
+With E = A*(A(V W^T) - y) and solves (not inverses) of the k x k systems:
+
+  gd        V <- V - mu E W,                 W <- W - mu E^T V                  (simultaneous)
+  scaledgd  V <- V - mu E W (W^T W + lam I)^-1, W <- W - mu E^T V (V^T V + lam I)^-1 (simultaneous)
+  precgd    the same with lam replaced by eta_t = c * ||A(V W^T) - y||_2
+  apgd      V as in scaledgd; then W <- W - mu E'^T V' (V'^T V' + lam I)^-1 with the new V' and
+            E' = A*(A(V' W^T) - y)
 
 usage: numpy_check.py DIR --step-size MU[,MU...] --iterations T --log-every L
+                      [--method gd|scaledgd|precgd|apgd] [--lambda L[,L...]] [--damping C[,C...]]
 """
 import argparse
 import numpy as np
@@ -18,6 +25,9 @@ def main():
     ap.add_argument("--step-size", required=True, help="one value, or one per trajectory")
     ap.add_argument("--iterations", type=int, required=True)
     ap.add_argument("--log-every", type=int, required=True)
+    ap.add_argument("--method", default="gd", choices=["gd", "scaledgd", "precgd", "apgd"])
+    ap.add_argument("--lambda", dest="lam", default="0", help="scaledgd/apgd: one value, or one per trajectory")
+    ap.add_argument("--damping", default="1", help="precgd: the constant c, one value or one per trajectory")
     a = ap.parse_args()
 
     X = np.load(f"{a.dir}/X_star.npy")
@@ -26,11 +36,24 @@ def main():
     V0 = np.load(f"{a.dir}/V0.npy")        # (B, n1, k)
     W0 = np.load(f"{a.dir}/W0.npy")        # (B, n2, k)
     n1, n2 = X.shape
-    mus = [float(s) for s in a.step_size.split(",")]
-    if len(mus) == 1:
-        mus = mus * V0.shape[0]
+    B, k = V0.shape[0], V0.shape[2]
+
+    def per_trajectory(text):
+        v = [float(s) for s in text.split(",")]
+        return v * B if len(v) == 1 else v
+
+    mus, lams, cs = per_trajectory(a.step_size), per_trajectory(a.lam), per_trajectory(a.damping)
+
+    def adjoint(Z):
+        res = A @ Z.ravel() - y
+        return (A.T @ res).reshape(n1, n2), res
+
+    def precondition(G, F, d):
+        # G (F^T F + d I)^-1 = solve(F^T F + d I, G^T)^T, the matrix being symmetric
+        return np.linalg.solve(F.T @ F + d * np.eye(k), G.T).T
+
     print("trajectory,iteration,relative_error")
-    for b in range(V0.shape[0]):
+    for b in range(B):
         V, W, mu = V0[b].copy(), W0[b].copy(), mus[b]
         for t in range(a.iterations + 1):
             Z = V @ W.T
@@ -38,8 +61,16 @@ def main():
                 print(f"{b},{t},{np.linalg.norm(Z - X) / np.linalg.norm(X):.17g}")
             if t == a.iterations:
                 break
-            E = (A.T @ (A @ Z.ravel() - y)).reshape(n1, n2)
-            V, W = V - mu * E @ W, W - mu * E.T @ V
+            E, res = adjoint(Z)
+            if a.method == "gd":
+                V, W = V - mu * E @ W, W - mu * E.T @ V
+            elif a.method in ("scaledgd", "precgd"):
+                d = lams[b] if a.method == "scaledgd" else cs[b] * np.linalg.norm(res)
+                V, W = V - mu * precondition(E @ W, W, d), W - mu * precondition(E.T @ V, V, d)
+            else:
+                V = V - mu * precondition(E @ W, W, lams[b])
+                E, _ = adjoint(V @ W.T)
+                W = W - mu * precondition(E.T @ V, V, lams[b])
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.diagnostics.DiagnosticsCalculator;
 import org.msense.core.diagnostics.DiagnosticsProbe;
 import org.msense.core.diagnostics.ProbeReadout;
+import org.msense.core.linalg.Linalg;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.AlgorithmSpec;
 import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.Method;
 import org.msense.core.spec.TrajectorySpec;
 
 /**
@@ -31,6 +33,13 @@ import org.msense.core.spec.TrajectorySpec;
  * {@link AlgorithmSpec#logs}) the diagnostics of (V_t, W_t) are read back, and each trajectory may stop
  * ({@link StopRule}); a stopped trajectory is frozen (its step size set to 0) and no longer reported.
  * With {@link AlgorithmSpec#minibatch()} &gt; 0 each step uses fresh measurements ({@link MeasurementSource}).
+ *
+ * <p>The preconditioned methods ({@link Method}; docs/math.md, "Methods") multiply the gradients on the right by
+ * (WᵀW + d I)⁻¹ and (VᵀV + d I)⁻¹. The k×k Gram matrices are formed on the engine (GEMM) and read back; on the
+ * host each damped Gram matrix M is factored M = L Lᵀ (Cholesky, {@link Linalg#inverseCholeskyFactor}), and
+ * L⁻¹ is uploaded and applied on the engine as G ← (G L⁻ᵀ) L⁻¹, so M⁻¹ is never formed. That is B·k² numbers
+ * each way per factor and step, and two more GEMMs of size n×k×k. ScaledGD(λ) and PrecGD keep one pass over
+ * 𝒜 per step; APGD makes two, since W's gradient is taken at the new V.
  */
 public final class FactorizedGradientDescent implements AutoCloseable {
     private final Engine engine;
@@ -45,6 +54,12 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     private final MatrixBatch res;
     private final MatrixBatch gradV;
     private final MatrixBatch gradW;
+    private final Method method;
+    /** Preconditioner state (null for gd): the Gram matrix, the uploaded L⁻¹, and scratch for G·L⁻ᵀ. */
+    private final MatrixBatch gram;
+    private final MatrixBatch choleskyInverse;
+    private final MatrixBatch scratchV;
+    private final MatrixBatch scratchW;
     private final MeasurementSource measurements;
     private final DiagnosticsProbe probe;
     private final DiagnosticsCalculator calculator;
@@ -62,6 +77,7 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         this.spec = spec;
         this.batch = spec.size();
         this.k = spec.model().width();
+        this.method = spec.algorithm().method();
         Precision p = spec.model().precision();
         int n1 = problem.n1();
         int n2 = problem.n2();
@@ -73,6 +89,17 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             e = keep(made, engine.allocate(p, batch, n1, n2));
             gradV = keep(made, engine.allocate(p, batch, n1, k));
             gradW = keep(made, engine.allocate(p, batch, n2, k));
+            if (method.preconditioned()) {
+                gram = keep(made, engine.allocate(p, batch, k, k));
+                choleskyInverse = keep(made, engine.allocate(p, batch, k, k));
+                scratchV = keep(made, engine.allocate(p, batch, n1, k));
+                scratchW = keep(made, engine.allocate(p, batch, n2, k));
+            } else {
+                gram = null;
+                choleskyInverse = null;
+                scratchV = null;
+                scratchW = null;
+            }
             int mb = spec.algorithm().minibatch();
             measurements = mb > 0 ? MeasurementSource.fresh(problem, mb, p) : MeasurementSource.fixed(problem);
             res = keep(made, engine.allocate(p, batch, measurements.rows(), 1));
@@ -98,7 +125,16 @@ public final class FactorizedGradientDescent implements AutoCloseable {
      * gradients, residuals, fresh measurements and diagnostic scratch.
      */
     public static long stateBytes(int batch, int n1, int n2, int k, int r, int rows, int minibatch, Precision p) {
+        return stateBytes(batch, n1, n2, k, r, rows, minibatch, p, Method.GD);
+    }
+
+    /** {@link #stateBytes(int, int, int, int, int, int, int, Precision)} for a given method (preconditioner scratch). */
+    public static long stateBytes(int batch, int n1, int n2, int k, int r, int rows, int minibatch, Precision p,
+            Method method) {
         long elements = (long) batch * (2L * n1 * k + 2L * n2 * k + 2L * n1 * n2 + rows);
+        if (method.preconditioned()) {
+            elements += (long) batch * (2L * k * k + (long) (n1 + n2) * k);
+        }
         if (minibatch > 0) {
             elements += (long) minibatch * n1 * n2 + 2L * minibatch;
         }
@@ -123,8 +159,10 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         DiagnosticRecord[] last = new DiagnosticRecord[batch];
         int[] stoppedAt = new int[batch];
         double[] initialLoss = new double[batch];
+        double[] damping = new double[batch];
         for (int b = 0; b < batch; b++) {
             negativeStep[b] = -trajectories.get(b).stepSize();
+            damping[b] = trajectories.get(b).damping();
             status[b] = TrajectoryStatus.RUNNING;
         }
         long start = System.nanoTime();
@@ -180,11 +218,7 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 interrupted = stopNow && t < algo.iterations();
                 break;
             }
-            // V ← V − μ E W and W ← W − μ Eᵀ V from the same old (V, W)
-            engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
-            engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
-            engine.scaleAdd(negativeStep, gradV, v);
-            engine.scaleAdd(negativeStep, gradW, w);
+            step(negativeStep, damping);
             t++;
             steps = t;
             observer.onProgress(t, algo.iterations());
@@ -196,6 +230,85 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             results.add(new TrajectoryResult(b, trajectories.get(b), status[b], stoppedAt[b], last[b]));
         }
         return new BatchResult(results, steps, setupSeconds, iterate, interrupted);
+    }
+
+    /**
+     * One update of every trajectory from (V_t, W_t), with E_t and res_t already computed; a trajectory whose
+     * coefficient in {@code negativeStep} is 0 is frozen.
+     */
+    private void step(double[] negativeStep, double[] damping) {
+        switch (method) {
+            case GD -> {
+                // V ← V − μ E W and W ← W − μ Eᵀ V from the same old (V, W)
+                engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
+                engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
+                engine.scaleAdd(negativeStep, gradV, v);
+                engine.scaleAdd(negativeStep, gradW, w);
+            }
+            case SCALED_GD, PREC_GD -> {
+                // V ← V − μ E W (WᵀW + d I)⁻¹ and W ← W − μ Eᵀ V (VᵀV + d I)⁻¹ from the same old (V, W)
+                double[] d = damping;
+                if (method == Method.PREC_GD) {
+                    // η_t = c·‖res_t‖₂ (PrecGD's damping follows the residual)
+                    double[] squared = engine.squaredNorms(res);
+                    d = new double[batch];
+                    for (int b = 0; b < batch; b++) {
+                        d[b] = damping[b] * Math.sqrt(squared[b]);
+                    }
+                }
+                engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
+                engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
+                precondition(gradV, w, d, negativeStep, scratchV);
+                precondition(gradW, v, d, negativeStep, scratchW);
+                engine.scaleAdd(negativeStep, gradV, v);
+                engine.scaleAdd(negativeStep, gradW, w);
+            }
+            case APGD -> {
+                // V_{t+1} = V_t − μ E_t W_t (W_tᵀW_t + λI)⁻¹
+                engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
+                precondition(gradV, w, damping, negativeStep, scratchV);
+                engine.scaleAdd(negativeStep, gradV, v);
+                // W_{t+1} = W_t − μ E'ᵀ V_{t+1} (V_{t+1}ᵀV_{t+1} + λI)⁻¹, E' = 𝒜*(𝒜(V_{t+1}W_tᵀ) − y): a second pass
+                engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
+                engine.residualAndAdjoint(measurements.operator(), x, measurements.observations(), res, e);
+                engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
+                precondition(gradW, v, damping, negativeStep, scratchW);
+                engine.scaleAdd(negativeStep, gradW, w);
+            }
+            default -> throw new IllegalStateException("unknown method " + method);
+        }
+    }
+
+    /**
+     * {@code grad_b ← grad_b (F_bᵀF_b + d_b I)⁻¹} for every running trajectory b (F = {@code factor}): the Gram
+     * matrix is formed on the engine, factored on the host (M = L Lᵀ), and L⁻¹ applied on the engine as
+     * (grad·L⁻ᵀ)·L⁻¹. A frozen trajectory gets 0; one whose M is not numerically positive definite (NaN or
+     * Inf in its factors, or d = 0 with a singular Gram matrix) gets NaN, so it is reported as diverged.
+     */
+    private void precondition(MatrixBatch grad, MatrixBatch factor, double[] d, double[] negativeStep, MatrixBatch scratch) {
+        engine.gemm(1, factor, Transpose.TRANSPOSE, factor, Transpose.NONE, 0, gram);
+        double[] g = engine.download(gram);
+        int kk = k * k;
+        double[] out = new double[batch * kk];
+        double[] m = new double[kk];
+        for (int b = 0; b < batch; b++) {
+            if (negativeStep[b] == 0) {
+                continue;
+            }
+            System.arraycopy(g, b * kk, m, 0, kk);
+            for (int i = 0; i < k; i++) {
+                m[i * k + i] += d[b];
+            }
+            double[] inv = Linalg.inverseCholeskyFactor(m, k);
+            if (inv == null) {
+                Arrays.fill(out, b * kk, (b + 1) * kk, Double.NaN);
+            } else {
+                System.arraycopy(inv, 0, out, b * kk, kk);
+            }
+        }
+        engine.upload(out, choleskyInverse);
+        engine.gemm(1, grad, Transpose.NONE, choleskyInverse, Transpose.TRANSPOSE, 0, scratch);
+        engine.gemm(1, scratch, Transpose.NONE, choleskyInverse, Transpose.NONE, 0, grad);
     }
 
     /**
@@ -230,8 +343,8 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     /** Frees the state (the problem stays). */
     @Override
     public void close() {
-        for (MatrixBatch m : Arrays.asList(v, w, x, e, res, gradV, gradW)) {
-            if (!m.isReleased() && !engine.isClosed()) {
+        for (MatrixBatch m : Arrays.asList(v, w, x, e, res, gradV, gradW, gram, choleskyInverse, scratchV, scratchW)) {
+            if (m != null && !m.isReleased() && !engine.isClosed()) {
                 engine.release(m);
             }
         }

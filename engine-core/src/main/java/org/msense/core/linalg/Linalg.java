@@ -5,6 +5,8 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.ejml.interfaces.decomposition.DecompositionInterface;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.decomposition.QRDecomposition;
@@ -213,6 +215,57 @@ public final class Linalg {
             }
         }
         return new Eigen(values, q);
+    }
+
+    /**
+     * The inverse L⁻¹ of the Cholesky factor of a symmetric positive definite M = L·Lᵀ (L lower triangular with a
+     * positive diagonal), or null when M has a non-finite entry or is not numerically positive definite. With it,
+     * G·M⁻¹ = (G·L⁻ᵀ)·L⁻¹: two products with a triangular matrix apply the solve, and M⁻¹ is never formed.
+     * L comes from EJML's Cholesky decomposition, L⁻¹ from forward substitution on it (EJML's
+     * {@code TriangularSolver_DDRM.invertLower}); cost ≈ (2/3)k³ flops. Only the lower triangle of M is read.
+     *
+     * @param m M, k×k symmetric positive definite; not modified
+     * @throws IllegalArgumentException if M is not square
+     */
+    public static DMatrixRMaj inverseCholeskyFactor(DMatrixRMaj m) {
+        if (m.numRows != m.numCols) {
+            throw new IllegalArgumentException("inverseCholeskyFactor: need a square matrix, got " + m.numRows + "×"
+                    + m.numCols);
+        }
+        if (!allFinite(m)) {
+            return null;
+        }
+        int k = m.numRows;
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(k, true);
+        if (!chol.decompose(chol.inputModified() ? m.copy() : m)) {
+            return null;
+        }
+        DMatrixRMaj l = chol.getT(null);
+        for (int i = 0; i < k; i++) {
+            double d = l.get(i, i);
+            if (!(d > 0) || !Double.isFinite(d)) {
+                return null;
+            }
+            for (int j = i + 1; j < k; j++) {
+                l.set(i, j, 0);
+            }
+        }
+        TriangularSolver_DDRM.invertLower(l.data, k);
+        return allFinite(l) ? l : null;
+    }
+
+    /**
+     * {@link #inverseCholeskyFactor(DMatrixRMaj)} on a row-major k×k array: L⁻¹ row-major, or null.
+     *
+     * @param m row-major k×k; not modified
+     */
+    public static double[] inverseCholeskyFactor(double[] m, int k) {
+        if (m.length != k * k) {
+            throw new IllegalArgumentException("inverseCholeskyFactor: " + m.length + " values for a " + k + "×" + k
+                    + " matrix");
+        }
+        DMatrixRMaj l = inverseCholeskyFactor(DMatrixRMaj.wrap(k, k, m));
+        return l == null ? null : l.data;
     }
 
     private static void decompose(String routine, DecompositionInterface<DMatrixRMaj> d, DMatrixRMaj a) {

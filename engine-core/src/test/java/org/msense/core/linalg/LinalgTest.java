@@ -200,6 +200,49 @@ class LinalgTest {
         assertEquals(0, r.get(2, 2), 4 * EPS);
     }
 
+    /**
+     * L⁻¹ of M = GᵀG + λI: lower triangular, L⁻¹·M·L⁻ᵀ = I to a few units of roundoff times κ(M), and G·M⁻¹
+     * applied as (G·L⁻ᵀ)·L⁻¹ agrees with EJML's solve; null for a matrix that is not positive definite or not finite.
+     */
+    @Test
+    void inverseCholeskyFactorAppliesTheSolve() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int k = 6;
+        DMatrixRMaj g = gaussian(rng, 20, k);
+        DMatrixRMaj m = CommonOps_DDRM.multTransA(g, g, null);
+        for (int i = 0; i < k; i++) {
+            m.add(i, i, 1e-3);
+        }
+        DMatrixRMaj before = m.copy();
+        DMatrixRMaj inv = Linalg.inverseCholeskyFactor(m);
+        assertEquals(0, distance(before, m), "M is not modified");
+        for (int i = 0; i < k; i++) {
+            for (int j = i + 1; j < k; j++) {
+                assertEquals(0, inv.get(i, j), "upper triangle (" + i + "," + j + ")");
+            }
+        }
+        DMatrixRMaj identity = CommonOps_DDRM.multTransB(CommonOps_DDRM.mult(inv, m, null), inv, null);
+        double cond = Linalg.symmetricEigenvalues(m)[0] / Linalg.symmetricEigenvalues(m)[k - 1];
+        assertTrue(distance(identity, CommonOps_DDRM.identity(k)) <= 16 * k * EPS * cond,
+                "‖L⁻¹ M L⁻ᵀ − I‖_F = " + distance(identity, CommonOps_DDRM.identity(k)) + ", κ(M) = " + cond);
+        DMatrixRMaj rhs = gaussian(rng, 9, k);
+        DMatrixRMaj applied = CommonOps_DDRM.mult(CommonOps_DDRM.multTransB(rhs, inv, null), inv, null);
+        DMatrixRMaj solved = new DMatrixRMaj(k, 9);
+        assertTrue(CommonOps_DDRM.solve(m, CommonOps_DDRM.transpose(rhs, null), solved));
+        DMatrixRMaj expected = CommonOps_DDRM.transpose(solved, null);
+        assertTrue(distance(applied, expected) <= 16 * k * EPS * cond * NormOps_DDRM.normF(expected),
+                "‖G L⁻ᵀL⁻¹ − G M⁻¹‖_F = " + distance(applied, expected));
+        assertArrayEquals(inv.data, Linalg.inverseCholeskyFactor(m.data.clone(), k), 0, "array form");
+
+        DMatrixRMaj indefinite = CommonOps_DDRM.diag(1, -1, 2);
+        assertEquals(null, Linalg.inverseCholeskyFactor(indefinite));
+        DMatrixRMaj singular = CommonOps_DDRM.diag(1, 0, 2);
+        assertEquals(null, Linalg.inverseCholeskyFactor(singular));
+        DMatrixRMaj nan = CommonOps_DDRM.diag(1, Double.NaN, 2);
+        assertEquals(null, Linalg.inverseCholeskyFactor(nan));
+        assertThrows(IllegalArgumentException.class, () -> Linalg.inverseCholeskyFactor(new DMatrixRMaj(2, 3)));
+    }
+
     private static void assertThinQr(DMatrixRMaj a, Linalg.Qr qr) {
         int rows = a.numRows;
         int cols = a.numCols;

@@ -242,7 +242,7 @@ public final class RunJob {
                 + (long) (p.n1() + p.n2()) * p.rank()) * bytes;
         int rows = spec.algorithm().minibatch() > 0 ? spec.algorithm().minibatch() : p.measurements();
         return problem + FactorizedGradientDescent.stateBytes(spec.size(), p.n1(), p.n2(), spec.model().width(), p.rank(),
-                rows, spec.algorithm().minibatch(), spec.model().precision());
+                rows, spec.algorithm().minibatch(), spec.model().precision(), spec.algorithm().method());
     }
 
     static String bytes(long b) {
@@ -260,20 +260,27 @@ public final class RunJob {
                 p.n1(), p.n2(), p.rank(), Parameter.formatDouble(p.condition()), p.measurements(),
                 Parameter.formatDouble(p.noise()), plan.loaded() != null ? "(from files)" : "(seed " + p.seed() + ")",
                 spec.model().width(), spec.size(), spec.size() == 1 ? "y" : "ies", spec.algorithm().iterations());
+        if (spec.algorithm().method().preconditioned()) {
+            out.println("method: " + spec.algorithm().method().id());
+        }
         out.println("writing to " + directory);
         out.flush();
     }
 
     private void printTable(BatchSpec spec, BatchResult result) {
-        out.printf(Locale.ROOT, "%n%3s  %-9s %-9s %-7s %-11s %6s  %-12s %-10s%n", "#", "alpha_v", "alpha_w", "step", "status",
-                "iters", "rel. error", "‖Δ‖_F");
+        var method = spec.algorithm().method();
+        // the damping column only for the preconditioned methods: λ (scaledgd, apgd) or PrecGD's c
+        String dampingColumn = method.usesLambda() ? " lambda" : method.preconditioned() ? " c" : "";
+        out.printf(Locale.ROOT, "%n%3s  %-9s %-9s %-7s %-11s %6s  %-12s %-10s%s%n", "#", "alpha_v", "alpha_w", "step", "status",
+                "iters", "rel. error", "‖Δ‖_F", dampingColumn);
         for (TrajectoryResult r : result.trajectories()) {
             var t = r.spec();
             DiagnosticRecord d = r.last();
-            out.printf(Locale.ROOT, "%3d  %-9s %-9s %-7s %-11s %6d  %-12s %-10s%n", r.index(), Parameter.formatDouble(t.alphaV()),
+            out.printf(Locale.ROOT, "%3d  %-9s %-9s %-7s %-11s %6d  %-12s %-10s%s%n", r.index(), Parameter.formatDouble(t.alphaV()),
                     Parameter.formatDouble(t.alphaW()), Parameter.formatDouble(t.stepSize()), r.status().id(), r.iterations(),
                     d == null ? "-" : String.format(Locale.ROOT, "%.4e", d.relativeError()),
-                    d == null ? "-" : String.format(Locale.ROOT, "%.3e", d.imbalanceFro()));
+                    d == null ? "-" : String.format(Locale.ROOT, "%.3e", d.imbalanceFro()),
+                    dampingColumn.isEmpty() ? "" : " " + Parameter.formatDouble(t.damping()));
         }
         out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
                 result.iterateSeconds(), result.msPerIteration(), spec.size());

@@ -47,7 +47,14 @@ public final class RunParameters {
             new Parameter("init-seed", LONG_LIST, null, "SEED[,SEED…]",
                     "seed(s) of the initial directions; a list makes trajectories with different random inits; default --seed", MODEL),
 
+            new Parameter("method", STRING, "gd", "NAME",
+                    "update rule: gd, scaledgd (ScaledGD(λ)), precgd (PrecGD, damping c·‖𝒜(VWᵀ) − y‖) or apgd"
+                            + " (alternating preconditioned GD); see docs/math.md", TRAINING),
             new Parameter("step-size", DOUBLE_LIST, new double[] {0.25}, "MU[,MU…]", "step size μ; a list makes a sweep", TRAINING),
+            new Parameter("lambda", DOUBLE_LIST, null, "L[,L…]",
+                    "damping λ ≥ 0 of scaledgd and apgd, in (WᵀW + λI)⁻¹; a list makes a sweep; default 0.01·σ_r(X*)", TRAINING),
+            new Parameter("damping", DOUBLE_LIST, null, "C[,C…]",
+                    "constant c of precgd's damping η_t = c·‖𝒜(V_tW_tᵀ) − y‖₂; a list makes a sweep; default 1", TRAINING),
             new Parameter("iterations", INT, 1000, "T", "number of gradient steps", TRAINING),
             new Parameter("log-every", INT, 10, "L", "record diagnostics every L iterations (and at the last one)", TRAINING),
             new Parameter("tolerance", DOUBLE, 0.0, "TOL",

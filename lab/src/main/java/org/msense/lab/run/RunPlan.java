@@ -8,6 +8,7 @@ import org.msense.core.spec.AlgorithmSpec;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.InitNormalization;
 import org.msense.core.spec.InvalidSpecException;
+import org.msense.core.spec.Method;
 import org.msense.core.spec.ModelSpec;
 import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.ProblemSpec;
@@ -15,8 +16,9 @@ import org.msense.core.spec.TrajectorySpec;
 
 /**
  * A {@link RunConfig} resolved into what a run needs: the batch spec (derived defaults filled in: width
- * min(n1, n2), α_W = α, init seed = seed; sweeps expanded to one trajectory per combination of α, step
- * size and init seed, in that nesting order) and, for {@code --problem-from}, the loaded problem.
+ * min(n1, n2), α_W = α, init seed = seed, λ = 0.01·σ_r(X*) for scaledgd and apgd, c = 1 for precgd; sweeps
+ * expanded to one trajectory per combination of α, step size, damping (λ or c) and init seed, in that nesting
+ * order) and, for {@code --problem-from}, the loaded problem.
  *
  * @param spec     the batch
  * @param config   the config with every derived value made explicit (what {@code config.json} records)
@@ -62,8 +64,10 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         Precision operatorPrecision = parse("operator-precision", () -> Precision.parse(c.getString("operator-precision")));
         ModelSpec model = new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")), precision,
                 operatorPrecision);
+        Method method = Method.parse(c.getString("method"));
         AlgorithmSpec algorithm = new AlgorithmSpec(c.getInt("iterations"), c.getInt("log-every"), c.getDouble("tolerance"),
-                c.getInt("minibatch"));
+                c.getInt("minibatch"), method);
+        double[] dampings = dampings(c, method, loaded != null ? loaded.truth().sigma() : problem.singularValues());
 
         double[] alpha = c.getDoubles("alpha");
         double[] alphaW = c.getDoubles("alpha-w");
@@ -86,14 +90,16 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         List<TrajectorySpec> trajectories = new ArrayList<>();
         for (int i = 0; i < alpha.length; i++) {
             for (double mu : c.getDoubles("step-size")) {
-                for (long s : initSeeds) {
-                    trajectories.add(new TrajectorySpec(s, alpha[i], alphaW[i], mu));
+                for (double d : dampings) {
+                    for (long s : initSeeds) {
+                        trajectories.add(new TrajectorySpec(s, alpha[i], alphaW[i], mu, d));
+                    }
                 }
             }
         }
         if (loaded != null && loaded.initial() != null && loaded.batch() != trajectories.size()) {
             throw new InvalidSpecException("problem-from", "V0.npy holds " + loaded.batch() + " initial factors but the run has "
-                    + trajectories.size() + " trajectories (one per α × step size × init seed); make them agree");
+                    + trajectories.size() + " trajectories (one per α × step size × λ × init seed); make them agree");
         }
         if (c.getInt("threads") < 0) {
             throw new InvalidSpecException("threads", "must be ≥ 0 (0: one per processor), got " + c.getInt("threads"));
@@ -104,6 +110,40 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
             throw new InvalidSpecException("backend", "must be auto, cpu or cuda");
         }
         return new RunPlan(new BatchSpec(problem, model, algorithm, trajectories), c, loaded);
+    }
+
+    /** Default λ of scaledgd and apgd, as a multiple of the smallest singular value σ_r of X*. */
+    public static final double DEFAULT_LAMBDA_FACTOR = 0.01;
+    /** Default constant c of PrecGD's damping η_t = c·‖𝒜(V_tW_tᵀ) − y‖₂. */
+    public static final double DEFAULT_DAMPING = 1.0;
+
+    /**
+     * The per-trajectory damping values of the method ({0} for gd), with the default made explicit in the config:
+     * λ = {@value #DEFAULT_LAMBDA_FACTOR}·σ_r(X*) for scaledgd and apgd, c = {@value #DEFAULT_DAMPING} for precgd.
+     * A value given for a method that does not use it is an error, so that a sweep is never silently ignored.
+     */
+    private static double[] dampings(RunConfig c, Method method, double[] sigma) {
+        String own = method.usesLambda() ? "lambda" : method == Method.PREC_GD ? "damping" : null;
+        for (String name : new String[] {"lambda", "damping"}) {
+            if (!name.equals(own) && c.getDoubles(name) != null) {
+                throw new InvalidSpecException(name, "does not apply to --method " + method.id()
+                        + (name.equals("lambda") ? " (it is the damping of scaledgd and apgd)" : " (it is the constant of precgd)"));
+            }
+        }
+        if (own == null) {
+            return new double[] {0};
+        }
+        double[] values = c.getDoubles(own);
+        if (values == null) {
+            values = new double[] {own.equals("lambda") ? DEFAULT_LAMBDA_FACTOR * sigma[sigma.length - 1] : DEFAULT_DAMPING};
+            c.set(own, values);
+        }
+        for (double v : values) {
+            if (!Double.isFinite(v) || v < 0) {
+                throw new InvalidSpecException(own, "must be a finite number ≥ 0, got " + v);
+            }
+        }
+        return values;
     }
 
     private static void requireAgrees(RunConfig c, String name, int fromFiles) {

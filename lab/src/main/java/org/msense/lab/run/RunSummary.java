@@ -19,6 +19,7 @@ import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.io.AtomicFiles;
 import org.msense.lab.io.Json;
 import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.Method;
 import org.msense.core.spec.TrajectorySpec;
 
 /**
@@ -108,7 +109,7 @@ public final class RunSummary {
                 ps.noise(), ps.seed(), sigma);
         Model model = new Model(spec.model().width(), spec.model().normalization().id());
         var a = spec.algorithm();
-        Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : "gd", a.iterations(), a.logEvery(),
+        Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : a.method().id(), a.iterations(), a.logEvery(),
                 a.tolerance(), a.minibatch());
         Timing timing = new Timing(setupSeconds, result == null ? Double.NaN : result.iterateSeconds(),
                 result == null ? 0 : result.steps(), result == null ? Double.NaN : result.msPerIteration());
@@ -118,7 +119,9 @@ public final class RunSummary {
             TrajectoryResult r = result == null ? null : result.trajectories().get(i);
             DiagnosticRecord last = r != null ? r.last() : lastRecords != null ? lastRecords[i] : null;
             int iterations = r != null ? r.iterations() : last != null ? last.iteration() : 0;
-            ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(), t.initSeed(),
+            ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(),
+                    a.method().usesLambda() ? Double.valueOf(t.damping()) : null,
+                    a.method() == Method.PREC_GD ? Double.valueOf(t.damping()) : null, t.initSeed(),
                     r == null ? status : r.status().id(), iterations, last == null ? null : Final.of(last)));
         }
         return new Content(status, error, Version.get(), started.toString(),
@@ -173,7 +176,7 @@ public final class RunSummary {
     public record Model(int width, String init) {
     }
 
-    /** The algorithm of {@code summary.json}; method is {@code gd} or {@code sgd-fresh}. */
+    /** The algorithm of {@code summary.json}; method is {@code gd}, {@code scaledgd}, {@code precgd}, {@code apgd} or {@code sgd-fresh}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Algorithm(String method, int iterations, int logEvery, double tolerance, int minibatch) {
     }
@@ -186,6 +189,8 @@ public final class RunSummary {
     /**
      * One trajectory of {@code summary.json}.
      *
+     * @param lambda     the damping λ (scaledgd and apgd only)
+     * @param damping    the constant c of PrecGD's damping c·‖𝒜(VWᵀ) − y‖₂ (precgd only)
      * @param seed       the seed of the initial factors
      * @param status     the trajectory's status, or the run's while there is no result
      * @param iterations steps taken (the last logged iteration while there is no result)
@@ -193,7 +198,8 @@ public final class RunSummary {
      *                   the first
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Trajectory(int index, double alphaV, double alphaW, double stepSize, long seed, String status,
+    public record Trajectory(int index, double alphaV, double alphaW, double stepSize,
+            @JsonInclude(Include.NON_NULL) Double lambda, @JsonInclude(Include.NON_NULL) Double damping, long seed, String status,
             int iterations, @JsonProperty("final") @JsonInclude(Include.NON_NULL) Final last) {
     }
 

@@ -20,11 +20,12 @@ public final class TrajectoryLabels {
         boolean aw = varies(ts, t -> t.alphaW() / t.alphaV());
         boolean mu = varies(ts, t -> t.stepSize());
         boolean seed = varies(ts, t -> (double) t.initSeed());
+        boolean damping = varies(ts, t -> t.damping());
         List<String> out = new ArrayList<>();
         for (int i = 0; i < ts.size(); i++) {
             TrajectorySpec t = ts.get(i);
             List<String> parts = new ArrayList<>();
-            if (av || (!aw && !mu && !seed)) {
+            if (av || (!aw && !mu && !damping && !seed)) {
                 parts.add(aw ? "α_V=" + Parameter.formatDouble(t.alphaV()) : "α=" + Parameter.formatDouble(t.alphaV()));
             }
             if (aw) {
@@ -32,6 +33,9 @@ public final class TrajectoryLabels {
             }
             if (mu) {
                 parts.add("μ=" + Parameter.formatDouble(t.stepSize()));
+            }
+            if (damping) {
+                parts.add("λ=" + Parameter.formatDouble(t.damping()));
             }
             if (seed) {
                 parts.add("seed " + t.initSeed());

@@ -18,7 +18,8 @@ import com.tngtech.archunit.lang.ArchRule;
  *     experiments, output), with engine-cli on top; backends are found through {@code ServiceLoader}, so nothing
  *     above them names a backend class;</li>
  * <li>the engine, the lab and the command line touch no JCuda and no native code;</li>
- * <li>algorithms reach compute only through the Backend SPI;</li>
+ * <li>algorithms reach compute only through the Backend SPI (and, for small k×k host work such as the
+ *     preconditioners' Cholesky factors, through {@code org.msense.core.linalg});</li>
  * <li>EJML's decompositions are called only behind {@code org.msense.core.linalg}, and EJML as a whole only by
  *     host-side linear algebra (linalg, diagnostics, ground truth, the reproduction checks) and by the CPU
  *     backend that is built on it;</li>
@@ -67,8 +68,10 @@ class ArchitectureTest {
     static final ArchRule algorithmsUseTheBackendSpiOnly = classes().that().resideInAPackage("org.msense.core.algorithm..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("org.msense.core.algorithm..",
                     "org.msense.core.backend..", "org.msense.core.spec..", "org.msense.core.problem..",
-                    "org.msense.core.diagnostics..", "org.msense.core.rng..", "java..")
-            .because("algorithms are written once against the Backend SPI and run on every backend");
+                    "org.msense.core.diagnostics..", "org.msense.core.rng..", "org.msense.core.linalg..", "java..")
+            .because("algorithms are written once against the Backend SPI and run on every backend; host-side"
+                    + " linear algebra on k×k matrices read back from it (the preconditioners' Cholesky factors) goes"
+                    + " through org.msense.core.linalg");
 
     @ArchTest
     static final ArchRule decompositionsOnlyBehindLinalg = noClasses().that()

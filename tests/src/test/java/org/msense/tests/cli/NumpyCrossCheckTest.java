@@ -11,11 +11,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A problem written by {@code --export-npy} and stepped by a few lines of NumPy (examples/numpy_check.py)
- * gives the same relative-error trajectory as the engine's metrics.csv, to 1e-8 relative in fp64. Skipped
- * when python3 with NumPy is not installed.
+ * gives the same relative-error trajectory as the engine's metrics.csv, to 1e-8 relative in fp64, for every
+ * {@code --method}. Skipped when python3 with NumPy is not installed.
+ *
+ * <p>For the preconditioned methods the run stops at 200 iterations, where the relative error is still above
+ * 10⁻⁷: NumPy solves the k×k systems with LU, the engine with a Cholesky factor, and once the error nears 10⁻⁹
+ * (PrecGD's damping then tends to 0 and the Gram matrices of the overparameterized factors are near singular)
+ * the two differ by a few units of roundoff of ‖X*‖, which is more than 10⁻⁸ of so small an error (measured:
+ * 2·10⁻⁸ at iteration 300, error 1.1·10⁻⁹; below 10⁻¹⁰ up to iteration 200).
  */
 class NumpyCrossCheckTest {
     @TempDir
@@ -62,8 +70,34 @@ class NumpyCrossCheckTest {
         for (String f : List.of("X_star.npy", "A.npy", "y.npy", "V0.npy", "W0.npy", "V.npy", "W.npy")) {
             assertTrue(Files.exists(npy.resolve(f)), f);
         }
-        Process p = new ProcessBuilder("python3", repoRoot().resolve("examples/numpy_check.py").toString(), npy.toString(),
-                "--step-size", "0.2", "--iterations", "300", "--log-every", "25").redirectErrorStream(true).start();
+        assertAgrees(out, npy, List.of("--step-size", "0.2", "--iterations", "300", "--log-every", "25"));
+    }
+
+    /**
+     * The preconditioned methods, each on a sweep of two damping values (scaledgd, apgd: λ = 10⁻³, 10⁻²;
+     * precgd: c = 1, 0.5) over the same exported problem as above.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scaledgd", "precgd", "apgd"})
+    void numpyReproducesThePreconditionedMethods(String method) throws Exception {
+        Assumptions.assumeTrue(numpyAvailable(), "python3 with NumPy is not installed; the NumPy cross-check is skipped");
+        Path out = tmp.resolve("run-" + method);
+        Path npy = tmp.resolve("npy-" + method);
+        String option = method.equals("precgd") ? "--damping" : "--lambda";
+        String values = method.equals("precgd") ? "1,0.5" : "1e-3,1e-2";
+        CliRunner r = CliRunner.run("run", "--out", out.toString(), "--export-npy", npy.toString(), "--n1", "12", "--n2", "9",
+                "--rank", "2", "--measurements", "300", "--width", "6", "--alpha", "1e-1", "--step-size", "0.2",
+                "--iterations", "200", "--log-every", "25", "--condition", "3", "--no-plots", "--method", method, option, values);
+        assertEquals(0, r.status(), r.err());
+        assertAgrees(out, npy, List.of("--step-size", "0.2", "--iterations", "200", "--log-every", "25", "--method", method,
+                option, values));
+    }
+
+    private static void assertAgrees(Path out, Path npy, List<String> args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("python3", repoRoot().resolve("examples/numpy_check.py").toString(),
+                npy.toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, text);
         List<String> lines = text.strip().lines().toList();
@@ -78,9 +112,9 @@ class NumpyCrossCheckTest {
             double numpy = Double.parseDouble(f[2]);
             double[] row = engine.stream().filter(e -> e[0] == traj && e[1] == it).findFirst()
                     .orElseThrow(() -> new AssertionError("engine has no row for " + traj + "," + it));
-            assertEquals(numpy, row[errCol], 1e-8 * numpy, "trajectory " + traj + " iteration " + it);
+            assertEquals(numpy, row[errCol], 1e-8 * numpy, "trajectory " + traj + " iteration " + it + " " + args);
             compared++;
         }
-        assertTrue(compared >= 20);
+        assertTrue(compared >= 18, "compared " + compared + " rows");
     }
 }
