@@ -161,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
     };
 
     private static final String[] FOOTER = {
-        "Exit status: 0 completed, 1 failed, 2 bad command line or config, 3 internal error, 130 interrupted"
-                + " (Ctrl-C; the run directory then holds every row computed and a summary with status \"interrupted\").",
+        "Exit status: 0 completed, 1 failed, 2 bad command line or config, 3 internal error, 130 / 143 interrupted"
+                + " by SIGINT (Ctrl-C) / SIGTERM (the run directory then holds every row computed and a summary with status \"interrupted\").",
     };
 }

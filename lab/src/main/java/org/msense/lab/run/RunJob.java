@@ -31,9 +31,10 @@ import org.msense.core.spec.ProblemSpec;
  * ({@code config.json}, {@code metrics.csv}, {@code spectrum.csv}, {@code summary.json}, plots, optional
  * .npy exports), shows progress, and prints a table of final errors.
  *
- * <p>Nothing is lost on Ctrl-C or a kill signal: a shutdown hook asks the loop to stop, the loop logs the
- * current state and marks running trajectories {@code interrupted}, and the summary and plots are written
- * before the JVM exits. Rows of metrics.csv are flushed at every logged iteration; summary.json is replaced
+ * <p>Nothing is lost on Ctrl-C or SIGTERM: the signal handler ({@link InterruptSignal}) asks the loop to stop,
+ * the loop finishes its step, logs the current state and marks running trajectories {@code interrupted}, and
+ * the summary and plots are written while the JVM is fully alive; then the command exits with 130 (SIGINT) or
+ * 143 (SIGTERM). Rows of metrics.csv are flushed at every logged iteration; summary.json is replaced
  * atomically, so it is always complete.
  */
 public final class RunJob {
@@ -41,8 +42,10 @@ public final class RunJob {
     public static final int OK = 0;
     /** Exit status when the run failed after it started (backend error, I/O error). */
     public static final int FAILED = 1;
-    /** Exit status of an interrupted run (as for SIGINT). */
-    public static final int INTERRUPTED = 130;
+    /** Exit status of a run interrupted by SIGINT (Ctrl-C); 143 after SIGTERM. */
+    public static final int INTERRUPTED = InterruptSignal.SIGINT_STATUS;
+    /** Exit status of a run interrupted by SIGTERM. */
+    public static final int TERMINATED = InterruptSignal.SIGTERM_STATUS;
 
     private final RunPlan plan;
     private final PrintStream out;
@@ -71,7 +74,7 @@ public final class RunJob {
     }
 
     /**
-     * Runs the plan. Returns {@link #OK}, {@link #FAILED} or {@link #INTERRUPTED}.
+     * Runs the plan. Returns {@link #OK}, {@link #FAILED}, {@link #INTERRUPTED} or {@link #TERMINATED}.
      *
      * @throws IOException          when the run directory cannot be created
      * @throws BackendException     when the requested backend is unknown or unavailable
@@ -101,7 +104,11 @@ public final class RunJob {
             // Now, not at the end: after a SIGTERM the plots are drawn while the JVM shuts down, when AWT cannot start.
             FigureWriter.prepare();
         }
-        InterruptSignal stop = InterruptSignal.install("msense-interrupt");
+        InterruptSignal stop = InterruptSignal.install("msense-interrupt", n -> {
+            err.println();
+            err.println("msense: " + (n == 2 ? "interrupted (SIGINT)" : "terminated (SIGTERM)")
+                    + "; finishing the step and writing the results (a second signal quits at once)");
+        });
 
         List<DiagnosticRecord> history = new ArrayList<>();
         DiagnosticRecord[] last = new DiagnosticRecord[spec.size()];
@@ -169,14 +176,14 @@ public final class RunJob {
                 }
             }
             summary.status(result.interrupted() ? "interrupted" : "completed");
-            exit = result.interrupted() ? INTERRUPTED : OK;
+            exit = result.interrupted() ? stop.exitStatus() : OK;
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             summary.lastRecords(last);
             summary.status(stop.requested() ? "interrupted" : "failed");
             if (!stop.requested()) {
                 summary.failed(describe(e));
             }
-            exit = stop.requested() ? INTERRUPTED : FAILED;
+            exit = stop.requested() ? stop.exitStatus() : FAILED;
             err.println();
             err.println("msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
         } finally {
