@@ -124,7 +124,11 @@ final class RunCommand implements Callable<Integer> {
                     + String.join(", ", backends.stream().map(b -> b.id()).toList()));
         }
         ProgressBar.Style progress = ProgressBar.style(plan.config().getString("progress"), err);
-        return new RunJob(plan, backends, out, err, progress).execute();
+        try {
+            return new RunJob(plan, backends, out, err, progress).execute();
+        } catch (InvalidSpecException e) { // --out or --export-npy taken, or holding an earlier run
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Defaults ← the config file of {@code --config} ← the options given. */

@@ -80,13 +80,25 @@ public final class RunJob {
      * @throws BackendException     when the requested backend is unknown or unavailable
      */
     public int execute() throws IOException {
-        BatchSpec spec = plan.spec();
         RunConfig config = plan.config();
         Backends.Selection selection = Backends.select(config.getString("backend"), backends);
         for (String f : selection.fallbacks()) {
             err.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
-        directory = RunDirectory.create(config.getPath("out"));
+        boolean overwrite = config.getFlag("overwrite");
+        if (config.getPath("export-npy") != null) {
+            NpyExchange.checkExportTarget(config.getPath("export-npy"), overwrite);
+        }
+        // claimed before anything is written into it; released (run.lock removed) once every file is written
+        try (RunDirectory.Claim claim = RunDirectory.create(config.getPath("out"), overwrite)) {
+            directory = claim.path();
+            return executeIn(selection);
+        }
+    }
+
+    private int executeIn(Backends.Selection selection) throws IOException {
+        BatchSpec spec = plan.spec();
+        RunConfig config = plan.config();
         RunConfig resolved = config.copy();
         resolved.set("backend", selection.backend().id());
         EngineOptions defaults = EngineOptions.defaults().withThreads(config.getInt("threads"));
@@ -95,7 +107,7 @@ public final class RunJob {
         // the CPU pass sums per-thread partial results, so the thread count is part of a bit-exact rerun
         resolved.set("threads", options.resolvedThreads());
         AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                Json.write(resolved.toJson(Set.of("out", "config", "progress"))) + "\n");
+                Json.write(resolved.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
         Path summaryFile = directory.resolve(RunDirectory.SUMMARY);
@@ -145,12 +157,25 @@ public final class RunJob {
                 ProgressBar bar = new ProgressBar(err, progress, "iterating");
                 List<String> labels = TrajectoryLabels.of(spec.trajectories());
                 result = gd.run(new RunObserver() {
+                    private long summaryWritten = Long.MIN_VALUE;
+
                     @Override
                     public void onRecords(List<DiagnosticRecord> records) {
                         metrics.append(records);
                         history.addAll(records);
                         for (DiagnosticRecord r : records) {
                             last[r.trajectory()] = r;
+                        }
+                        // summary.json follows the rows (iterations done, time of the flush), at most once a second:
+                        // a run killed with SIGKILL still says how far it got
+                        long now = System.nanoTime();
+                        if (summaryWritten == Long.MIN_VALUE || now - summaryWritten >= 1_000_000_000L) {
+                            summaryWritten = now;
+                            try {
+                                summary.lastRecords(last).touch().write(summaryFile);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException("cannot write " + summaryFile + ": " + e.getMessage(), e);
+                            }
                         }
                     }
 
@@ -195,7 +220,7 @@ public final class RunJob {
                     summary.warn(w);
                     err.println("msense: warning: " + w);
                 });
-                summary.write(summaryFile);
+                summary.touch().write(summaryFile);
             } finally {
                 stop.close();
             }

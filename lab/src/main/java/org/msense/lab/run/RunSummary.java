@@ -30,6 +30,9 @@ public final class RunSummary {
     private final BatchSpec spec;
     private final String problemSource;
     private final Instant started = Instant.now();
+    private final RunLock.Owner owner = RunLock.self();
+    private Instant updated;
+    private Integer threads;
     private String status = "running";
     private String error;
     private String backend;
@@ -52,6 +55,18 @@ public final class RunSummary {
         this.device = deviceName;
         this.backendProperties = properties;
         this.fallbacks = fallbackNotes;
+        return this;
+    }
+
+    /** The worker threads the backend used (CPU backend), recorded beside the backend's id. */
+    public RunSummary threads(int used) {
+        this.threads = used;
+        return this;
+    }
+
+    /** Marks the summary as current now (written as {@code updated}: the time of the last flush of rows). */
+    public RunSummary touch() {
+        this.updated = Instant.now();
         return this;
     }
 
@@ -121,8 +136,9 @@ public final class RunSummary {
             ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(), t.initSeed(),
                     r == null ? status : r.status().id(), iterations, last == null ? null : Final.of(last)));
         }
-        return new Content(status, error, Version.get(), started.toString(),
-                status.equals("running") ? null : Instant.now().toString(), backend, device,
+        return new Content(status, error, Version.get(), owner.pid(), owner.host(), started.toString(),
+                updated == null ? null : updated.toString(),
+                status.equals("running") ? null : Instant.now().toString(), backend, threads, device,
                 new LinkedHashMap<>(backendProperties), fallbacks.isEmpty() ? null : List.copyOf(fallbacks),
                 spec.model().precision().id(), spec.model().operatorPrecision().id(), problem, model, algorithm, timing,
                 warnings.isEmpty() ? null : List.copyOf(warnings), ts);
@@ -135,9 +151,13 @@ public final class RunSummary {
      * @param status            {@code running}, {@code completed}, {@code interrupted} or {@code failed}
      * @param error             why the run failed (failed runs only)
      * @param msenseVersion     the engine's version
+     * @param pid               the process that ran (runs) it
+     * @param host              the host it ran on
      * @param started           when the run started
+     * @param updated           when rows were last flushed (absent before the first)
      * @param finished          when it ended (not while running)
      * @param backend           the backend's id, null before it is open
+     * @param threads           the worker threads used (absent before the backend is open)
      * @param device            the device in words, null before the backend is open
      * @param backendProperties facts the backend reports (library versions, code paths)
      * @param fallbacks         why preferred backends were passed over
@@ -151,8 +171,10 @@ public final class RunSummary {
      * @param trajectories      one entry per trajectory
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Content(String status, @JsonInclude(Include.NON_NULL) String error, String msenseVersion,
-            String started, @JsonInclude(Include.NON_NULL) String finished, String backend, String device,
+    public record Content(String status, @JsonInclude(Include.NON_NULL) String error, String msenseVersion, long pid,
+            String host, String started, @JsonInclude(Include.NON_NULL) String updated,
+            @JsonInclude(Include.NON_NULL) String finished, String backend,
+            @JsonInclude(Include.NON_NULL) Integer threads, String device,
             Map<String, String> backendProperties, @JsonInclude(Include.NON_NULL) List<String> fallbacks,
             String precision, String operatorPrecision, Problem problem, Model model, Algorithm algorithm, Timing timing,
             @JsonInclude(Include.NON_NULL) List<String> warnings, List<Trajectory> trajectories) {
