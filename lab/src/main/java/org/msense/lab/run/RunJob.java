@@ -111,6 +111,10 @@ public final class RunJob {
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
         Path summaryFile = directory.resolve(RunDirectory.SUMMARY);
+        // room for the final summary, kept from the start: when the disk fills up, the run still records how it ended
+        int k = Math.min(spec.model().width(), Math.min(spec.problem().n1(), spec.problem().n2()));
+        SpaceReserve reserve = SpaceReserve.create(directory.resolve(".summary.reserve"),
+                65_536L + spec.size() * (2_048L + 32L * k));
 
         if (config.getFlag("plots")) {
             // Now, not at the end: after a SIGTERM the plots are drawn while the JVM shuts down, when AWT cannot start.
@@ -220,8 +224,9 @@ public final class RunJob {
                     summary.warn(w);
                     err.println("msense: warning: " + w);
                 });
-                summary.touch().write(summaryFile);
+                writeFinal(summary.touch(), summaryFile, reserve);
             } finally {
+                reserve.release();
                 stop.close();
             }
         }
@@ -230,6 +235,29 @@ public final class RunJob {
         }
         out.println("run directory: " + directory);
         return exit;
+    }
+
+    /**
+     * Writes the final summary; when that fails (the disk is full), frees the space reserved for it and tries
+     * again, and failing that writes it under java.io.tmpdir and says where.
+     */
+    private void writeFinal(RunSummary summary, Path file, SpaceReserve reserve) throws IOException {
+        try {
+            summary.write(file);
+            return;
+        } catch (IOException first) {
+            reserve.release();
+            try {
+                summary.write(file);
+                return;
+            } catch (IOException second) {
+                Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "msense-summary-"
+                        + directory.toAbsolutePath().getFileName() + "-" + ProcessHandle.current().pid() + ".json");
+                AtomicFiles.writeString(fallback, Json.write(summary.content()) + "\n");
+                err.println("msense: cannot write " + file + " (" + MetricsWriter.reason(second) + "); the summary is in "
+                        + fallback);
+            }
+        }
     }
 
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {
