@@ -110,6 +110,9 @@ public final class RunJob {
                 Json.write(resolved.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
+        if (plan.loaded() != null) {
+            summary.fromFiles(plan.loaded().initial() != null);
+        }
         Path summaryFile = directory.resolve(RunDirectory.SUMMARY);
         // room for the final summary, kept from the start: when the disk fills up, the run still records how it ended
         int k = Math.min(spec.model().width(), Math.min(spec.problem().n1(), spec.problem().n2()));
@@ -318,7 +321,8 @@ public final class RunJob {
                 spec.model().precision());
         out.printf(Locale.ROOT, "problem: n1=%d n2=%d rank=%d κ=%s m=%d noise=%s %s; width k=%d; %d trajector%s × %d iterations%n",
                 p.n1(), p.n2(), p.rank(), Parameter.formatDouble(p.condition()), p.measurements(),
-                Parameter.formatDouble(p.noise()), plan.loaded() != null ? "(from files)" : "(seed " + p.seed() + ")",
+                plan.loaded() != null ? "from y.npy" : Parameter.formatDouble(p.noise()),
+                plan.loaded() != null ? "(from files)" : "(seed " + p.seed() + ")",
                 spec.model().width(), spec.size(), spec.size() == 1 ? "y" : "ies", spec.algorithm().iterations());
         out.println("writing to " + directory);
         out.flush();

@@ -33,6 +33,8 @@ public final class RunSummary {
     private final RunLock.Owner owner = RunLock.self();
     private Instant updated;
     private Integer threads;
+    private boolean problemFromFiles;
+    private boolean initialFromFiles;
     private String status = "running";
     private String error;
     private String backend;
@@ -61,6 +63,16 @@ public final class RunSummary {
     /** The worker threads the backend used (CPU backend), recorded beside the backend's id. */
     public RunSummary threads(int used) {
         this.threads = used;
+        return this;
+    }
+
+    /**
+     * Records that the problem (and, with {@code initial}, the initial factors) came from .npy files: the noise (and
+     * the seeds and the normalization of the initialization) are then unknown and written as null.
+     */
+    public RunSummary fromFiles(boolean initial) {
+        this.problemFromFiles = true;
+        this.initialFromFiles = initial;
         return this;
     }
 
@@ -120,8 +132,9 @@ public final class RunSummary {
     public Content content() {
         var ps = spec.problem();
         Problem problem = new Problem(problemSource, ps.n1(), ps.n2(), ps.rank(), ps.measurements(), ps.operator().id(),
-                ps.noise(), ps.seed(), sigma);
-        Model model = new Model(spec.model().width(), spec.model().normalization().id());
+                problemFromFiles ? Double.NaN : ps.noise(), problemFromFiles ? null : ps.seed(), sigma);
+        Model model = new Model(spec.model().width(), initialFromFiles ? "files: V0.npy, W0.npy"
+                : spec.model().normalization().id());
         var a = spec.algorithm();
         Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : "gd", a.iterations(), a.logEvery(),
                 a.tolerance(), a.minibatch());
@@ -133,7 +146,7 @@ public final class RunSummary {
             TrajectoryResult r = result == null ? null : result.trajectories().get(i);
             DiagnosticRecord last = r != null ? r.last() : lastRecords != null ? lastRecords[i] : null;
             int iterations = r != null ? r.iterations() : last != null ? last.iteration() : 0;
-            ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(), t.initSeed(),
+            ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(), initialFromFiles ? null : t.initSeed(),
                     r == null ? status : r.status().id(), iterations, last == null ? null : Final.of(last)));
         }
         return new Content(status, error, Version.get(), owner.pid(), owner.host(), started.toString(),
@@ -184,11 +197,13 @@ public final class RunSummary {
      * The problem of {@code summary.json}.
      *
      * @param source         {@code generated} or {@code files: DIR}
+     * @param noise          σ_noise (null, unknown, for a problem from files)
+     * @param seed           the problem's seed (null for a problem from files)
      * @param singularValues σ of X* (absent until the ground truth is known)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Problem(String source, int n1, int n2, int rank, int measurements, String operator, double noise,
-            long seed, @JsonInclude(Include.NON_NULL) double[] singularValues) {
+            Long seed, @JsonInclude(Include.NON_NULL) double[] singularValues) {
     }
 
     /** The model of {@code summary.json}: width k and the initialization's normalization. */
@@ -208,14 +223,15 @@ public final class RunSummary {
     /**
      * One trajectory of {@code summary.json}.
      *
-     * @param seed       the seed of the initial factors
+     * @param seed       the seed of the initial factors (null when they came from V0.npy/W0.npy)
+     * @param alphaV     α of V₀ (measured as ‖V0_b‖_F/√n1 when V₀ came from V0.npy)
      * @param status     the trajectory's status, or the run's while there is no result
      * @param iterations steps taken (the last logged iteration while there is no result)
      * @param last       the diagnostics of the last logged iteration, written as {@code final}; absent before
      *                   the first
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Trajectory(int index, double alphaV, double alphaW, double stepSize, long seed, String status,
+    public record Trajectory(int index, double alphaV, double alphaW, double stepSize, Long seed, String status,
             int iterations, @JsonProperty("final") @JsonInclude(Include.NON_NULL) Final last) {
     }
 
