@@ -75,7 +75,7 @@ public final class Main {
         // settings reach the subcommands added above
         cl.setOut(writer(out));
         cl.setErr(writer(err));
-        cl.setOverwrittenOptionsAllowed(true); // --n1 5 --n1 6: the last one counts
+        cl.setOverwrittenOptionsAllowed(false); // --alpha 1e-2 --alpha 1e-3: an error, not a silent choice
         cl.setExpandAtFiles(false); // an argument @FILE is a value, not a file of arguments
         cl.setParameterExceptionHandler(Main::parameterError);
         cl.setExecutionExceptionHandler(Main::executionError);
@@ -148,6 +148,16 @@ public final class Main {
     }
 
     private static String describe(ParameterException ex) {
+        if (ex instanceof CommandLine.OverwrittenOptionException o && o.getOverwritten() instanceof OptionSpec spec) {
+            return spec.longestName() + " is given twice; give it once"
+                    + (spec.longestName().equals("--config") ? "" : " (a comma list, where allowed, makes a sweep)");
+        }
+        java.util.regex.Matcher missing = java.util.regex.Pattern.compile("Expected parameter for option '([^']+)' but found '([^']+)'")
+                .matcher(String.valueOf(ex.getMessage()));
+        if (missing.find()) {
+            return "the value of " + missing.group(1) + " is missing (found the option " + missing.group(2)
+                    + " where the value should be)";
+        }
         if (!(ex instanceof UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
             return ex.getMessage();
         }
