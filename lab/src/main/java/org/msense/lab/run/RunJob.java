@@ -99,15 +99,13 @@ public final class RunJob {
     private int executeIn(Backends.Selection selection) throws IOException {
         BatchSpec spec = plan.spec();
         RunConfig config = plan.config();
-        RunConfig resolved = config.copy();
-        resolved.set("backend", selection.backend().id());
         EngineOptions defaults = EngineOptions.defaults().withThreads(config.getInt("threads"));
         EngineOptions options = new EngineOptions(defaults.threads(), defaults.device(), config.getFlag("tf32"),
                 defaults.debugSync());
-        // the CPU pass sums per-thread partial results, so the thread count is part of a bit-exact rerun
-        resolved.set("threads", options.resolvedThreads());
+        // config.json: the backend and threads as asked (auto, 0); summary.json: those used. The CPU pass sums
+        // per-thread partial results, so a bit-exact rerun elsewhere passes the used ones (summary.json)
         AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                Json.write(resolved.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
+                Json.write(config.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
         if (plan.loaded() != null) {
@@ -136,7 +134,8 @@ public final class RunJob {
         int exit = OK;
         long t0 = System.nanoTime();
         try (Engine engine = selection.backend().open(options)) {
-            summary.backend(selection.backend().id(), engine.device(), engine.properties(), selection.fallbacks());
+            summary.backend(selection.backend().id(), engine.device(), engine.properties(), selection.fallbacks())
+                    .threads(options.resolvedThreads());
             summary.write(summaryFile);
             printHeader(spec, selection, engine);
             if (!engine.supportsOperatorPrecision(spec.model().operatorPrecision(), spec.model().precision())) {
