@@ -135,7 +135,7 @@ public final class Main {
             debugTrace(ex, err);
             status = USAGE;
         } else if (ex instanceof BackendException || ex instanceof IOException) {
-            err.println(name + ": " + ex.getMessage());
+            err.println(name + ": " + org.msense.lab.run.Failures.describe(ex));
             debugTrace(ex, err);
             status = 1;
         } else {

@@ -14,6 +14,7 @@ import org.msense.core.backend.Backends;
 import org.msense.lab.run.Parameter;
 import org.msense.lab.run.ProgressBar;
 import org.msense.lab.run.RunConfig;
+import org.msense.lab.run.RunInputException;
 import org.msense.lab.run.RunJob;
 import org.msense.lab.run.RunParameters;
 import org.msense.lab.run.RunPlan;
@@ -126,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
         ProgressBar.Style progress = ProgressBar.style(plan.config().getString("progress"), err);
         try {
             return new RunJob(plan, backends, out, err, progress).execute();
-        } catch (InvalidSpecException e) { // --out or --export-npy taken, or holding an earlier run
+        } catch (InvalidSpecException | RunInputException e) { // --out or --export-npy taken, backend unavailable, …
             throw new UsageException(e.getMessage());
         }
     }
@@ -165,7 +166,8 @@ final class RunCommand implements Callable<Integer> {
     };
 
     private static final String[] FOOTER = {
-        "Exit status: 0 completed, 1 failed, 2 bad command line or config, 3 internal error, 130 / 143 interrupted"
+        "Exit status: 0 completed, 1 failed, 2 bad command line, config or input, 3 internal error, 4 every trajectory"
+                + " diverged, 130 / 143 interrupted"
                 + " by SIGINT (Ctrl-C) / SIGTERM (the run directory then holds every row computed and a summary with status \"interrupted\").",
     };
 }

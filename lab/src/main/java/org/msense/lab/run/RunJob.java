@@ -24,6 +24,7 @@ import org.msense.lab.io.Json;
 import org.msense.lab.plot.FigureWriter;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.InvalidSpecException;
 import org.msense.core.spec.ProblemSpec;
 
 /**
@@ -42,6 +43,10 @@ public final class RunJob {
     public static final int OK = 0;
     /** Exit status when the run failed after it started (backend error, I/O error). */
     public static final int FAILED = 1;
+    /** Exit status when the input cannot work on this machine (the problem does not fit; see {@link RunInputException}). */
+    public static final int BAD_INPUT = 2;
+    /** Exit status of a run in which every trajectory diverged ({@code summary.json} says {@code diverged}). */
+    public static final int DIVERGED = 4;
     /** Exit status of a run interrupted by SIGINT (Ctrl-C); 143 after SIGTERM. */
     public static final int INTERRUPTED = InterruptSignal.SIGINT_STATUS;
     /** Exit status of a run interrupted by SIGTERM. */
@@ -81,7 +86,15 @@ public final class RunJob {
      */
     public int execute() throws IOException {
         RunConfig config = plan.config();
-        Backends.Selection selection = Backends.select(config.getString("backend"), backends);
+        Backends.Selection selection;
+        try {
+            selection = Backends.select(config.getString("backend"), backends);
+        } catch (BackendException e) {
+            if (config.getString("backend").trim().equalsIgnoreCase("auto")) {
+                throw e; // nothing can run on this machine: not a mistake of the command line
+            }
+            throw new InvalidSpecException("backend", e.getMessage());
+        }
         for (String f : selection.fallbacks()) {
             err.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
@@ -90,7 +103,13 @@ public final class RunJob {
             NpyExchange.checkExportTarget(config.getPath("export-npy"), overwrite);
         }
         // claimed before anything is written into it; released (run.lock removed) once every file is written
-        try (RunDirectory.Claim claim = RunDirectory.create(config.getPath("out"), overwrite)) {
+        RunDirectory.Claim taken;
+        try {
+            taken = RunDirectory.create(config.getPath("out"), overwrite);
+        } catch (java.nio.file.FileSystemException e) { // permission denied, read-only file system, ...
+            throw new InvalidSpecException("out", Failures.describe(e));
+        }
+        try (RunDirectory.Claim claim = taken) {
             directory = claim.path();
             return executeIn(selection);
         }
@@ -144,6 +163,10 @@ public final class RunJob {
                         + "; leave out --operator-precision or use --backend cpu");
             }
             checkMemory(engine, spec);
+            for (String w : setupWarnings(spec, config)) {
+                summary.warn(w);
+                err.println("msense: warning: " + w);
+            }
             SensingProblem problem = buildProblem(engine, spec);
             summary.truth(problem.truth().sigma());
             HostFactors initial = plan.loaded() != null && plan.loaded().initial() != null ? plan.loaded().initial()
@@ -164,6 +187,7 @@ public final class RunJob {
                 List<String> labels = TrajectoryLabels.of(spec.trajectories());
                 result = gd.run(new RunObserver() {
                     private long summaryWritten = Long.MIN_VALUE;
+                    private boolean first = true;
 
                     @Override
                     public void onRecords(List<DiagnosticRecord> records) {
@@ -172,6 +196,19 @@ public final class RunJob {
                         for (DiagnosticRecord r : records) {
                             last[r.trajectory()] = r;
                         }
+                        double tol = spec.algorithm().tolerance();
+                        if (first && tol > 0) {
+                            double initial = records.stream().mapToDouble(DiagnosticRecord::relativeError).min().orElse(Double.NaN);
+                            if (initial <= tol) {
+                                String w = String.format(Locale.ROOT, "--tolerance %s is not below the initial relative"
+                                        + " error %.4g: trajectories stop at their first check", Parameter.formatDouble(tol),
+                                        initial);
+                                summary.warn(w);
+                                bar.finish();
+                                err.println("msense: warning: " + w);
+                            }
+                        }
+                        first = false;
                         // summary.json follows the rows (iterations done, time of the flush), at most once a second:
                         // a run killed with SIGKILL still says how far it got
                         long now = System.nanoTime();
@@ -206,17 +243,29 @@ public final class RunJob {
                             problem.n2(), spec.model().width());
                 }
             }
-            summary.status(result.interrupted() ? "interrupted" : "completed");
-            exit = result.interrupted() ? stop.exitStatus() : OK;
+            boolean allDiverged = result.trajectories().stream().allMatch(t -> t.status() == TrajectoryStatus.DIVERGED);
+            if (result.interrupted()) {
+                summary.status("interrupted");
+                exit = stop.exitStatus();
+            } else if (allDiverged) {
+                summary.status("diverged");
+                exit = DIVERGED;
+                err.println("msense: every trajectory diverged; try a smaller --step-size");
+            } else {
+                summary.status("completed");
+                exit = OK;
+            }
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             summary.lastRecords(last);
             summary.status(stop.requested() ? "interrupted" : "failed");
             if (!stop.requested()) {
                 summary.failed(describe(e));
             }
-            exit = stop.requested() ? stop.exitStatus() : FAILED;
+            boolean input = !stop.requested() && e instanceof RunInputException;
+            exit = stop.requested() ? stop.exitStatus() : input ? BAD_INPUT : FAILED;
             err.println();
-            err.println("msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
+            err.println(input ? "msense run: " + describe(e)
+                    : "msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
         } finally {
             try {
                 if (config.getFlag("plots") && !history.isEmpty()) {
@@ -275,15 +324,37 @@ public final class RunJob {
         return p;
     }
 
+    /** Settings that will run but cannot do what they seem to ask. */
+    private static List<String> setupWarnings(BatchSpec spec, RunConfig config) {
+        List<String> w = new ArrayList<>();
+        int k = spec.model().width();
+        int r = spec.problem().rank();
+        if (k < r) {
+            w.add("--width " + k + " is below the rank " + r + " of X*: VWᵀ has rank at most " + k
+                    + ", so exact recovery is impossible (the error stops at the tail of σ(X*))");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = config.getInt("threads");
+        if (threads > cores) {
+            w.add("--threads " + threads + " is above the " + cores + " processors of this machine: the extra threads"
+                    + " only take turns on them");
+        }
+        return w;
+    }
+
     /** Refuses a run that cannot fit, with the estimate and what to change, before allocating anything. */
     private void checkMemory(Engine engine, BatchSpec spec) {
         var free = engine.freeMemoryBytes();
+        if (free.isEmpty() && engine.backendId().equals("cpu")) { // the CPU backend keeps everything in the Java heap
+            Runtime rt = Runtime.getRuntime();
+            free = java.util.OptionalLong.of(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+        }
         if (free.isEmpty()) {
             return;
         }
         long need = estimateBytes(spec);
         if (need > free.getAsLong()) {
-            throw new BackendException(String.format(Locale.ROOT,
+            throw new RunInputException(String.format(Locale.ROOT,
                     "this run needs about %s on the %s backend but only %s is free; use --precision fp32, fewer"
                             + " --measurements or fewer trajectories (the sensing matrix alone is %s)",
                     bytes(need), engine.backendId(), bytes(free.getAsLong()), bytes(operatorBytes(spec))));
@@ -338,15 +409,15 @@ public final class RunJob {
                     d == null ? "-" : String.format(Locale.ROOT, "%.4e", d.relativeError()),
                     d == null ? "-" : String.format(Locale.ROOT, "%.3e", d.imbalanceFro()));
         }
-        out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
-                result.iterateSeconds(), result.msPerIteration(), spec.size());
+        if (result.steps() == 0) {
+            out.printf(Locale.ROOT, "%nno steps taken (%.2f s)%n", result.iterateSeconds());
+        } else {
+            out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
+                    result.iterateSeconds(), result.msPerIteration(), spec.size());
+        }
     }
 
     private static String describe(Throwable e) {
-        String m = e.getMessage();
-        if (e instanceof OutOfMemoryError) {
-            return "out of Java heap (" + m + "); raise it with JAVA_OPTS=-Xmx…, or use --precision fp32 or fewer measurements";
-        }
-        return m == null ? e.getClass().getSimpleName() : m;
+        return Failures.describe(e);
     }
 }
