@@ -42,6 +42,14 @@ public final class MetricsWriter implements AutoCloseable {
                     StandardOpenOption.WRITE);
         }
 
+        /** Opens an existing file, keeping its first {@code keep} bytes. */
+        Appender(Path file, long keep) throws IOException {
+            this.file = file;
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            channel.truncate(keep);
+            size = keep;
+        }
+
         void write(CharSequence lines) throws IOException {
             ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(lines));
             try {
@@ -75,6 +83,66 @@ public final class MetricsWriter implements AutoCloseable {
     static String reason(IOException e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private MetricsWriter(Appender metrics, Appender spectrum, int rank) {
+        this.metrics = metrics;
+        this.spectrum = spectrum;
+        this.rank = rank;
+    }
+
+    /**
+     * Reopens the files of a run to go on from iteration {@code before}: the rows of earlier iterations are kept (and
+     * read back into {@code history}, as the records they were written from), later ones removed.
+     *
+     * @param history receives the records kept, in file order
+     */
+    public static MetricsWriter resume(Path metricsFile, Path spectrumFile, int rank, int before,
+            List<DiagnosticRecord> history) throws IOException {
+        List<String> m = java.nio.file.Files.readAllLines(metricsFile, StandardCharsets.UTF_8);
+        List<String> s = java.nio.file.Files.readAllLines(spectrumFile, StandardCharsets.UTF_8);
+        if (m.isEmpty() || !m.get(0).equals(HEADER) || s.isEmpty()) {
+            throw new IOException(metricsFile + " is not the metrics of a run");
+        }
+        long mKeep = m.get(0).getBytes(StandardCharsets.UTF_8).length + 1;
+        long sKeep = s.get(0).getBytes(StandardCharsets.UTF_8).length + 1;
+        for (int i = 1; i < m.size() && i < s.size(); i++) {
+            String[] f = m.get(i).split(",", -1);
+            String[] g = s.get(i).split(",", -1);
+            if (f.length != 16 || g.length < 2 || !f[0].equals(g[0]) || !f[1].equals(g[1])) {
+                break; // a row cut short: everything from here is recomputed
+            }
+            int iteration = Integer.parseInt(f[1]);
+            if (iteration >= before) {
+                break;
+            }
+            double[] sv = new double[g.length - 2];
+            for (int j = 0; j < sv.length; j++) {
+                sv[j] = parse(g[j + 2]);
+            }
+            history.add(new DiagnosticRecord(Integer.parseInt(f[0]), iteration, parse(f[2]), parse(f[3]), parse(f[4]),
+                    parse(f[5]), parse(f[6]), parse(f[7]), parse(f[8]), parse(f[9]), parse(f[10]), parse(f[11]),
+                    parse(f[12]), parse(f[15]), sv));
+            mKeep += m.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+            sKeep += s.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+        }
+        Appender a = new Appender(metricsFile, mKeep);
+        try {
+            return new MetricsWriter(a, new Appender(spectrumFile, sKeep), rank);
+        } catch (IOException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    /** The inverse of {@link #num}. */
+    static double parse(String t) {
+        return switch (t) {
+            case "nan" -> Double.NaN;
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(t);
+        };
     }
 
     /**

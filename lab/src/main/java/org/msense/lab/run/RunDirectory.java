@@ -100,6 +100,44 @@ public final class RunDirectory {
         return new Claim(requested, lock);
     }
 
+    /**
+     * Claims the directory of an earlier run to go on with it ({@code msense resume}): refused while a run is live
+     * there, or when it holds no run or a finished one.
+     */
+    public static Claim reclaim(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve(SUMMARY)) || !Files.exists(dir.resolve(CONFIG))) {
+            throw new InvalidSpecException("out", dir + " holds no run to resume (no " + SUMMARY + " and " + CONFIG + ")");
+        }
+        RunLock lock = RunLock.tryClaim(dir);
+        if (lock == null) {
+            RunLock.Probe p = RunLock.probe(dir);
+            if (p.state() == RunLock.State.LIVE) {
+                throw new InvalidSpecException("out", dir + " is in use by a running msense run ("
+                        + (p.owner() == null ? "another process" : p.owner() + ", pid " + p.owner().pid()) + ")");
+            }
+            RunLock.removeStale(dir);
+            lock = RunLock.tryClaim(dir);
+            if (lock == null) {
+                throw new InvalidSpecException("out", dir + " was claimed by another run at the same moment");
+            }
+        }
+        try {
+            String status = org.msense.lab.io.Json.readTree(Files.readString(dir.resolve(SUMMARY)), SUMMARY)
+                    .path("status").asText();
+            if (status.equals("completed") || status.equals("diverged")) {
+                throw new InvalidSpecException("out", dir + " holds a run that has ended (" + status + "); nothing to resume");
+            }
+            if (!CheckpointFiles.exists(dir)) {
+                throw new InvalidSpecException("out", dir + " holds no checkpoint (a run makes one with"
+                        + " --checkpoint-every N); start it again instead");
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return new Claim(dir, lock);
+    }
+
     /** The files in {@code dir} that a run writes (config, metrics, summary, plots). */
     public static List<Path> earlierRunFiles(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.msense.core.algorithm.BatchResult;
+import org.msense.core.algorithm.Checkpoint;
 import org.msense.core.algorithm.FactorizedGradientDescent;
 import org.msense.core.algorithm.HostFactors;
 import org.msense.core.algorithm.RunObserver;
@@ -85,6 +86,19 @@ public final class RunJob {
      * @throws BackendException     when the requested backend is unknown or unavailable
      */
     public int execute() throws IOException {
+        return execute(false);
+    }
+
+    /**
+     * Goes on with the run in {@code --out} from its checkpoint ({@code --checkpoint-every}), as {@code msense resume}:
+     * the rows after the checkpoint are dropped and computed again, so metrics.csv, spectrum.csv and the final
+     * factors are those of an uninterrupted run (wall times aside).
+     */
+    public int resume() throws IOException {
+        return execute(true);
+    }
+
+    private int execute(boolean resume) throws IOException {
         RunConfig config = plan.config();
         Backends.Selection selection;
         try {
@@ -99,23 +113,29 @@ public final class RunJob {
             err.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
         boolean overwrite = config.getFlag("overwrite");
-        if (config.getPath("export-npy") != null) {
+        if (config.getPath("export-npy") != null && !resume) {
             NpyExchange.checkExportTarget(config.getPath("export-npy"), overwrite);
         }
         // claimed before anything is written into it; released (run.lock removed) once every file is written
         RunDirectory.Claim taken;
         try {
-            taken = RunDirectory.create(config.getPath("out"), overwrite);
+            taken = resume ? RunDirectory.reclaim(config.getPath("out")) : RunDirectory.create(config.getPath("out"), overwrite);
         } catch (java.nio.file.FileSystemException e) { // permission denied, read-only file system, ...
             throw new InvalidSpecException("out", Failures.describe(e));
         }
         try (RunDirectory.Claim claim = taken) {
             directory = claim.path();
-            return executeIn(selection);
+            Checkpoint from = null;
+            if (resume) {
+                BatchSpec spec = plan.spec();
+                from = CheckpointFiles.read(directory, spec.size(), spec.problem().n1(), spec.problem().n2(),
+                        spec.model().width());
+            }
+            return executeIn(selection, from);
         }
     }
 
-    private int executeIn(Backends.Selection selection) throws IOException {
+    private int executeIn(Backends.Selection selection, Checkpoint from) throws IOException {
         BatchSpec spec = plan.spec();
         RunConfig config = plan.config();
         EngineOptions defaults = EngineOptions.defaults().withThreads(config.getInt("threads"));
@@ -123,8 +143,10 @@ public final class RunJob {
                 defaults.debugSync());
         // config.json: the backend and threads as asked (auto, 0); summary.json: those used. The CPU pass sums
         // per-thread partial results, so a bit-exact rerun elsewhere passes the used ones (summary.json)
-        AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                Json.write(config.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
+        if (from == null) { // a resumed run keeps the config.json it was started with
+            AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
+                    Json.write(config.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
+        }
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
         if (plan.loaded() != null) {
@@ -173,21 +195,52 @@ public final class RunJob {
                     : HostFactors.drawInitial(spec.trajectories(), problem.n1(), problem.n2(), spec.model().width(),
                             spec.model().normalization());
             Path npy = config.getPath("export-npy");
-            if (npy != null) {
+            if (npy != null && from == null) {
                 NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
                         engine.download(problem.operator()), problem.measurements(), engine.download(problem.observations()),
                         initial, spec.size(), spec.model().width());
             }
+            if (from != null) {
+                initial = from.factors();
+                err.println("msense: resuming from the checkpoint at iteration " + from.iteration());
+            }
             try (FactorizedGradientDescent gd = new FactorizedGradientDescent(problem, spec, initial);
-                    MetricsWriter metrics = new MetricsWriter(directory.resolve(RunDirectory.METRICS),
+                    MetricsWriter metrics = from != null
+                            ? MetricsWriter.resume(directory.resolve(RunDirectory.METRICS),
+                                    directory.resolve(RunDirectory.SPECTRUM), problem.rank(), from.iteration(), history)
+                            : new MetricsWriter(directory.resolve(RunDirectory.METRICS),
                             directory.resolve(RunDirectory.SPECTRUM), problem.rank(),
                             Math.min(spec.model().width(), Math.min(problem.n1(), problem.n2())))) {
+                if (from != null) {
+                    DiagnosticRecord[] kept = new DiagnosticRecord[spec.size()];
+                    for (DiagnosticRecord r : history) {
+                        kept[r.trajectory()] = r;
+                        last[r.trajectory()] = r;
+                    }
+                    from = new Checkpoint(from.iteration(), from.factors(), from.status(), from.initialLoss(),
+                            from.stoppedAt(), from.wallSeconds(), kept);
+                }
+                int checkpointEvery = config.getInt("checkpoint-every");
                 summary.setupSeconds((System.nanoTime() - t0) / 1e9);
                 ProgressBar bar = new ProgressBar(err, progress, "iterating");
                 List<String> labels = TrajectoryLabels.of(spec.trajectories());
                 result = gd.run(new RunObserver() {
                     private long summaryWritten = Long.MIN_VALUE;
                     private boolean first = true;
+
+                    @Override
+                    public int checkpointEvery() {
+                        return checkpointEvery;
+                    }
+
+                    @Override
+                    public void onCheckpoint(Checkpoint c) {
+                        try {
+                            CheckpointFiles.write(directory, c, spec.problem().n1(), spec.problem().n2(), spec.model().width());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException("cannot write the checkpoint: " + Failures.describe(e), e);
+                        }
+                    }
 
                     @Override
                     public void onRecords(List<DiagnosticRecord> records) {
@@ -197,7 +250,7 @@ public final class RunJob {
                             last[r.trajectory()] = r;
                         }
                         double tol = spec.algorithm().tolerance();
-                        if (first && tol > 0) {
+                        if (first && tol > 0 && records.stream().anyMatch(r -> r.iteration() == 0)) {
                             double initial = records.stream().mapToDouble(DiagnosticRecord::relativeError).min().orElse(Double.NaN);
                             if (initial <= tol) {
                                 String w = String.format(Locale.ROOT, "--tolerance %s is not below the initial relative"
@@ -235,7 +288,7 @@ public final class RunJob {
                     public void onProgress(int t, int total) {
                         bar.update(t, total);
                     }
-                }, stop::requested);
+                }, stop::requested, from);
                 bar.finish();
                 summary.result(result);
                 if (npy != null) {
@@ -248,10 +301,12 @@ public final class RunJob {
                 summary.status("interrupted");
                 exit = stop.exitStatus();
             } else if (allDiverged) {
+                CheckpointFiles.remove(directory);
                 summary.status("diverged");
                 exit = DIVERGED;
                 err.println("msense: every trajectory diverged; try a smaller --step-size");
             } else {
+                CheckpointFiles.remove(directory); // the run is whole: the final factors are in --export-npy
                 summary.status("completed");
                 exit = OK;
             }

@@ -161,6 +161,10 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
     }
 
     private static void checkExecution(RunConfig c) {
+        if (c.getInt("checkpoint-every") < 0) {
+            throw new InvalidSpecException("checkpoint-every", "must be ≥ 0 (0: no checkpoints), got "
+                    + c.getInt("checkpoint-every"));
+        }
         if (c.getInt("threads") < 0) {
             throw new InvalidSpecException("threads", "must be ≥ 0 (0: one per processor), got " + c.getInt("threads"));
         }
