@@ -89,6 +89,7 @@ public final class RunDirectory {
                             + (names.size() > 6 ? ", … " + names.size() + " files" : "")
                             + "); choose another --out, or --overwrite to replace them");
                 }
+                CheckpointFiles.remove(requested);
                 for (Path f : earlier) {
                     Files.deleteIfExists(f);
                 }
@@ -138,13 +139,14 @@ public final class RunDirectory {
         return new Claim(dir, lock);
     }
 
-    /** The files in {@code dir} that a run writes (config, metrics, summary, plots). */
+    /** The files in {@code dir} that a run writes (config, metrics, summary, plots, checkpoint). */
     public static List<Path> earlierRunFiles(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path f : ds) {
                 String n = f.getFileName().toString();
-                if (RUN_FILES.contains(n) || PLOT.matcher(n).matches()) {
+                if (RUN_FILES.contains(n) || PLOT.matcher(n).matches() || n.equals(CheckpointFiles.DIR)
+                        || n.equals(CheckpointFiles.DIR + ".old") || n.equals(CheckpointFiles.DIR + ".new")) {
                     out.add(f);
                 }
             }

@@ -91,6 +91,8 @@ class RunDirectoryClaimTest {
         Files.writeString(out.resolve("config.json"), "{}\n");
         Files.writeString(out.resolve("error.png"), "old plot");
         Files.writeString(out.resolve("notes.txt"), "mine");
+        Files.createDirectories(out.resolve("checkpoint"));
+        Files.writeString(out.resolve("checkpoint").resolve("state.json"), "{}");
         CliRunner r = tinyRun(out);
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("config.json") && r.err().contains("metrics.csv") && r.err().contains("error.png")
@@ -102,6 +104,7 @@ class RunDirectoryClaimTest {
         assertEquals(0, o.status(), o.err());
         assertTrue(Files.readString(out.resolve("metrics.csv")).startsWith("trajectory,iteration"));
         assertFalse(Files.exists(out.resolve("error.png")), "the old plot is gone (this run draws none)");
+        assertFalse(Files.exists(out.resolve("checkpoint")), "an earlier run's checkpoint is gone: nothing resumes from it");
         assertEquals("mine", Files.readString(out.resolve("notes.txt")), "other files are left alone");
         assertFalse(Files.readString(out.resolve("config.json")).contains("overwrite"), "not part of the experiment");
     }
