@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Entry point of {@code msense}: the commands {@code run}, {@code backends}, {@code reproduce}, {@code bench},
+ * Entry point of {@code msense}: the commands {@code run}, {@code status}, {@code resume}, {@code backends}, {@code reproduce}, {@code bench},
  * {@code completion} and {@code help}, parsed by picocli. Every command takes {@code -h/--help} and
  * {@code -V/--version}. Errors the user can fix are printed as one line on stderr, {@code msense CMD: message},
  * and exit with status 2 (command line, config) or 1 (the run failed); stack traces appear only for internal
@@ -64,6 +64,8 @@ public final class Main {
         cl.getCommandSpec().usageMessage().header("msense " + Version.get()
                 + " — overparameterized asymmetric matrix sensing by factorized gradient descent");
         cl.addSubcommand(new RunCommand(out, err).spec());
+        cl.addSubcommand(new StatusCommand(out));
+        cl.addSubcommand(new ResumeCommand(out, err));
         cl.addSubcommand(new BackendsCommand(out, err));
         cl.addSubcommand(ReproduceCommand.commandLine(out, err));
         cl.addSubcommand(new BenchCommand(out));
@@ -74,7 +76,7 @@ public final class Main {
         // settings reach the subcommands added above
         cl.setOut(writer(out));
         cl.setErr(writer(err));
-        cl.setOverwrittenOptionsAllowed(true); // --n1 5 --n1 6: the last one counts
+        cl.setOverwrittenOptionsAllowed(false); // --alpha 1e-2 --alpha 1e-3: an error, not a silent choice
         cl.setExpandAtFiles(false); // an argument @FILE is a value, not a file of arguments
         cl.setParameterExceptionHandler(Main::parameterError);
         cl.setExecutionExceptionHandler(Main::executionError);
@@ -134,7 +136,7 @@ public final class Main {
             debugTrace(ex, err);
             status = USAGE;
         } else if (ex instanceof BackendException || ex instanceof IOException) {
-            err.println(name + ": " + ex.getMessage());
+            err.println(name + ": " + org.msense.lab.run.Failures.describe(ex));
             debugTrace(ex, err);
             status = 1;
         } else {
@@ -147,6 +149,16 @@ public final class Main {
     }
 
     private static String describe(ParameterException ex) {
+        if (ex instanceof CommandLine.OverwrittenOptionException o && o.getOverwritten() instanceof OptionSpec spec) {
+            return spec.longestName() + " is given twice; give it once"
+                    + (spec.longestName().equals("--config") ? "" : " (a comma list, where allowed, makes a sweep)");
+        }
+        java.util.regex.Matcher missing = java.util.regex.Pattern.compile("Expected parameter for option '([^']+)' but found '([^']+)'")
+                .matcher(String.valueOf(ex.getMessage()));
+        if (missing.find()) {
+            return "the value of " + missing.group(1) + " is missing (found the option " + missing.group(2)
+                    + " where the value should be)";
+        }
         if (!(ex instanceof UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
             return ex.getMessage();
         }

@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
                 + " its measured value, threshold and pass/fail) are rewritten after every experiment."},
         parameterListHeading = "%nExperiments:%n", optionListHeading = "%nOptions:%n", footerHeading = "%n",
         footer = "Exit status: 0 every check passed, 1 a check failed (the report is still written) or the run failed,"
-                + " 2 bad command line, 3 internal error, 130 interrupted (the report keeps the finished experiments).",
+                + " 2 bad command line, 3 internal error, 130 / 143 interrupted by SIGINT / SIGTERM (the report keeps the finished experiments).",
         usageHelpWidth = 100)
 final class ReproduceCommand implements Callable<Integer> {
     private final PrintStream out;

@@ -14,6 +14,7 @@ import org.msense.core.backend.Backends;
 import org.msense.lab.run.Parameter;
 import org.msense.lab.run.ProgressBar;
 import org.msense.lab.run.RunConfig;
+import org.msense.lab.run.RunInputException;
 import org.msense.lab.run.RunJob;
 import org.msense.lab.run.RunParameters;
 import org.msense.lab.run.RunPlan;
@@ -124,7 +125,11 @@ final class RunCommand implements Callable<Integer> {
                     + String.join(", ", backends.stream().map(b -> b.id()).toList()));
         }
         ProgressBar.Style progress = ProgressBar.style(plan.config().getString("progress"), err);
-        return new RunJob(plan, backends, out, err, progress).execute();
+        try {
+            return new RunJob(plan, backends, out, err, progress).execute();
+        } catch (InvalidSpecException | RunInputException e) { // --out or --export-npy taken, backend unavailable, …
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Defaults ← the config file of {@code --config} ← the options given. */
@@ -161,7 +166,8 @@ final class RunCommand implements Callable<Integer> {
     };
 
     private static final String[] FOOTER = {
-        "Exit status: 0 completed, 1 failed, 2 bad command line or config, 3 internal error, 130 interrupted"
-                + " (Ctrl-C; the run directory then holds every row computed and a summary with status \"interrupted\").",
+        "Exit status: 0 completed, 1 failed, 2 bad command line, config or input, 3 internal error, 4 every trajectory"
+                + " diverged, 130 / 143 interrupted"
+                + " by SIGINT (Ctrl-C) / SIGTERM (the run directory then holds every row computed and a summary with status \"interrupted\").",
     };
 }

@@ -151,6 +151,15 @@ public final class FactorizedGradientDescent implements AutoCloseable {
      * (then the current state is logged and the running trajectories are marked interrupted).
      */
     public BatchResult run(RunObserver observer, BooleanSupplier stopRequested) {
+        return run(observer, stopRequested, null);
+    }
+
+    /**
+     * Runs the batch from a checkpoint (null: from the start), which must come from a run of the same problem and
+     * spec; the factors uploaded at construction are replaced by the checkpoint's. From a checkpoint the records,
+     * statuses and factors are those the uninterrupted run computes, bit for bit (wall times aside).
+     */
+    public BatchResult run(RunObserver observer, BooleanSupplier stopRequested, Checkpoint from) {
         AlgorithmSpec algo = spec.algorithm();
         StopRule stopRule = new StopRule(algo.tolerance());
         List<TrajectorySpec> trajectories = spec.trajectories();
@@ -167,9 +176,35 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         }
         long start = System.nanoTime();
         int t = 0;
-        int steps = 0;
+        if (from != null) {
+            if (from.status().length != batch || from.iteration() < 0 || from.iteration() > algo.iterations()) {
+                throw new IllegalArgumentException("checkpoint " + from + " does not fit a batch of " + batch + " and "
+                        + algo.iterations() + " iterations");
+            }
+            engine.upload(from.factors().v(), v);
+            engine.upload(from.factors().w(), w);
+            t = from.iteration();
+            for (int b = 0; b < batch; b++) {
+                status[b] = from.status()[b];
+                initialLoss[b] = from.initialLoss()[b];
+                stoppedAt[b] = from.stoppedAt()[b];
+                last[b] = from.last()[b];
+                if (status[b] != TrajectoryStatus.RUNNING) {
+                    negativeStep[b] = 0;
+                }
+            }
+            start -= (long) (from.wallSeconds() * 1e9);
+        }
+        int checkpointEvery = observer.checkpointEvery();
+        int steps = t;
         boolean interrupted = false;
         while (true) {
+            if (checkpointEvery > 0 && t > 0 && t % checkpointEvery == 0 && t < algo.iterations()
+                    && (from == null || t > from.iteration())) {
+                engine.synchronize();
+                observer.onCheckpoint(new Checkpoint(t, factors(), status, initialLoss, stoppedAt,
+                        (System.nanoTime() - start) / 1e9, last));
+            }
             boolean stopNow = stopRequested.getAsBoolean();
             measurements.prepare(t);
             engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);

@@ -18,6 +18,21 @@ public interface RunObserver {
     default void onProgress(int t, int total) {
     }
 
+    /**
+     * Every how many iterations the run should hand its state to {@link #onCheckpoint} (0: never). Asked once, when
+     * the run starts.
+     */
+    default int checkpointEvery() {
+        return 0;
+    }
+
+    /**
+     * The state at the start of iteration {@code c.iteration()} (a positive multiple of {@link #checkpointEvery()},
+     * before the last iteration), from which a later run continues exactly.
+     */
+    default void onCheckpoint(Checkpoint c) {
+    }
+
     /** An observer that ignores everything. */
     static RunObserver none() {
         return new RunObserver() {

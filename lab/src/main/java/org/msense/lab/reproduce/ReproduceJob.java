@@ -114,7 +114,7 @@ public final class ReproduceJob {
                 report.finish("interrupted");
             }
             log.println("msense: interrupted; the report keeps the finished experiments");
-            exit = INTERRUPTED;
+            exit = stop.exitStatus();
         } catch (RuntimeException | IOException e) {
             if (report != null) {
                 report.finish("failed");

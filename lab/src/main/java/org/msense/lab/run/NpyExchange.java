@@ -3,6 +3,9 @@ package org.msense.lab.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.msense.core.spec.InvalidSpecException;
 import org.msense.core.algorithm.HostFactors;
 import org.msense.lab.io.Npy;
 import org.msense.lab.io.NpyArray;
@@ -97,6 +100,31 @@ public final class NpyExchange {
             init = new HostFactors(v0.data(), w0.data());
         }
         return new LoadedProblem(truth, a.data(), m, y.data(), init, batch, width);
+    }
+
+    /**
+     * Refuses an export directory that already holds an export (any of X_star, A, y, V0, W0, V, W .npy), unless
+     * {@code overwrite}: an earlier export is never replaced silently. A path that is a file is refused too.
+     *
+     * @throws InvalidSpecException (field {@code export-npy}) naming the files found
+     */
+    public static void checkExportTarget(Path dir, boolean overwrite) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidSpecException("export-npy", dir + " exists and is not a directory");
+        }
+        if (overwrite) {
+            return;
+        }
+        List<String> there = new ArrayList<>();
+        for (String n : List.of(TRUTH, OPERATOR, OBSERVATIONS, V0, W0, V, W)) {
+            if (Files.exists(dir.resolve(n))) {
+                there.add(n);
+            }
+        }
+        if (!there.isEmpty()) {
+            throw new InvalidSpecException("export-npy", dir + " already holds an export (" + String.join(", ", there)
+                    + "); choose another directory, or --overwrite to replace it");
+        }
     }
 
     /** Writes X_star, A, y, V0, W0 into {@code dir} (created if needed). */

@@ -58,8 +58,30 @@ public record Parameter(String name, Kind kind, Object defaultValue, String hint
                 }
             };
         } catch (NumberFormatException e) {
-            throw new InvalidSpecException(name, "expected " + describeKind() + ", got '" + text + "'");
+            String tooLarge = tooLarge(t);
+            throw new InvalidSpecException(name, tooLarge != null ? tooLarge
+                    : "expected " + describeKind() + ", got '" + text + "'");
         }
+    }
+
+    /** For an integer out of range ("2147483648" as an int): the message that says so; else null. */
+    private String tooLarge(String t) {
+        if (kind != Kind.INT && kind != Kind.LONG && kind != Kind.LONG_LIST) {
+            return null;
+        }
+        for (String part : kind == Kind.LONG_LIST ? splitList(t) : List.of(t)) {
+            String p = part.trim();
+            if (p.matches("[+-]?\\d+")) {
+                java.math.BigInteger v = new java.math.BigInteger(p);
+                long min = kind == Kind.INT ? Integer.MIN_VALUE : Long.MIN_VALUE;
+                long max = kind == Kind.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
+                if (v.compareTo(java.math.BigInteger.valueOf(max)) > 0 || v.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+                    return p + " is too " + (v.signum() > 0 ? "large" : "small") + ": an integer from " + min + " to "
+                            + max + " is expected";
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -94,12 +94,16 @@ public final class RunConfig {
      */
     public RunConfig applyJsonFile(Path file) {
         String text;
+        if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO or a device would block or never end
+            throw new InvalidSpecException("config", file + " is not a regular file" + (Files.isDirectory(file)
+                    ? " but a directory" : " (a pipe, socket or device)") + "; give a JSON file");
+        }
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new InvalidSpecException("config", "file not found: " + file);
         } catch (IOException e) {
-            throw new InvalidSpecException("config", "cannot read " + file + ": " + e.getMessage());
+            throw new InvalidSpecException("config", "cannot read " + file + ": " + Failures.describe(e));
         }
         return applyJson(text, file.getFileName().toString());
     }

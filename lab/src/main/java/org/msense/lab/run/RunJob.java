@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.msense.core.algorithm.BatchResult;
+import org.msense.core.algorithm.Checkpoint;
 import org.msense.core.algorithm.FactorizedGradientDescent;
 import org.msense.core.algorithm.HostFactors;
 import org.msense.core.algorithm.RunObserver;
@@ -24,6 +25,7 @@ import org.msense.lab.io.Json;
 import org.msense.lab.plot.FigureWriter;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.InvalidSpecException;
 import org.msense.core.spec.ProblemSpec;
 
 /**
@@ -31,9 +33,10 @@ import org.msense.core.spec.ProblemSpec;
  * ({@code config.json}, {@code metrics.csv}, {@code spectrum.csv}, {@code summary.json}, plots, optional
  * .npy exports), shows progress, and prints a table of final errors.
  *
- * <p>Nothing is lost on Ctrl-C or a kill signal: a shutdown hook asks the loop to stop, the loop logs the
- * current state and marks running trajectories {@code interrupted}, and the summary and plots are written
- * before the JVM exits. Rows of metrics.csv are flushed at every logged iteration; summary.json is replaced
+ * <p>Nothing is lost on Ctrl-C or SIGTERM: the signal handler ({@link InterruptSignal}) asks the loop to stop,
+ * the loop finishes its step, logs the current state and marks running trajectories {@code interrupted}, and
+ * the summary and plots are written while the JVM is fully alive; then the command exits with 130 (SIGINT) or
+ * 143 (SIGTERM). Rows of metrics.csv are flushed at every logged iteration; summary.json is replaced
  * atomically, so it is always complete.
  */
 public final class RunJob {
@@ -41,8 +44,14 @@ public final class RunJob {
     public static final int OK = 0;
     /** Exit status when the run failed after it started (backend error, I/O error). */
     public static final int FAILED = 1;
-    /** Exit status of an interrupted run (as for SIGINT). */
-    public static final int INTERRUPTED = 130;
+    /** Exit status when the input cannot work on this machine (the problem does not fit; see {@link RunInputException}). */
+    public static final int BAD_INPUT = 2;
+    /** Exit status of a run in which every trajectory diverged ({@code summary.json} says {@code diverged}). */
+    public static final int DIVERGED = 4;
+    /** Exit status of a run interrupted by SIGINT (Ctrl-C); 143 after SIGTERM. */
+    public static final int INTERRUPTED = InterruptSignal.SIGINT_STATUS;
+    /** Exit status of a run interrupted by SIGTERM. */
+    public static final int TERMINATED = InterruptSignal.SIGTERM_STATUS;
 
     private final RunPlan plan;
     private final PrintStream out;
@@ -71,37 +80,93 @@ public final class RunJob {
     }
 
     /**
-     * Runs the plan. Returns {@link #OK}, {@link #FAILED} or {@link #INTERRUPTED}.
+     * Runs the plan. Returns {@link #OK}, {@link #FAILED}, {@link #INTERRUPTED} or {@link #TERMINATED}.
      *
      * @throws IOException          when the run directory cannot be created
      * @throws BackendException     when the requested backend is unknown or unavailable
      */
     public int execute() throws IOException {
-        BatchSpec spec = plan.spec();
+        return execute(false);
+    }
+
+    /**
+     * Goes on with the run in {@code --out} from its checkpoint ({@code --checkpoint-every}), as {@code msense resume}:
+     * the rows after the checkpoint are dropped and computed again, so metrics.csv, spectrum.csv and the final
+     * factors are those of an uninterrupted run (wall times aside).
+     */
+    public int resume() throws IOException {
+        return execute(true);
+    }
+
+    private int execute(boolean resume) throws IOException {
         RunConfig config = plan.config();
-        Backends.Selection selection = Backends.select(config.getString("backend"), backends);
+        Backends.Selection selection;
+        try {
+            selection = Backends.select(config.getString("backend"), backends);
+        } catch (BackendException e) {
+            if (config.getString("backend").trim().equalsIgnoreCase("auto")) {
+                throw e; // nothing can run on this machine: not a mistake of the command line
+            }
+            throw new InvalidSpecException("backend", e.getMessage());
+        }
         for (String f : selection.fallbacks()) {
             err.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
-        directory = RunDirectory.create(config.getPath("out"));
-        RunConfig resolved = config.copy();
-        resolved.set("backend", selection.backend().id());
+        boolean overwrite = config.getFlag("overwrite");
+        if (config.getPath("export-npy") != null && !resume) {
+            NpyExchange.checkExportTarget(config.getPath("export-npy"), overwrite);
+        }
+        // claimed before anything is written into it; released (run.lock removed) once every file is written
+        RunDirectory.Claim taken;
+        try {
+            taken = resume ? RunDirectory.reclaim(config.getPath("out")) : RunDirectory.create(config.getPath("out"), overwrite);
+        } catch (java.nio.file.FileSystemException e) { // permission denied, read-only file system, ...
+            throw new InvalidSpecException("out", Failures.describe(e));
+        }
+        try (RunDirectory.Claim claim = taken) {
+            directory = claim.path();
+            Checkpoint from = null;
+            if (resume) {
+                BatchSpec spec = plan.spec();
+                from = CheckpointFiles.read(directory, spec.size(), spec.problem().n1(), spec.problem().n2(),
+                        spec.model().width());
+            }
+            return executeIn(selection, from);
+        }
+    }
+
+    private int executeIn(Backends.Selection selection, Checkpoint from) throws IOException {
+        BatchSpec spec = plan.spec();
+        RunConfig config = plan.config();
         EngineOptions defaults = EngineOptions.defaults().withThreads(config.getInt("threads"));
         EngineOptions options = new EngineOptions(defaults.threads(), defaults.device(), config.getFlag("tf32"),
                 defaults.debugSync());
-        // the CPU pass sums per-thread partial results, so the thread count is part of a bit-exact rerun
-        resolved.set("threads", options.resolvedThreads());
-        AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                Json.write(resolved.toJson(Set.of("out", "config", "progress"))) + "\n");
+        // config.json: the backend and threads as asked (auto, 0); summary.json: those used. The CPU pass sums
+        // per-thread partial results, so a bit-exact rerun elsewhere passes the used ones (summary.json)
+        if (from == null) { // a resumed run keeps the config.json it was started with
+            AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
+                    Json.write(config.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
+        }
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
+        if (plan.loaded() != null) {
+            summary.fromFiles(plan.loaded().initial() != null);
+        }
         Path summaryFile = directory.resolve(RunDirectory.SUMMARY);
+        // room for the final summary, kept from the start: when the disk fills up, the run still records how it ended
+        int k = Math.min(spec.model().width(), Math.min(spec.problem().n1(), spec.problem().n2()));
+        SpaceReserve reserve = SpaceReserve.create(directory.resolve(".summary.reserve"),
+                65_536L + spec.size() * (2_048L + 32L * k));
 
         if (config.getFlag("plots")) {
             // Now, not at the end: after a SIGTERM the plots are drawn while the JVM shuts down, when AWT cannot start.
             FigureWriter.prepare();
         }
-        InterruptSignal stop = InterruptSignal.install("msense-interrupt");
+        InterruptSignal stop = InterruptSignal.install("msense-interrupt", n -> {
+            err.println();
+            err.println("msense: " + (n == 2 ? "interrupted (SIGINT)" : "terminated (SIGTERM)")
+                    + "; finishing the step and writing the results (a second signal quits at once)");
+        });
 
         List<DiagnosticRecord> history = new ArrayList<>();
         DiagnosticRecord[] last = new DiagnosticRecord[spec.size()];
@@ -110,7 +175,8 @@ public final class RunJob {
         int exit = OK;
         long t0 = System.nanoTime();
         try (Engine engine = selection.backend().open(options)) {
-            summary.backend(selection.backend().id(), engine.device(), engine.properties(), selection.fallbacks());
+            summary.backend(selection.backend().id(), engine.device(), engine.properties(), selection.fallbacks())
+                    .threads(options.resolvedThreads());
             summary.write(summaryFile);
             printHeader(spec, selection, engine);
             if (!engine.supportsOperatorPrecision(spec.model().operatorPrecision(), spec.model().precision())) {
@@ -119,31 +185,93 @@ public final class RunJob {
                         + "; leave out --operator-precision or use --backend cpu");
             }
             checkMemory(engine, spec);
+            for (String w : setupWarnings(spec, config)) {
+                summary.warn(w);
+                err.println("msense: warning: " + w);
+            }
             SensingProblem problem = buildProblem(engine, spec);
             summary.truth(problem.truth().sigma());
             HostFactors initial = plan.loaded() != null && plan.loaded().initial() != null ? plan.loaded().initial()
                     : HostFactors.drawInitial(spec.trajectories(), problem.n1(), problem.n2(), spec.model().width(),
                             spec.model().normalization());
             Path npy = config.getPath("export-npy");
-            if (npy != null) {
+            if (npy != null && from == null) {
                 NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
                         engine.download(problem.operator()), problem.measurements(), engine.download(problem.observations()),
                         initial, spec.size(), spec.model().width());
             }
+            if (from != null) {
+                initial = from.factors();
+                err.println("msense: resuming from the checkpoint at iteration " + from.iteration());
+            }
             try (FactorizedGradientDescent gd = new FactorizedGradientDescent(problem, spec, initial);
-                    MetricsWriter metrics = new MetricsWriter(directory.resolve(RunDirectory.METRICS),
+                    MetricsWriter metrics = from != null
+                            ? MetricsWriter.resume(directory.resolve(RunDirectory.METRICS),
+                                    directory.resolve(RunDirectory.SPECTRUM), problem.rank(), from.iteration(), history)
+                            : new MetricsWriter(directory.resolve(RunDirectory.METRICS),
                             directory.resolve(RunDirectory.SPECTRUM), problem.rank(),
                             Math.min(spec.model().width(), Math.min(problem.n1(), problem.n2())))) {
+                if (from != null) {
+                    DiagnosticRecord[] kept = new DiagnosticRecord[spec.size()];
+                    for (DiagnosticRecord r : history) {
+                        kept[r.trajectory()] = r;
+                        last[r.trajectory()] = r;
+                    }
+                    from = new Checkpoint(from.iteration(), from.factors(), from.status(), from.initialLoss(),
+                            from.stoppedAt(), from.wallSeconds(), kept);
+                }
+                int checkpointEvery = config.getInt("checkpoint-every");
                 summary.setupSeconds((System.nanoTime() - t0) / 1e9);
                 ProgressBar bar = new ProgressBar(err, progress, "iterating");
                 List<String> labels = TrajectoryLabels.of(spec.trajectories());
                 result = gd.run(new RunObserver() {
+                    private long summaryWritten = Long.MIN_VALUE;
+                    private boolean first = true;
+
+                    @Override
+                    public int checkpointEvery() {
+                        return checkpointEvery;
+                    }
+
+                    @Override
+                    public void onCheckpoint(Checkpoint c) {
+                        try {
+                            CheckpointFiles.write(directory, c, spec.problem().n1(), spec.problem().n2(), spec.model().width());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException("cannot write the checkpoint: " + Failures.describe(e), e);
+                        }
+                    }
+
                     @Override
                     public void onRecords(List<DiagnosticRecord> records) {
                         metrics.append(records);
                         history.addAll(records);
                         for (DiagnosticRecord r : records) {
                             last[r.trajectory()] = r;
+                        }
+                        double tol = spec.algorithm().tolerance();
+                        if (first && tol > 0 && records.stream().anyMatch(r -> r.iteration() == 0)) {
+                            double initial = records.stream().mapToDouble(DiagnosticRecord::relativeError).min().orElse(Double.NaN);
+                            if (initial <= tol) {
+                                String w = String.format(Locale.ROOT, "--tolerance %s is not below the initial relative"
+                                        + " error %.4g: trajectories stop at their first check", Parameter.formatDouble(tol),
+                                        initial);
+                                summary.warn(w);
+                                bar.finish();
+                                err.println("msense: warning: " + w);
+                            }
+                        }
+                        first = false;
+                        // summary.json follows the rows (iterations done, time of the flush), at most once a second:
+                        // a run killed with SIGKILL still says how far it got
+                        long now = System.nanoTime();
+                        if (summaryWritten == Long.MIN_VALUE || now - summaryWritten >= 1_000_000_000L) {
+                            summaryWritten = now;
+                            try {
+                                summary.lastRecords(last).touch().write(summaryFile);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException("cannot write " + summaryFile + ": " + e.getMessage(), e);
+                            }
                         }
                     }
 
@@ -160,7 +288,7 @@ public final class RunJob {
                     public void onProgress(int t, int total) {
                         bar.update(t, total);
                     }
-                }, stop::requested);
+                }, stop::requested, from);
                 bar.finish();
                 summary.result(result);
                 if (npy != null) {
@@ -168,17 +296,31 @@ public final class RunJob {
                             problem.n2(), spec.model().width());
                 }
             }
-            summary.status(result.interrupted() ? "interrupted" : "completed");
-            exit = result.interrupted() ? INTERRUPTED : OK;
+            boolean allDiverged = result.trajectories().stream().allMatch(t -> t.status() == TrajectoryStatus.DIVERGED);
+            if (result.interrupted()) {
+                summary.status("interrupted");
+                exit = stop.exitStatus();
+            } else if (allDiverged) {
+                CheckpointFiles.remove(directory);
+                summary.status("diverged");
+                exit = DIVERGED;
+                err.println("msense: every trajectory diverged; try a smaller --step-size");
+            } else {
+                CheckpointFiles.remove(directory); // the run is whole: the final factors are in --export-npy
+                summary.status("completed");
+                exit = OK;
+            }
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             summary.lastRecords(last);
             summary.status(stop.requested() ? "interrupted" : "failed");
             if (!stop.requested()) {
                 summary.failed(describe(e));
             }
-            exit = stop.requested() ? INTERRUPTED : FAILED;
+            boolean input = !stop.requested() && e instanceof RunInputException;
+            exit = stop.requested() ? stop.exitStatus() : input ? BAD_INPUT : FAILED;
             err.println();
-            err.println("msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
+            err.println(input ? "msense run: " + describe(e)
+                    : "msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
         } finally {
             try {
                 if (config.getFlag("plots") && !history.isEmpty()) {
@@ -188,8 +330,9 @@ public final class RunJob {
                     summary.warn(w);
                     err.println("msense: warning: " + w);
                 });
-                summary.write(summaryFile);
+                writeFinal(summary.touch(), summaryFile, reserve);
             } finally {
+                reserve.release();
                 stop.close();
             }
         }
@@ -198,6 +341,29 @@ public final class RunJob {
         }
         out.println("run directory: " + directory);
         return exit;
+    }
+
+    /**
+     * Writes the final summary; when that fails (the disk is full), frees the space reserved for it and tries
+     * again, and failing that writes it under java.io.tmpdir and says where.
+     */
+    private void writeFinal(RunSummary summary, Path file, SpaceReserve reserve) throws IOException {
+        try {
+            summary.write(file);
+            return;
+        } catch (IOException first) {
+            reserve.release();
+            try {
+                summary.write(file);
+                return;
+            } catch (IOException second) {
+                Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "msense-summary-"
+                        + directory.toAbsolutePath().getFileName() + "-" + ProcessHandle.current().pid() + ".json");
+                AtomicFiles.writeString(fallback, Json.write(summary.content()) + "\n");
+                err.println("msense: cannot write " + file + " (" + MetricsWriter.reason(second) + "); the summary is in "
+                        + fallback);
+            }
+        }
     }
 
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {
@@ -213,15 +379,37 @@ public final class RunJob {
         return p;
     }
 
+    /** Settings that will run but cannot do what they seem to ask. */
+    private static List<String> setupWarnings(BatchSpec spec, RunConfig config) {
+        List<String> w = new ArrayList<>();
+        int k = spec.model().width();
+        int r = spec.problem().rank();
+        if (k < r) {
+            w.add("--width " + k + " is below the rank " + r + " of X*: VWᵀ has rank at most " + k
+                    + ", so exact recovery is impossible (the error stops at the tail of σ(X*))");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = config.getInt("threads");
+        if (threads > cores) {
+            w.add("--threads " + threads + " is above the " + cores + " processors of this machine: the extra threads"
+                    + " only take turns on them");
+        }
+        return w;
+    }
+
     /** Refuses a run that cannot fit, with the estimate and what to change, before allocating anything. */
     private void checkMemory(Engine engine, BatchSpec spec) {
         var free = engine.freeMemoryBytes();
+        if (free.isEmpty() && engine.backendId().equals("cpu")) { // the CPU backend keeps everything in the Java heap
+            Runtime rt = Runtime.getRuntime();
+            free = java.util.OptionalLong.of(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+        }
         if (free.isEmpty()) {
             return;
         }
         long need = estimateBytes(spec);
         if (need > free.getAsLong()) {
-            throw new BackendException(String.format(Locale.ROOT,
+            throw new RunInputException(String.format(Locale.ROOT,
                     "this run needs about %s on the %s backend but only %s is free; use --precision fp32, fewer"
                             + " --measurements or fewer trajectories (the sensing matrix alone is %s)",
                     bytes(need), engine.backendId(), bytes(free.getAsLong()), bytes(operatorBytes(spec))));
@@ -258,7 +446,8 @@ public final class RunJob {
                 spec.model().precision());
         out.printf(Locale.ROOT, "problem: n1=%d n2=%d rank=%d κ=%s m=%d noise=%s %s; width k=%d; %d trajector%s × %d iterations%n",
                 p.n1(), p.n2(), p.rank(), Parameter.formatDouble(p.condition()), p.measurements(),
-                Parameter.formatDouble(p.noise()), plan.loaded() != null ? "(from files)" : "(seed " + p.seed() + ")",
+                plan.loaded() != null ? "from y.npy" : Parameter.formatDouble(p.noise()),
+                plan.loaded() != null ? "(from files)" : "(seed " + p.seed() + ")",
                 spec.model().width(), spec.size(), spec.size() == 1 ? "y" : "ies", spec.algorithm().iterations());
         if (spec.algorithm().method().preconditioned()) {
             out.println("method: " + spec.algorithm().method().id());
@@ -282,15 +471,15 @@ public final class RunJob {
                     d == null ? "-" : String.format(Locale.ROOT, "%.3e", d.imbalanceFro()),
                     dampingColumn.isEmpty() ? "" : " " + Parameter.formatDouble(t.damping()));
         }
-        out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
-                result.iterateSeconds(), result.msPerIteration(), spec.size());
+        if (result.steps() == 0) {
+            out.printf(Locale.ROOT, "%nno steps taken (%.2f s)%n", result.iterateSeconds());
+        } else {
+            out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
+                    result.iterateSeconds(), result.msPerIteration(), spec.size());
+        }
     }
 
     private static String describe(Throwable e) {
-        String m = e.getMessage();
-        if (e instanceof OutOfMemoryError) {
-            return "out of Java heap (" + m + "); raise it with JAVA_OPTS=-Xmx…, or use --precision fp32 or fewer measurements";
-        }
-        return m == null ? e.getClass().getSimpleName() : m;
+        return Failures.describe(e);
     }
 }

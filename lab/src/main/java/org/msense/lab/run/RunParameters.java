@@ -70,6 +70,11 @@ public final class RunParameters {
             new Parameter("threads", INT, 0, "N", "CPU worker threads (0: one per processor)", EXECUTION),
             new Parameter("tf32", FLAG, false, "", "let the CUDA backend use TF32 tensor cores for fp32 GEMMs (less accurate)", EXECUTION),
             new Parameter("out", PATH, null, "DIR", "run directory (default: a new timestamped folder under runs/)", EXECUTION),
+            new Parameter("checkpoint-every", INT, 0, "N",
+                    "save the state every N iterations into the run directory (checkpoint/), so that msense resume DIR"
+                            + " goes on from there after a kill, exactly as an uninterrupted run (0: never)", EXECUTION),
+            new Parameter("overwrite", FLAG, false, "",
+                    "replace the files of an earlier run in --out (not a live one) and an earlier --export-npy", EXECUTION),
             new Parameter("export-npy", PATH, null, "DIR",
                     "write X_star, A, y, V0, W0 (and V, W after the run) as NumPy .npy files into DIR", EXECUTION),
             new Parameter("plots", FLAG, true, "", "write PNG and SVG plots into the run directory", EXECUTION),

@@ -35,18 +35,31 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
     public static RunPlan resolve(RunConfig input) throws IOException {
         RunConfig c = input.copy();
         NpyExchange.LoadedProblem loaded = null;
+        boolean initFromFiles = false;
         if (c.getPath("problem-from") != null) {
-            int rank = c.isExplicit("rank") ? c.getInt("rank") : 0;
-            loaded = NpyExchange.load(c.getPath("problem-from"), rank);
-            requireAgrees(c, "n1", loaded.truth().n1());
-            requireAgrees(c, "n2", loaded.truth().n2());
-            requireAgrees(c, "measurements", loaded.m());
+            loaded = NpyExchange.load(c.getPath("problem-from"), 0);
+            requireAgrees(c, "n1", loaded.truth().n1(), NpyExchange.TRUTH);
+            requireAgrees(c, "n2", loaded.truth().n2(), NpyExchange.TRUTH);
+            requireAgrees(c, "measurements", loaded.m(), NpyExchange.OPERATOR);
+            requireAgrees(c, "rank", loaded.truth().rank(), NpyExchange.TRUTH + " (its numerical rank)");
+            double[] sigma = loaded.truth().sigma();
+            double kappa = sigma[0] / sigma[sigma.length - 1];
+            requireAgrees(c, "condition", kappa, NpyExchange.TRUTH + " (σ₁/σ_r)");
+            requireAgrees(c, "scale", sigma[0], NpyExchange.TRUTH + " (σ₁)");
+            refuseWith(c, "noise", NpyExchange.OBSERVATIONS + ", which holds the measurements as they are");
             c.set("n1", loaded.truth().n1());
             c.set("n2", loaded.truth().n2());
             c.set("measurements", loaded.m());
             c.set("rank", loaded.truth().rank());
+            c.set("condition", kappa);
+            c.set("scale", sigma[0]);
             if (loaded.initial() != null) {
-                requireAgrees(c, "width", loaded.width());
+                initFromFiles = true;
+                String files = NpyExchange.V0 + " and " + NpyExchange.W0 + ", which hold the initial factors";
+                requireAgrees(c, "width", loaded.width(), NpyExchange.V0);
+                for (String name : List.of("alpha", "alpha-w", "init", "init-seed", "seed")) {
+                    refuseWith(c, name, files);
+                }
                 c.set("width", loaded.width());
             }
         }
@@ -55,6 +68,9 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         Precision precision = parse("precision", () -> Precision.parse(c.getString("precision")));
         ProblemSpec problem = new ProblemSpec(n1, n2, c.getInt("rank"), c.getDouble("condition"), c.getDouble("scale"),
                 c.getInt("measurements"), OperatorKind.parse(c.getString("operator")), c.getDouble("noise"), c.getLong("seed"));
+        if (loaded != null) {
+            c.set("noise", null); // y.npy decides it; not written to config.json
+        }
         if (c.get("width") == null) {
             c.set("width", Math.min(n1, n2));
         }
@@ -69,6 +85,10 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
                 c.getInt("minibatch"), method);
         double[] dampings = dampings(c, method, loaded != null ? loaded.truth().sigma() : problem.singularValues());
 
+        if (initFromFiles) {
+            return fromInitialFiles(c, loaded, new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")),
+                    precision, operatorPrecision), problem, algorithm, dampings);
+        }
         double[] alpha = c.getDoubles("alpha");
         double[] alphaW = c.getDoubles("alpha-w");
         if (alphaW == null) {
@@ -97,9 +117,64 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
                 }
             }
         }
-        if (loaded != null && loaded.initial() != null && loaded.batch() != trajectories.size()) {
-            throw new InvalidSpecException("problem-from", "V0.npy holds " + loaded.batch() + " initial factors but the run has "
-                    + trajectories.size() + " trajectories (one per α × step size × λ × init seed); make them agree");
+        checkExecution(c);
+        return new RunPlan(new BatchSpec(problem, model, algorithm, trajectories), c, loaded);
+    }
+
+    /**
+     * The batch of a run whose initial factors come from V0.npy/W0.npy: one trajectory per initial pair, with one step
+     * size for all or one each. α and α_W, which the files decide, are measured from them (‖V0_b‖_F/√n1 and
+     * ‖W0_b‖_F/√n2: the α of the default 1/k initialization) for the labels and the record, and config.json leaves out
+     * what the files decide (α, α_W, init, init seed, seed, noise), so that it reruns as it is.
+     */
+    private static RunPlan fromInitialFiles(RunConfig c, NpyExchange.LoadedProblem loaded, ModelSpec model,
+            ProblemSpec problem, AlgorithmSpec algorithm, double[] dampings) {
+        int b = loaded.batch();
+        if (dampings.length != 1) {
+            String name = algorithm.method() == Method.PREC_GD ? "damping" : "lambda";
+            throw new InvalidSpecException(name, "give one value with initial factors from " + NpyExchange.V0
+                    + " (one trajectory per initial pair), got " + dampings.length);
+        }
+        double[] mu = c.getDoubles("step-size");
+        if (mu.length != 1 && mu.length != b) {
+            throw new InvalidSpecException("step-size", "give one value, or one per initial pair of " + NpyExchange.V0
+                    + " (" + b + "), got " + mu.length);
+        }
+        int n1 = problem.n1();
+        int n2 = problem.n2();
+        int k = loaded.width();
+        double[] v = loaded.initial().v();
+        double[] w = loaded.initial().w();
+        List<TrajectorySpec> trajectories = new ArrayList<>();
+        for (int t = 0; t < b; t++) {
+            double av = norm(v, t * (long) n1 * k, n1 * k) / Math.sqrt(n1);
+            double aw = norm(w, t * (long) n2 * k, n2 * k) / Math.sqrt(n2);
+            if (!(av > 0) || !(aw > 0) || !Double.isFinite(av) || !Double.isFinite(aw)) {
+                throw new InvalidSpecException("problem-from", "the initial factors of trajectory " + t + " in "
+                        + NpyExchange.V0 + "/" + NpyExchange.W0 + " are zero or not finite");
+            }
+            trajectories.add(new TrajectorySpec(0, av, aw, mu.length == 1 ? mu[0] : mu[t], dampings[0]));
+        }
+        for (String decided : List.of("alpha", "alpha-w", "init", "init-seed", "seed", "noise")) {
+            c.set(decided, null);
+        }
+        checkExecution(c);
+        return new RunPlan(new BatchSpec(problem, model, algorithm, trajectories), c, loaded);
+    }
+
+    private static double norm(double[] a, long from, int count) {
+        double s = 0;
+        for (int i = 0; i < count; i++) {
+            double x = a[(int) (from + i)];
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static void checkExecution(RunConfig c) {
+        if (c.getInt("checkpoint-every") < 0) {
+            throw new InvalidSpecException("checkpoint-every", "must be ≥ 0 (0: no checkpoints), got "
+                    + c.getInt("checkpoint-every"));
         }
         if (c.getInt("threads") < 0) {
             throw new InvalidSpecException("threads", "must be ≥ 0 (0: one per processor), got " + c.getInt("threads"));
@@ -109,7 +184,6 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         if (backend == null || backend.isBlank()) {
             throw new InvalidSpecException("backend", "must be auto, cpu or cuda");
         }
-        return new RunPlan(new BatchSpec(problem, model, algorithm, trajectories), c, loaded);
     }
 
     /** Default λ of scaledgd and apgd, as a multiple of the smallest singular value σ_r of X*. */
@@ -146,10 +220,27 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         return values;
     }
 
-    private static void requireAgrees(RunConfig c, String name, int fromFiles) {
+    private static void requireAgrees(RunConfig c, String name, int fromFiles, String file) {
         if (c.isExplicit(name) && c.get(name) != null && c.getInt(name) != fromFiles) {
-            throw new InvalidSpecException(name, "is " + c.getInt(name) + " but the files of --problem-from give "
-                    + fromFiles + "; leave it out or make it agree");
+            throw new InvalidSpecException(name, "is " + c.getInt(name) + " but " + file + " of --problem-from gives "
+                    + fromFiles + ", and the files decide it; leave --" + name + " out or make it agree");
+        }
+    }
+
+    private static void requireAgrees(RunConfig c, String name, double fromFiles, String file) {
+        if (c.isExplicit(name) && c.get(name) != null
+                && !(Math.abs(c.getDouble(name) - fromFiles) <= 1e-9 * Math.abs(fromFiles))) {
+            throw new InvalidSpecException(name, "is " + Parameter.formatDouble(c.getDouble(name)) + " but " + file
+                    + " of --problem-from gives " + Parameter.formatDouble(fromFiles)
+                    + ", and the files decide it; leave --" + name + " out or make it agree");
+        }
+    }
+
+    /** A parameter that the files of --problem-from decide, given anyway: an error naming the file. */
+    private static void refuseWith(RunConfig c, String name, String files) {
+        if (c.isExplicit(name) && c.get(name) != null) {
+            throw new InvalidSpecException(name, "has no effect with --problem-from: it is decided by " + files
+                    + "; leave --" + name + " out");
         }
     }
 

@@ -31,6 +31,11 @@ public final class RunSummary {
     private final BatchSpec spec;
     private final String problemSource;
     private final Instant started = Instant.now();
+    private final RunLock.Owner owner = RunLock.self();
+    private Instant updated;
+    private Integer threads;
+    private boolean problemFromFiles;
+    private boolean initialFromFiles;
     private String status = "running";
     private String error;
     private String backend;
@@ -53,6 +58,28 @@ public final class RunSummary {
         this.device = deviceName;
         this.backendProperties = properties;
         this.fallbacks = fallbackNotes;
+        return this;
+    }
+
+    /** The worker threads the backend used (CPU backend), recorded beside the backend's id. */
+    public RunSummary threads(int used) {
+        this.threads = used;
+        return this;
+    }
+
+    /**
+     * Records that the problem (and, with {@code initial}, the initial factors) came from .npy files: the noise (and
+     * the seeds and the normalization of the initialization) are then unknown and written as null.
+     */
+    public RunSummary fromFiles(boolean initial) {
+        this.problemFromFiles = true;
+        this.initialFromFiles = initial;
+        return this;
+    }
+
+    /** Marks the summary as current now (written as {@code updated}: the time of the last flush of rows). */
+    public RunSummary touch() {
+        this.updated = Instant.now();
         return this;
     }
 
@@ -106,8 +133,9 @@ public final class RunSummary {
     public Content content() {
         var ps = spec.problem();
         Problem problem = new Problem(problemSource, ps.n1(), ps.n2(), ps.rank(), ps.measurements(), ps.operator().id(),
-                ps.noise(), ps.seed(), sigma);
-        Model model = new Model(spec.model().width(), spec.model().normalization().id());
+                problemFromFiles ? Double.NaN : ps.noise(), problemFromFiles ? null : ps.seed(), sigma);
+        Model model = new Model(spec.model().width(), initialFromFiles ? "files: V0.npy, W0.npy"
+                : spec.model().normalization().id());
         var a = spec.algorithm();
         Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : a.method().id(), a.iterations(), a.logEvery(),
                 a.tolerance(), a.minibatch());
@@ -121,11 +149,13 @@ public final class RunSummary {
             int iterations = r != null ? r.iterations() : last != null ? last.iteration() : 0;
             ts.add(new Trajectory(i, t.alphaV(), t.alphaW(), t.stepSize(),
                     a.method().usesLambda() ? Double.valueOf(t.damping()) : null,
-                    a.method() == Method.PREC_GD ? Double.valueOf(t.damping()) : null, t.initSeed(),
+                    a.method() == Method.PREC_GD ? Double.valueOf(t.damping()) : null,
+                    initialFromFiles ? null : t.initSeed(),
                     r == null ? status : r.status().id(), iterations, last == null ? null : Final.of(last)));
         }
-        return new Content(status, error, Version.get(), started.toString(),
-                status.equals("running") ? null : Instant.now().toString(), backend, device,
+        return new Content(status, error, Version.get(), owner.pid(), owner.host(), started.toString(),
+                updated == null ? null : updated.toString(),
+                status.equals("running") ? null : Instant.now().toString(), backend, threads, device,
                 new LinkedHashMap<>(backendProperties), fallbacks.isEmpty() ? null : List.copyOf(fallbacks),
                 spec.model().precision().id(), spec.model().operatorPrecision().id(), problem, model, algorithm, timing,
                 warnings.isEmpty() ? null : List.copyOf(warnings), ts);
@@ -138,9 +168,13 @@ public final class RunSummary {
      * @param status            {@code running}, {@code completed}, {@code interrupted} or {@code failed}
      * @param error             why the run failed (failed runs only)
      * @param msenseVersion     the engine's version
+     * @param pid               the process that ran (runs) it
+     * @param host              the host it ran on
      * @param started           when the run started
+     * @param updated           when rows were last flushed (absent before the first)
      * @param finished          when it ended (not while running)
      * @param backend           the backend's id, null before it is open
+     * @param threads           the worker threads used (absent before the backend is open)
      * @param device            the device in words, null before the backend is open
      * @param backendProperties facts the backend reports (library versions, code paths)
      * @param fallbacks         why preferred backends were passed over
@@ -154,8 +188,10 @@ public final class RunSummary {
      * @param trajectories      one entry per trajectory
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Content(String status, @JsonInclude(Include.NON_NULL) String error, String msenseVersion,
-            String started, @JsonInclude(Include.NON_NULL) String finished, String backend, String device,
+    public record Content(String status, @JsonInclude(Include.NON_NULL) String error, String msenseVersion, long pid,
+            String host, String started, @JsonInclude(Include.NON_NULL) String updated,
+            @JsonInclude(Include.NON_NULL) String finished, String backend,
+            @JsonInclude(Include.NON_NULL) Integer threads, String device,
             Map<String, String> backendProperties, @JsonInclude(Include.NON_NULL) List<String> fallbacks,
             String precision, String operatorPrecision, Problem problem, Model model, Algorithm algorithm, Timing timing,
             @JsonInclude(Include.NON_NULL) List<String> warnings, List<Trajectory> trajectories) {
@@ -165,11 +201,13 @@ public final class RunSummary {
      * The problem of {@code summary.json}.
      *
      * @param source         {@code generated} or {@code files: DIR}
+     * @param noise          σ_noise (null, unknown, for a problem from files)
+     * @param seed           the problem's seed (null for a problem from files)
      * @param singularValues σ of X* (absent until the ground truth is known)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Problem(String source, int n1, int n2, int rank, int measurements, String operator, double noise,
-            long seed, @JsonInclude(Include.NON_NULL) double[] singularValues) {
+            Long seed, @JsonInclude(Include.NON_NULL) double[] singularValues) {
     }
 
     /** The model of {@code summary.json}: width k and the initialization's normalization. */
@@ -189,9 +227,10 @@ public final class RunSummary {
     /**
      * One trajectory of {@code summary.json}.
      *
+     * @param alphaV     α of V₀ (measured as ‖V0_b‖_F/√n1 when V₀ came from V0.npy)
      * @param lambda     the damping λ (scaledgd and apgd only)
      * @param damping    the constant c of PrecGD's damping c·‖𝒜(VWᵀ) − y‖₂ (precgd only)
-     * @param seed       the seed of the initial factors
+     * @param seed       the seed of the initial factors (null when they came from V0.npy/W0.npy)
      * @param status     the trajectory's status, or the run's while there is no result
      * @param iterations steps taken (the last logged iteration while there is no result)
      * @param last       the diagnostics of the last logged iteration, written as {@code final}; absent before
@@ -199,7 +238,8 @@ public final class RunSummary {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Trajectory(int index, double alphaV, double alphaW, double stepSize,
-            @JsonInclude(Include.NON_NULL) Double lambda, @JsonInclude(Include.NON_NULL) Double damping, long seed, String status,
+            @JsonInclude(Include.NON_NULL) Double lambda, @JsonInclude(Include.NON_NULL) Double damping, Long seed,
+            String status,
             int iterations, @JsonProperty("final") @JsonInclude(Include.NON_NULL) Final last) {
     }
 

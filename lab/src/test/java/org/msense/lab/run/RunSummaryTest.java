@@ -42,8 +42,10 @@ class RunSummaryTest {
     @Test
     void aRunningSummaryHasTheCoreKeysInOrder() throws Exception {
         JsonNode s = written(summary(), dir.resolve("summary.json"));
-        assertEquals(List.of("status", "msense_version", "started", "backend", "device", "backend_properties", "precision",
-                "operator_precision", "problem", "model", "algorithm", "timing", "trajectories"), keys(s));
+        assertEquals(List.of("status", "msense_version", "pid", "host", "started", "backend", "device",
+                "backend_properties", "precision", "operator_precision", "problem", "model", "algorithm", "timing",
+                "trajectories"), keys(s));
+        assertEquals(ProcessHandle.current().pid(), s.get("pid").longValue(), "who runs it, for msense status");
         assertEquals("running", s.get("status").textValue());
         assertTrue(s.get("backend").isNull(), "null until the backend is open");
         assertEquals(List.of("source", "n1", "n2", "rank", "measurements", "operator", "noise", "seed"),
@@ -67,10 +69,10 @@ class RunSummaryTest {
                 0.3, sv);
         RunSummary s = summary().backend("cpu", "CPU, 2 threads", Map.of("threads", "2"), List.of("cuda unavailable"))
                 .truth(new double[] {1, 1}).setupSeconds(0.25).lastRecords(new DiagnosticRecord[] {last, last})
-                .warn("a warning").failed("out of memory");
+                .threads(2).touch().warn("a warning").failed("out of memory");
         JsonNode j = written(s, dir.resolve("summary.json"));
-        assertEquals(List.of("status", "error", "msense_version", "started", "finished", "backend", "device",
-                "backend_properties", "fallbacks", "precision", "operator_precision", "problem", "model", "algorithm",
+        assertEquals(List.of("status", "error", "msense_version", "pid", "host", "started", "updated", "finished",
+                "backend", "threads", "device", "backend_properties", "fallbacks", "precision", "operator_precision", "problem", "model", "algorithm",
                 "timing", "warnings", "trajectories"), keys(j));
         assertEquals("failed", j.get("status").textValue());
         assertEquals("out of memory", j.get("error").textValue());

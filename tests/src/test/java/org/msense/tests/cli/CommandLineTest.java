@@ -145,11 +145,11 @@ class CommandLineTest {
     }
 
     @Test
-    void theLastOfARepeatedOptionCountsAndOptionsOverrideTheConfigFile() throws Exception {
+    void optionsOverrideTheConfigFile() throws Exception {
         Path cfg = dir.resolve("c.json");
         Files.writeString(cfg, "{\"n1\": 20, \"iterations\": 10, \"log-every\": 5}");
         Path out = dir.resolve("rep");
-        CliRunner r = CliRunner.run("run", "--iterations", "30", "--config", cfg.toString(), "--n1", "14", "--n1=12",
+        CliRunner r = CliRunner.run("run", "--iterations", "30", "--config", cfg.toString(), "--n1=12",
                 "--n2", "10", "--measurements", "300", "--alpha", "1e-2", "--no-plots", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         String config = Files.readString(out.resolve("config.json"));

@@ -16,23 +16,58 @@ class InterruptTest {
     @TempDir
     Path tmp;
 
+    /** Starts a long run into {@code out} and waits until metrics.csv holds {@code rows} lines. */
+    static Process startLongRun(Path tmp, Path out, int rows, String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--out", out.toString(), "--n1", "40", "--n2", "40",
+                "--measurements", "2000", "--iterations", "1000000", "--log-every", "20", "--alpha", "1e-2,1e-3"));
+        args.addAll(List.of(extra));
+        Path log = tmp.resolve(out.getFileName() + ".log");
+        Process p = JavaProcess.msense(tmp, args.toArray(new String[0]))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path metrics = out.resolve("metrics.csv");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < rows)) {
+            assertTrue(p.isAlive(), "the run ended early: " + Files.readString(log));
+            Thread.sleep(100);
+        }
+        return p;
+    }
+
+    /** Sends a signal by name with kill(1). */
+    static void signal(Process p, String name) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor());
+    }
+
+    static void assertDecodablePng(Path png) throws Exception {
+        assertTrue(Files.exists(png), png + " is written");
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertTrue(img != null && img.getWidth() > 100 && img.getHeight() > 100, png + " decodes as a PNG image");
+    }
+
+    @Test
+    void ctrlCEndsWith130AndWritesEveryPlot() throws Exception {
+        Path out = tmp.resolve("int");
+        Process p = startLongRun(tmp, out, 6);
+        signal(p, "INT");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run must stop promptly after SIGINT");
+        String log = Files.readString(tmp.resolve("int.log"));
+        assertEquals(130, p.exitValue(), "SIGINT: 128+2; log: " + log);
+        assertEquals("interrupted", RunDirectoryFiles.summary(out).get("status"), log);
+        assertDecodablePng(out.resolve("error.png"));
+        assertDecodablePng(out.resolve("imbalance.png"));
+        assertTrue(!log.contains("PNG encoding failed") && !log.contains("Exception"), "no failure while writing: " + log);
+        assertTrue(log.contains("interrupted (SIGINT); finishing the step"), "the signal is acknowledged: " + log);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void killedRunLeavesValidMetricsAndAnInterruptedSummary() throws Exception {
         Path out = tmp.resolve("run");
-        Process p = JavaProcess.msense(tmp, "run", "--out", out.toString(), "--n1", "40", "--n2", "40", "--measurements",
-                "2000", "--iterations", "1000000", "--log-every", "20", "--alpha", "1e-2,1e-3")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
-        Path metrics = out.resolve("metrics.csv");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < 12)) {
-            assertTrue(p.isAlive(), "the run ended early: " + Files.readString(tmp.resolve("log.txt")));
-            Thread.sleep(100);
-        }
+        Process p = startLongRun(tmp, out, 12);
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run must stop promptly after SIGTERM");
-        String log = Files.readString(tmp.resolve("log.txt"));
-        assertEquals(143, p.exitValue(), "a SIGTERM ends the JVM with 128+15 after the hook ran; log: " + log);
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(143, p.exitValue(), "a SIGTERM ends the run with 128+15 once its files are written; log: " + log);
         Map<String, Object> s = RunDirectoryFiles.summary(out);
         assertEquals("interrupted", s.get("status"), log);
         List<Map<String, Object>> ts = (List<Map<String, Object>>) s.get("trajectories");
@@ -48,5 +83,9 @@ class InterruptTest {
         assertEquals(((Number) ts.get(0).get("iterations")).doubleValue(), lastLogged,
                 "the state at the interruption is logged and matches the summary");
         assertTrue(Files.exists(out.resolve("error.svg")), "plots are written for the part that ran");
+        assertDecodablePng(out.resolve("error.png"));
+        assertTrue(!log.contains("PNG encoding failed") && !log.contains("Shutdown in progress"), log);
+        assertTrue(log.contains("terminated (SIGTERM); finishing the step"), "the signal is acknowledged: " + log);
+        assertTrue(log.contains("run directory: "), "the run ends normally, not in a JVM shutdown: " + log);
     }
 }

@@ -78,7 +78,7 @@ class CudaRunCliTest {
         // 𝒜 alone: 40 000 × 10⁶ fp64 entries = 298 GiB, more than any single GPU holds.
         Result r = run("run", "--backend", "cuda", "--n1", "1000", "--n2", "1000", "--measurements", "40000",
                 "--iterations", "1", "--out", out.resolve("run").toString());
-        assertEquals(1, r.status(), r.out() + r.err());
+        assertEquals(2, r.status(), "a problem too large for the device is an input error: " + r.out() + r.err());
         assertTrue(r.err().contains("this run needs about"), r.err());
         assertTrue(r.err().contains("use --precision fp32, fewer --measurements or fewer trajectories"), r.err());
         assertFalse(r.err().contains("CUDA_ERROR_OUT_OF_MEMORY"), r.err());
