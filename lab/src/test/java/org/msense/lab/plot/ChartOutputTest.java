@@ -164,7 +164,8 @@ class ChartOutputTest {
             boolean drawable = Double.isFinite(y[i]) && y[i] > 0;
             assertEquals(drawable, !Double.isNaN(d.getYValue(0, i)), "point " + i);
         }
-        assertEquals(1.0, log.toChart().getXYPlot().getRangeAxis().getLowerBound(), 1e-12, "range from positive data");
+        double lower = log.toChart().getXYPlot().getRangeAxis().getLowerBound();
+        assertTrue(lower > 0.5 && lower < 1, "range from the positive data, with a margin: " + lower);
         decode(log.toPng());
         parse(log.toSvg());
         // On a linear axis 0 and −1 are drawable.
@@ -214,6 +215,34 @@ class ChartOutputTest {
         assertTrue(texts(p.toSvg()).contains(ChartBuilder.NO_DATA));
         assertEquals(LinePlot.DEFAULT_WIDTH, decode(p.toPng()).getWidth());
         assertTrue(texts(new LinePlot(null).toSvg()).contains(ChartBuilder.NO_DATA));
+    }
+
+    @Test
+    void logAxesLeaveHeadroomAboveTheLargestValueAndReference() throws Exception {
+        // Curves starting at 1 and a reference line at the top must not sit on the frame.
+        LinePlot p = new LinePlot("headroom").yLog(true).add(Series.line("error", PlotFixtures.range(100), decay(100, 0.1)));
+        double top = p.toChart().getXYPlot().getRangeAxis().getUpperBound();
+        assertTrue(Math.log10(top) >= 0.02, "upper bound " + top + " leaves no room above 10⁰");
+        LinePlot ref = new LinePlot("reference").yLog(true)
+                .add(Series.line("σ_1", PlotFixtures.range(100), decay(100, -0.01))).horizontalLine(10, "σ(X*)");
+        double refTop = ref.toChart().getXYPlot().getRangeAxis().getUpperBound();
+        assertTrue(Math.log10(refTop) >= 1.02, "upper bound " + refTop + " leaves no room above the reference at 10");
+    }
+
+    @Test
+    void aPlotWithoutFiniteValuesSpansTheIterationsThatRanAndSaysSo() throws Exception {
+        double[] nan = new double[41];
+        java.util.Arrays.fill(nan, Double.NaN);
+        double[] x = new double[41];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 10 * i;
+        }
+        LinePlot p = new LinePlot("diverged").yLog(true).add(Series.line("σ_1", x, nan)).horizontalLine(1, "σ(X*)");
+        XYPlot plot = p.toChart().getXYPlot();
+        assertEquals(0, plot.getDomainAxis().getLowerBound(), 1e-9, "x from the first iteration");
+        assertTrue(plot.getDomainAxis().getUpperBound() >= 400 && plot.getDomainAxis().getUpperBound() <= 420,
+                "x to the last iteration: " + plot.getDomainAxis().getRange());
+        assertTrue(texts(p.toSvg()).contains("no finite values"));
     }
 
     @Test
