@@ -369,7 +369,8 @@ final class ChartBuilder {
     /**
      * Bands as labelled {@link IntervalMarker}s (label at the top), horizontal lines as dashed
      * {@link ValueMarker}s labelled above their right end (at the left end when close to a line already labelled
-     * at the right, so that the labels keep apart), vertical markers labelled right of their top (left near the right edge).
+     * at the right, so that the labels keep apart), vertical markers labelled right of their top (left near the
+     * right edge).
      */
     private void addMarkers() {
         ValueAxis x = plot.getDomainAxis();
