@@ -68,8 +68,7 @@ final class ChartBuilder {
     private static volatile String family;
 
     /** A series with its resolved style and its points, undrawable ones (NaN, ∞, ≤ 0 on a log axis) as NaN. */
-    private record Styled(Series series, Color color, BasicStroke stroke, Shape marker, double markerSize,
-            double[] xs, double[] ys) {
+    private record Styled(Series series, Color color, BasicStroke stroke, Shape marker, double[] xs, double[] ys) {
         boolean hasPoints() {
             for (double y : ys) {
                 if (!Double.isNaN(y)) {
@@ -93,6 +92,8 @@ final class ChartBuilder {
     private final double lineWidth;
     private final List<Styled> drawn = new ArrayList<>();
     private final List<Styled> added = new ArrayList<>();
+    /** Where the reference labels are, roughly, in axis fractions: places the legend should not cover. */
+    private final List<double[]> labelSpots = new ArrayList<>();
 
     private XYPlot plot;
     private JFreeChart chart;
@@ -272,13 +273,13 @@ final class ChartBuilder {
             if (series.isGray()) {
                 double w = 0.6 * lineWidth * ws;
                 st = new Styled(series, Palette.GRAY, stroke(w, series.isDashed() ? Palette.DASHED : null),
-                        Palette.marker(0, 0.8 * markerSize * ws), 0.8 * markerSize * ws, xs, ys);
+                        Palette.marker(0, 0.8 * markerSize * ws), xs, ys);
                 gray.add(st);
             } else {
                 int idx = series.colorIndex() >= 0 ? series.colorIndex() : auto++;
                 double w = lineWidth * ws;
                 st = new Styled(series, Palette.color(idx), stroke(w, series.isDashed() ? Palette.DASHED : Palette.dash(idx)),
-                        Palette.marker(idx, markerSize * ws), markerSize * ws, xs, ys);
+                        Palette.marker(idx, markerSize * ws), xs, ys);
                 colored.add(st);
             }
             added.add(st);
@@ -386,7 +387,9 @@ final class ChartBuilder {
             Color c = Palette.band(i);
             IntervalMarker m = new IntervalMarker(from, to, new Color(c.getRed(), c.getGreen(), c.getBlue(), 33));
             m.setOutlinePaint(null);
-            label(m, b.label(), RectangleAnchor.TOP, TextAnchor.TOP_CENTER);
+            if (label(m, b.label(), RectangleAnchor.TOP, TextAnchor.TOP_CENTER)) {
+                labelSpots.add(new double[] {(fraction(x, from, p.isXLog()) + fraction(x, to, p.isXLog())) / 2, 1});
+            }
             plot.addDomainMarker(m, Layer.BACKGROUND);
         }
         BasicStroke dashed = new BasicStroke((float) (1.4 * s), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
@@ -400,25 +403,33 @@ final class ChartBuilder {
                 if (right && !r.label().isBlank()) {
                     atRight.add(f);
                 }
-                label(m, r.label(), right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT,
-                        right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT);
+                if (label(m, r.label(), right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT,
+                        right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT)) {
+                    labelSpots.add(new double[] {right ? 1 : 0, f});
+                    labelSpots.add(new double[] {right ? 0.95 : 0.05, f});
+                }
                 plot.addRangeMarker(m, Layer.BACKGROUND);
             }
         }
         for (LinePlot.Reference r : p.verticalMarkers()) {
             if (accepts(r.value(), p.isXLog())) {
                 ValueMarker m = new ValueMarker(r.value(), Palette.REFERENCE, dashed);
-                boolean right = fraction(x, r.value(), p.isXLog()) < 0.75;
-                label(m, r.label(), right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT,
-                        right ? TextAnchor.TOP_LEFT : TextAnchor.TOP_RIGHT);
+                double f = fraction(x, r.value(), p.isXLog());
+                boolean right = f < 0.75;
+                if (label(m, r.label(), right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT,
+                        right ? TextAnchor.TOP_LEFT : TextAnchor.TOP_RIGHT)) {
+                    labelSpots.add(new double[] {f, 1});
+                    labelSpots.add(new double[] {right ? f + 0.05 : f - 0.05, 1});
+                }
                 plot.addDomainMarker(m, Layer.BACKGROUND);
             }
         }
     }
 
-    private void label(Marker m, String label, RectangleAnchor anchor, TextAnchor text) {
+    /** Labels the marker unless {@code label} is blank; returns whether it did. */
+    private boolean label(Marker m, String label, RectangleAnchor anchor, TextAnchor text) {
         if (label.isBlank()) {
-            return;
+            return false;
         }
         m.setLabel(PlotText.parse(label).simple());
         m.setLabelFont(noteFont);
@@ -428,6 +439,7 @@ final class ChartBuilder {
         m.setLabelOffset(new RectangleInsets(gap, gap, gap, gap));
         m.setLabelAnchor(anchor);
         m.setLabelTextAnchor(text);
+        return true;
     }
 
     /** Where {@code v} lies on the axis: 0 at the lower bound, 1 at the upper (in log space on a log axis). */
@@ -440,8 +452,8 @@ final class ChartBuilder {
 
     /**
      * Puts the legend in the corner of the plot area that covers the fewest data points (points along lines and
-     * reference lines included, grey series counting less), or to the right of the plot area when even that
-     * corner would cover much of the data or the legend does not fit inside.
+     * reference lines included, grey series counting less) and no reference label, or to the right of the plot
+     * area when even that corner would cover a tenth of the data or a label, or the legend does not fit inside.
      */
     private void placeLegend(LegendTitle legend) {
         if (legend == null) {
@@ -459,28 +471,22 @@ final class ChartBuilder {
         RectangleAnchor[] anchors = {RectangleAnchor.TOP_RIGHT, RectangleAnchor.TOP_LEFT, RectangleAnchor.BOTTOM_LEFT,
             RectangleAnchor.BOTTOM_RIGHT};
         double[] covered = new double[corners.length];
-        int[] labels = new int[corners.length];
         double total = 0;
-        List<double[]> labelPoints = labelPoints();
         for (double[] pt : samples()) {
             total += pt[2];
             for (int c = 0; c < corners.length; c++) {
-                if (Math.abs(pt[0] - corners[c][0]) <= w && Math.abs(pt[1] - corners[c][1]) <= h) {
-                    covered[c] += pt[2];
-                }
+                covered[c] += Math.abs(pt[0] - corners[c][0]) <= w && Math.abs(pt[1] - corners[c][1]) <= h ? pt[2] : 0;
             }
         }
-        for (double[] pt : labelPoints) {
+        for (double[] pt : labelSpots) {
             for (int c = 0; c < corners.length; c++) {
-                labels[c] += Math.abs(pt[0] - corners[c][0]) <= w && Math.abs(pt[1] - corners[c][1]) <= h ? 1 : 0;
+                // A hidden reference label outweighs all the data.
+                covered[c] += Math.abs(pt[0] - corners[c][0]) <= w && Math.abs(pt[1] - corners[c][1]) <= h ? total + 1 : 0;
             }
         }
-        // The corner that hides the fewest reference labels, and of those the least data.
         int best = 0;
         for (int c = 1; c < corners.length; c++) {
-            if (labels[c] < labels[best] || labels[c] == labels[best] && covered[c] < covered[best] - 1e-9) {
-                best = c;
-            }
+            best = covered[c] < covered[best] - 1e-9 ? c : best;
         }
         legend.setMargin(new RectangleInsets(m, m, m, m));
         if (w < 1 && h < 1 && covered[best] <= 0.1 * total) {
@@ -490,37 +496,6 @@ final class ChartBuilder {
             legend.setMargin(new RectangleInsets(0, 0.8 * pad, Math.max(0, height - pad - area.getMaxY()), 0));
             chart.addSubtitle(legend);
         }
-    }
-
-    /** Where the reference labels are, roughly (an end and the middle), in axis fractions (see {@link #addMarkers}). */
-    private List<double[]> labelPoints() {
-        ValueAxis xa = plot.getDomainAxis();
-        List<double[]> out = new ArrayList<>();
-        for (Object o : markers(plot.getDomainMarkers(Layer.BACKGROUND))) {
-            Marker m = (Marker) o;
-            if (m.getLabel() != null && m instanceof IntervalMarker im) {
-                out.add(new double[] {(fraction(xa, im.getStartValue(), p.isXLog())
-                        + fraction(xa, im.getEndValue(), p.isXLog())) / 2, 1});
-            } else if (m.getLabel() != null && m instanceof ValueMarker vm) {
-                double f = fraction(xa, vm.getValue(), p.isXLog());
-                out.add(new double[] {f, 1});
-                out.add(new double[] {m.getLabelAnchor() == RectangleAnchor.TOP_RIGHT ? f + 0.05 : f - 0.05, 1});
-            }
-        }
-        for (Object o : markers(plot.getRangeMarkers(Layer.BACKGROUND))) {
-            if (o instanceof ValueMarker m && m.getLabel() != null) {
-                double f = fraction(plot.getRangeAxis(), m.getValue(), p.isYLog());
-                boolean right = m.getLabelAnchor() == RectangleAnchor.TOP_RIGHT;
-                out.add(new double[] {right ? 1 : 0, f});
-                out.add(new double[] {right ? 0.95 : 0.05, f});
-            }
-        }
-        return out;
-    }
-
-    /** The markers of a layer (JFreeChart answers {@code null} for none). */
-    private static java.util.Collection<?> markers(java.util.Collection<?> layer) {
-        return layer == null ? List.of() : layer;
     }
 
     /**
