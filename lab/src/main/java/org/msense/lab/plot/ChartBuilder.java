@@ -311,6 +311,8 @@ final class ChartBuilder {
         } else {
             NumberAxis n = new NumberAxis(null);
             n.setAutoRangeIncludesZero(false);
+            // The margin also below zero: markers at 0 are not cut in half, values at 0 do not sit on the frame.
+            n.setAutoRangeStickyZero(false);
             DecimalFormatSymbols sym = DecimalFormatSymbols.getInstance(Locale.ROOT);
             sym.setMinusSign('−');
             n.setNumberFormatOverride(new DecimalFormat("0.######", sym));

@@ -17,7 +17,8 @@ import org.msense.core.spec.BatchSpec;
  * {@code spectrum-<i>} (every singular value of VWᵀ vs iteration: the r signal ones in colour, the
  * nuisance ones in grey, σ(X*) and α as dashed references).
  *
- * <p>A trajectory that diverged is named "(diverged at iteration N)" in the legends and its spectrum's title; the
+ * <p>A trajectory that diverged is named "(diverged at iteration N)" in the legends and its spectrum's title, and
+ * its last drawable point is marked in the error and imbalance plots; the
  * plots of a run that did not complete carry the subtitle "(partial: interrupted at iteration N)" (or "failed").
  */
 public final class RunPlots {
@@ -55,6 +56,11 @@ public final class RunPlots {
             List<DiagnosticRecord> rs = of(history, b);
             error.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
             imbalance.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
+            if (divergedAt(rs) >= 0) {
+                // Its last drawable point marked: a trajectory that diverged early may have no line to see.
+                error.add(lastPoint(x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
+                imbalance.add(lastPoint(x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
+            }
         }
         files.addAll(figures.write(error, dir, "error"));
         files.addAll(figures.write(imbalance, dir, "imbalance"));
@@ -110,6 +116,16 @@ public final class RunPlots {
             }
         }
         return -1;
+    }
+
+    /** A marker without legend entry at the last point with a finite positive value (none if there is none). */
+    static Series lastPoint(double[] x, double[] y) {
+        for (int i = y.length - 1; i >= 0; i--) {
+            if (Double.isFinite(y[i]) && y[i] > 0) {
+                return Series.markers("", new double[] {x[i]}, new double[] {y[i]}).noLegend();
+            }
+        }
+        return Series.markers("", new double[0], new double[0]).noLegend();
     }
 
     /** "(partial: interrupted at iteration N)" for a run that did not complete, else empty. */

@@ -19,6 +19,7 @@ import org.msense.core.spec.ModelSpec;
 import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.ProblemSpec;
 import org.msense.core.spec.TrajectorySpec;
+import org.msense.lab.plot.Series;
 
 /** What the plots of a run tell about trajectories that diverged and runs that stopped early. */
 class RunPlotsTest {
@@ -55,6 +56,9 @@ class RunPlotsTest {
             assertFalse(svg.contains("partial"), plot);
         }
         assertFalse(Files.readString(dir.resolve("spectrum-00.svg")).contains("diverged"));
+        Series last = RunPlots.lastPoint(new double[] {0, 10, 20, 30}, new double[] {1, 0.5, Double.POSITIVE_INFINITY, Double.NaN});
+        assertEquals(1, last.size());
+        assertFalse(last.inLegend());
         // Finite but grown beyond the engine's limit counts too.
         List<DiagnosticRecord> grown = List.of(record(0, 0, 1), record(0, 10, 2e8));
         assertEquals(10, RunPlots.divergedAt(grown));
