@@ -370,7 +370,8 @@ final class ChartBuilder {
     // ---------------------------------------------------------------- references and legend
 
     /**
-     * Bands as labelled {@link IntervalMarker}s (label at the top), horizontal lines as dashed
+     * Bands as labelled {@link IntervalMarker}s (label at the top, at the end of the axis for a narrow band that
+     * reaches it), horizontal lines as dashed
      * {@link ValueMarker}s labelled above their right end (at the left end when close to a line already labelled
      * at the right, so that the labels keep apart), vertical markers labelled right of their top (left near the
      * right edge).
@@ -389,7 +390,12 @@ final class ChartBuilder {
             Color c = Palette.band(i);
             IntervalMarker m = new IntervalMarker(from, to, new Color(c.getRed(), c.getGreen(), c.getBlue(), 33));
             m.setOutlinePaint(null);
-            if (label(m, b.label(), RectangleAnchor.TOP, TextAnchor.TOP_CENTER)) {
+            // A narrow band at an end of the axis has its label there, so that it stays inside the plot.
+            boolean narrow = fraction(x, to, p.isXLog()) - fraction(x, from, p.isXLog()) < 0.15;
+            boolean left = narrow && from <= x.getLowerBound();
+            boolean right = narrow && !left && to >= x.getUpperBound();
+            if (label(m, b.label(), left ? RectangleAnchor.TOP_LEFT : right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP,
+                    left ? TextAnchor.TOP_LEFT : right ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_CENTER)) {
                 labelSpots.add(new double[] {(fraction(x, from, p.isXLog()) + fraction(x, to, p.isXLog())) / 2, 1});
             }
             plot.addDomainMarker(m, Layer.BACKGROUND);
