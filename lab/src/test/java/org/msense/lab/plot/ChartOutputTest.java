@@ -230,6 +230,22 @@ class ChartOutputTest {
     }
 
     @Test
+    void aSinglePointGetsAnAxisAroundIt() throws Exception {
+        for (boolean log : new boolean[] {false, true}) {
+            LinePlot p = new LinePlot("one record").yLog(log).add(Series.line("s", new double[] {0}, new double[] {1e-3}));
+            XYPlot plot = p.toChart().getXYPlot();
+            for (var axis : List.of(plot.getDomainAxis(), plot.getRangeAxis())) {
+                assertTrue(axis.getRange().getLength() > 0, axis.getRange().toString());
+            }
+            assertTrue(plot.getRangeAxis().getLowerBound() < 1e-3 && plot.getRangeAxis().getUpperBound() > 1e-3);
+            assertTrue(log || plot.getRangeAxis().getRange().getLength() < 1, "linear: around the value");
+            assertTrue(!log || plot.getRangeAxis().getUpperBound() / plot.getRangeAxis().getLowerBound() > 3,
+                    "log: at least half a decade " + plot.getRangeAxis().getRange());
+            decode(p.toPng());
+        }
+    }
+
+    @Test
     void aPlotWithoutFiniteValuesSpansTheIterationsThatRanAndSaysSo() throws Exception {
         double[] nan = new double[41];
         java.util.Arrays.fill(nan, Double.NaN);
