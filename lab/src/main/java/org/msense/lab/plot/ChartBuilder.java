@@ -63,8 +63,6 @@ final class ChartBuilder {
     static final double LOG_MARGIN = 0.05;
     /** Margin of a linear axis that needs one (values or markers at its ends). */
     private static final double LINEAR_MARGIN = 0.04;
-    /** Horizontal lines closer than this (a fraction of the plot height) have their labels at opposite ends. */
-    private static final double CLOSE = 0.06;
     private static volatile String family;
 
     /** A series with its resolved style and its points, undrawable ones (NaN, ∞, ≤ 0 on a log axis) as NaN. */
@@ -372,8 +370,8 @@ final class ChartBuilder {
     /**
      * Bands as labelled {@link IntervalMarker}s (label at the top, at the end of the axis for a narrow band that
      * reaches it), horizontal lines as dashed
-     * {@link ValueMarker}s labelled above their right end (at the left end when close to a line already labelled
-     * at the right, so that the labels keep apart), vertical markers labelled right of their top (left near the
+     * {@link ValueMarker}s labelled at an end, above or below the line, where the label covers
+     * no other line and no other label (else no other label), vertical markers labelled right of their top (left near the
      * right edge).
      */
     private void addMarkers() {
@@ -402,21 +400,39 @@ final class ChartBuilder {
         }
         BasicStroke dashed = new BasicStroke((float) (1.4 * s), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
                 new float[] {(float) (7 * s), (float) (4.5 * s)}, 0f);
-        List<Double> atRight = new ArrayList<>();
+        List<Double> lines = new ArrayList<>();
+        for (LinePlot.Reference r : p.horizontalLines()) {
+            if (accepts(r.value(), p.isYLog())) {
+                lines.add(fraction(plot.getRangeAxis(), r.value(), p.isYLog()));
+            }
+        }
+        // A label's height as a fraction of the plot area's (about three quarters of the page).
+        double h = 1.3 * noteFont.getSize2D() / (0.75 * height);
+        List<double[]> taken = new ArrayList<>();
         for (LinePlot.Reference r : p.horizontalLines()) {
             if (accepts(r.value(), p.isYLog())) {
                 ValueMarker m = new ValueMarker(r.value(), Palette.REFERENCE, dashed);
-                double f = fraction(plot.getRangeAxis(), r.value(), p.isYLog());
-                boolean right = r.label().isBlank() || atRight.stream().allMatch(o -> Math.abs(o - f) > CLOSE);
-                if (right && !r.label().isBlank()) {
-                    atRight.add(f);
-                }
-                if (label(m, r.label(), right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT,
-                        right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT)) {
-                    labelSpots.add(new double[] {right ? 1 : 0, f});
-                    labelSpots.add(new double[] {right ? 0.95 : 0.05, f});
-                }
                 plot.addRangeMarker(m, Layer.BACKGROUND);
+                double f = fraction(plot.getRangeAxis(), r.value(), p.isYLog());
+                // Above the right end, above the left end, below the right end, below the left end: the first
+                // that covers no other line and no label placed before, else the first that covers no label.
+                for (int i = 0; i < 8 && !r.label().isBlank(); i++) {
+                    int k = i % 4;
+                    boolean right = k % 2 == 0;
+                    double[] slot = {right ? 1 : 0, k < 2 ? f : f - h, k < 2 ? f + h : f};
+                    boolean free = (i >= 4 || lines.stream().noneMatch(o -> o != f && o > slot[1] && o < slot[2]))
+                            && taken.stream().noneMatch(t -> t[0] == slot[0] && t[1] < slot[2] && slot[1] < t[2]);
+                    if (free || i == 7) {
+                        taken.add(slot);
+                        label(m, r.label(), k < 2 ? (right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT)
+                                : right ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.BOTTOM_LEFT,
+                                k < 2 ? (right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT)
+                                : right ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);
+                        labelSpots.add(new double[] {right ? 1 : 0, (slot[1] + slot[2]) / 2});
+                        labelSpots.add(new double[] {right ? 0.92 : 0.08, (slot[1] + slot[2]) / 2});
+                        break;
+                    }
+                }
             }
         }
         for (LinePlot.Reference r : p.verticalMarkers()) {
