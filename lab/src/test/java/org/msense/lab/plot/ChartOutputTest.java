@@ -192,6 +192,19 @@ class ChartOutputTest {
     }
 
     @Test
+    void labelsOfCloseReferenceLinesTakeDifferentPlaces() throws Exception {
+        LinePlot p = new LinePlot("close").yLog(true)
+                .add(Series.line("σ_1", PlotFixtures.range(100), decay(100, 0.2)))
+                .horizontalLine(1, "σ_1(X*)").horizontalLine(0.8, "σ_2(X*)").horizontalLine(0.64, "σ_3(X*)");
+        List<org.jfree.chart.ui.RectangleAnchor> anchors = new ArrayList<>();
+        for (Object o : p.toChart().getXYPlot().getRangeMarkers(org.jfree.chart.ui.Layer.BACKGROUND)) {
+            anchors.add(((org.jfree.chart.plot.Marker) o).getLabelAnchor());
+        }
+        assertEquals(3, anchors.size());
+        assertEquals(3, new java.util.HashSet<>(anchors).size(), "each label in its own place: " + anchors);
+    }
+
+    @Test
     void scriptsBecomeUnicodeOrSmallerRuns() throws Exception {
         LinePlot p = new LinePlot("σ_12 and ‖X‖_F").yLabel("σ_i(VWᵀ)")
                 .add(Series.line("σ_{noise} = 0.1", PlotFixtures.range(2), new double[] {1, 2}))
