@@ -3,16 +3,14 @@ package org.msense.lab.plot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Shape;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
+import java.awt.font.TextAttribute;
 import java.text.AttributedString;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
-import java.text.NumberFormat;
-import java.awt.font.TextAttribute;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,10 +18,9 @@ import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
-import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.annotations.XYDataRangeAnnotation;
 import org.jfree.chart.annotations.XYTitleAnnotation;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.Block;
 import org.jfree.chart.block.BlockBorder;
@@ -32,11 +29,13 @@ import org.jfree.chart.block.FlowArrangement;
 import org.jfree.chart.block.LabelBlock;
 import org.jfree.chart.block.RectangleConstraint;
 import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.Marker;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.CompositeTitle;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
@@ -44,30 +43,33 @@ import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.Size2D;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.ui.VerticalAlignment;
+import org.jfree.data.Range;
 import org.jfree.data.xy.DefaultXYDataset;
 
 /**
  * Turns a {@link LinePlot} into a JFreeChart {@link XYPlot}: one dataset with the grey series first (drawn
- * beneath) and the coloured ones after, a fixed legend in the order the series were added, dashed reference
- * lines and translucent bands as markers, and axes whose ranges are fitted to every drawable point and
- * reference (log axes to whole decades unless that wastes much room, a margin where markers are drawn).
+ * beneath) and the coloured ones after, a fixed legend in the order the series were added, dashed labelled
+ * reference lines and translucent labelled bands as markers.
  *
- * <p>{@link #build(Graphics2D)} draws the chart once onto a scratch graphics to learn where the data area
- * lies, then places the annotation labels and the legend where they hide the least data: inside the plot area
- * (a corner, or the middle of an edge when that is clearly better), or to its right when every place inside
- * would hide a lot. Needs fonts: every step may fail where Java2D has none.
+ * <p>Axis ranges and linear ticks are JFreeChart's own (auto range with margins, standard tick units); the
+ * references take part in the auto range through {@link XYDataRangeAnnotation}s. The one layout decision made
+ * here is which corner of the plot area the legend goes in: the one that covers the fewest data points
+ * ({@link #placeLegend}). Needs fonts: every step may fail where Java2D has none.
  */
 final class ChartBuilder {
-    static final String NO_DATA = "no finite data";
+    static final String NO_DATA = "no finite values";
     private static final String PREFERRED_FONT = "DejaVu Sans";
+    /** Margin of a log axis, a fraction of its span in decades: room above curves that start at the top. */
+    static final double LOG_MARGIN = 0.05;
+    /** Margin of a linear axis that needs one (values or markers at its ends). */
+    private static final double LINEAR_MARGIN = 0.04;
     private static volatile String family;
 
     /** A series with its resolved style and its points, undrawable ones (NaN, ∞, ≤ 0 on a log axis) as NaN. */
-    private record Styled(Series series, Color color, BasicStroke stroke, Shape marker, double markerSize,
-            double[] xs, double[] ys) {
+    private record Styled(Series series, Color color, BasicStroke stroke, Shape marker, double[] xs, double[] ys) {
         boolean hasPoints() {
-            for (int i = 0; i < xs.length; i++) {
-                if (!Double.isNaN(xs[i])) {
+            for (double y : ys) {
+                if (!Double.isNaN(y)) {
                     return true;
                 }
             }
@@ -88,13 +90,11 @@ final class ChartBuilder {
     private final double lineWidth;
     private final List<Styled> drawn = new ArrayList<>();
     private final List<Styled> added = new ArrayList<>();
-    private final List<Rectangle2D> labelBoxes = new ArrayList<>();
+    /** Where the reference labels are, roughly, in axis fractions: places the legend should not cover. */
+    private final List<double[]> labelSpots = new ArrayList<>();
 
     private XYPlot plot;
     private JFreeChart chart;
-    private CompositeTitle title;
-    private LegendTitle legend;
-    private Rectangle2D area;
     private Graphics2D g2;
 
     ChartBuilder(LinePlot p) {
@@ -126,14 +126,12 @@ final class ChartBuilder {
     }
 
     /**
-     * Builds the chart and lays out its labels and legend, measuring text and drawing once on {@code scratch}
-     * (any graphics with this font system; nothing drawn there is kept).
+     * Builds the chart and places its legend, measuring text and drawing once on {@code scratch} (any graphics
+     * with this font system; nothing drawn there is kept).
      */
     JFreeChart build(Graphics2D scratch) {
         this.g2 = scratch;
         resolveStyles();
-        double[] xr = range(true);
-        double[] yr = range(false);
         boolean noData = drawn.stream().noneMatch(Styled::hasPoints);
 
         DefaultXYDataset data = new DefaultXYDataset();
@@ -153,8 +151,9 @@ final class ChartBuilder {
             renderer.setSeriesShape(k, st.marker());
             renderer.setSeriesShapesFilled(k, true);
         }
-        plot = new XYPlot(noData ? null : data, axis(p.isXLog(), p.xLabelText(), xr), axis(p.isYLog(), p.yLabelText(), yr),
-                renderer);
+        boolean markers = drawn.stream().anyMatch(st -> st.hasPoints() && st.series().drawsMarkers());
+        plot = new XYPlot(noData ? null : data, axis(p.isXLog(), true, p.xLabelText(), markers ? LINEAR_MARGIN : 0),
+                axis(p.isYLog(), false, p.yLabelText(), LINEAR_MARGIN), renderer);
         plot.setNoDataMessage(NO_DATA);
         plot.setNoDataMessageFont(labelFont);
         plot.setNoDataMessagePaint(Palette.REFERENCE);
@@ -170,6 +169,11 @@ final class ChartBuilder {
         plot.setRangeGridlinePaint(Palette.GRID);
         plot.setDomainGridlineStroke(gridStroke);
         plot.setRangeGridlineStroke(gridStroke);
+        includeInRange(noData);
+        plot.configureDomainAxes();
+        plot.configureRangeAxes();
+        fixRange(plot.getDomainAxis(), p.fixedXRange(), p.isXLog());
+        fixRange(plot.getRangeAxis(), p.fixedYRange(), p.isYLog());
         addMarkers();
         plot.setFixedLegendItems(legendItems());
 
@@ -181,64 +185,59 @@ final class ChartBuilder {
         chart.setPadding(new RectangleInsets(pad, pad, pad, pad + 1.2 * tickFont.getSize2D()));
         PlotText titleText = PlotText.parse(p.titleText());
         if (!titleText.isBlank()) {
-            title = title(titleText, titleFont);
+            CompositeTitle title = title(titleText, titleFont);
             double w = ((RichTextBlock) title.getContainer().getBlocks().get(0)).textWidth(g2);
             double avail = width - 2 * pad;
             if (w > avail) {
                 chart.removeSubtitle(title);
-                title = title(titleText, titleFont.deriveFont((float) (titleFont.getSize2D() * Math.max(0.6, avail / w))));
+                title(titleText, titleFont.deriveFont((float) (titleFont.getSize2D() * Math.max(0.6, avail / w))));
             }
         }
-        legend = legendTitle();
-
-        area = dataArea();
-        if (chooseLinearTicks()) {
-            area = dataArea();
+        if (!p.subtitleText().isBlank()) {
+            TextTitle sub = new TextTitle(PlotText.parse(p.subtitleText()).simple(), labelFont, Palette.VERMILLION,
+                    RectangleEdge.TOP, TextTitle.DEFAULT_HORIZONTAL_ALIGNMENT, VerticalAlignment.CENTER,
+                    new RectangleInsets(0, 0, 0.5 * labelFont.getSize2D(), 0));
+            chart.addSubtitle(chart.getSubtitleCount(), sub);
         }
-        placeReferenceLabels();
-        placeLegend();
+        placeLegend(legendTitle());
         return chart;
     }
 
-    /** Draws the chart on the scratch graphics and returns where its data area lies. */
-    private Rectangle2D dataArea() {
-        ChartRenderingInfo info = new ChartRenderingInfo(null);
-        chart.draw(g2, new Rectangle2D.Double(0, 0, width, height), info);
-        return info.getPlotInfo().getDataArea();
-    }
-
     /**
-     * Gives each linear axis a tick step of 1, 2 or 5 times a power of ten: the smallest with at most 8
-     * intervals whose labels keep apart. Returns whether one was set (the tick labels may change the layout).
+     * Makes the auto ranges include the references (horizontal lines, vertical markers, finite band ends) and,
+     * when no point is drawable, the x values of every series, so that such a plot still spans the iterations
+     * that ran.
      */
-    private boolean chooseLinearTicks() {
-        boolean set = false;
-        if (plot.getDomainAxis() instanceof NumberAxis x) {
-            FontMetrics fm = g2.getFontMetrics(tickFont);
-            NumberFormat f = x.getNumberFormatOverride();
-            double label = Math.max(fm.stringWidth(f.format(x.getLowerBound())), fm.stringWidth(f.format(x.getUpperBound())));
-            x.setTickUnit(new NumberTickUnit(step(x.getRange().getLength(), area.getWidth(),
-                    label + 1.2 * tickFont.getSize2D())), false, true);
-            set = true;
-        }
-        if (plot.getRangeAxis() instanceof NumberAxis y) {
-            y.setTickUnit(new NumberTickUnit(step(y.getRange().getLength(), area.getHeight(),
-                    1.8 * tickFont.getSize2D())), false, true);
-            set = true;
-        }
-        return set;
-    }
-
-    /** The smallest step 1, 2 or 5 × 10^k with at most 8 intervals over {@code span} and {@code need} pixels apart. */
-    static double step(double span, double length, double need) {
-        double raw = Math.max(span / 8, span * need / Math.max(1, length));
-        double decade = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * decade >= raw * (1 - 1e-9)) {
-                return m * decade;
+    private void includeInRange(boolean noData) {
+        for (LinePlot.Reference r : p.horizontalLines()) {
+            if (accepts(r.value(), p.isYLog())) {
+                plot.addAnnotation(new XYDataRangeAnnotation(null, new Range(r.value(), r.value())), false);
             }
         }
-        return 10 * decade;
+        List<Double> xs = new ArrayList<>();
+        p.verticalMarkers().forEach(m -> xs.add(m.value()));
+        p.bands().forEach(b -> {
+            xs.add(b.from());
+            xs.add(b.to());
+        });
+        if (noData) {
+            p.series().forEach(se -> {
+                for (double x : se.xs()) {
+                    xs.add(x);
+                }
+            });
+        }
+        for (double x : xs) {
+            if (accepts(x, p.isXLog())) {
+                plot.addAnnotation(new XYDataRangeAnnotation(new Range(x, x), null), false);
+            }
+        }
+    }
+
+    private static void fixRange(ValueAxis axis, double[] fixed, boolean log) {
+        if (fixed != null && accepts(fixed[0], log) && accepts(fixed[1], log) && fixed[0] != fixed[1]) {
+            axis.setRange(Math.min(fixed[0], fixed[1]), Math.max(fixed[0], fixed[1]));
+        }
     }
 
     private CompositeTitle title(PlotText text, Font font) {
@@ -272,13 +271,13 @@ final class ChartBuilder {
             if (series.isGray()) {
                 double w = 0.6 * lineWidth * ws;
                 st = new Styled(series, Palette.GRAY, stroke(w, series.isDashed() ? Palette.DASHED : null),
-                        Palette.marker(0, 0.8 * markerSize * ws), 0.8 * markerSize * ws, xs, ys);
+                        Palette.marker(0, 0.8 * markerSize * ws), xs, ys);
                 gray.add(st);
             } else {
                 int idx = series.colorIndex() >= 0 ? series.colorIndex() : auto++;
                 double w = lineWidth * ws;
                 st = new Styled(series, Palette.color(idx), stroke(w, series.isDashed() ? Palette.DASHED : Palette.dash(idx)),
-                        Palette.marker(idx, markerSize * ws), markerSize * ws, xs, ys);
+                        Palette.marker(idx, markerSize * ws), xs, ys);
                 colored.add(st);
             }
             added.add(st);
@@ -298,94 +297,27 @@ final class ChartBuilder {
     }
 
     /**
-     * The range of an axis: the fixed one when usable; else every drawable point and reference, a log axis
-     * widened to whole decades (unless that adds more than a tenth of the span) and a linear vertical one by 4 %,
-     * with a margin on both axes where markers are drawn (so that none is cut in half).
+     * An auto-ranged axis: a {@link DecadeAxis} with a margin of {@value #LOG_MARGIN} of its span in decades
+     * on both ends, or a {@link NumberAxis} with JFreeChart's standard tick units and {@code margin}.
      */
-    private double[] range(boolean horizontal) {
-        boolean log = horizontal ? p.isXLog() : p.isYLog();
-        double[] fixed = horizontal ? p.fixedXRange() : p.fixedYRange();
-        if (fixed != null && accepts(fixed[0], log) && accepts(fixed[1], log) && fixed[0] != fixed[1]) {
-            return new double[] {Math.min(fixed[0], fixed[1]), Math.max(fixed[0], fixed[1])};
-        }
-        double[] r = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-        boolean markers = false;
-        for (Styled st : drawn) {
-            double[] v = horizontal ? st.xs() : st.ys();
-            for (double d : v) {
-                if (!Double.isNaN(d)) {
-                    widen(r, d);
-                    markers |= st.series().drawsMarkers();
-                }
-            }
-        }
-        if (horizontal) {
-            p.verticalMarkers().forEach(m -> widenIf(r, m.value(), log));
-            p.bands().forEach(b -> {
-                widenIf(r, b.from(), log);
-                widenIf(r, b.to(), log);
-            });
-        } else {
-            p.horizontalLines().forEach(m -> widenIf(r, m.value(), log));
-        }
-        if (!(r[0] <= r[1])) {
-            return log ? new double[] {1, 10} : new double[] {0, 1};
-        }
-        if (log) {
-            double lo = Math.log10(r[0]);
-            double hi = Math.log10(r[1]);
-            double span = Math.max(hi - lo, 0.5);
-            double a;
-            double b;
-            if (markers) {
-                double m = Math.max(0.1, 0.04 * span);
-                a = lo - m;
-                b = hi + m;
-            } else {
-                // Whole decades unless that adds more than a tenth of the span: then a 2 % margin.
-                a = lo - Math.floor(lo + 1e-9) <= 0.1 * span ? Math.floor(lo + 1e-9) : lo - 0.02 * span;
-                b = Math.ceil(hi - 1e-9) - hi <= 0.1 * span ? Math.ceil(hi - 1e-9) : hi + 0.02 * span;
-            }
-            if (b - a < 1e-9) {
-                // One value, a power of ten: the decades on either side.
-                a -= 1;
-                b += 1;
-            }
-            return new double[] {Math.pow(10, a), Math.pow(10, b)};
-        }
-        double span = r[1] - r[0];
-        if (span == 0) {
-            double d = r[0] == 0 ? 1 : 0.1 * Math.abs(r[0]);
-            return new double[] {r[0] - d, r[1] + d};
-        }
-        double m = markers ? 0.04 * span : horizontal ? 0 : 0.04 * span;
-        return new double[] {r[0] - m, r[1] + m};
-    }
-
-    private static void widen(double[] r, double v) {
-        r[0] = Math.min(r[0], v);
-        r[1] = Math.max(r[1], v);
-    }
-
-    private static void widenIf(double[] r, double v, boolean log) {
-        if (accepts(v, log)) {
-            widen(r, v);
-        }
-    }
-
-    private ValueAxis axis(boolean log, String label, double[] range) {
+    private ValueAxis axis(boolean log, boolean horizontal, String label, double margin) {
         ValueAxis a;
         if (log) {
             a = new DecadeAxis(null);
+            a.setLowerMargin(LOG_MARGIN);
+            a.setUpperMargin(LOG_MARGIN);
         } else {
             NumberAxis n = new NumberAxis(null);
             n.setAutoRangeIncludesZero(false);
+            // The margin also below zero: markers at 0 are not cut in half, values at 0 do not sit on the frame.
+            n.setAutoRangeStickyZero(false);
             DecimalFormatSymbols sym = DecimalFormatSymbols.getInstance(Locale.ROOT);
             sym.setMinusSign('−');
             n.setNumberFormatOverride(new DecimalFormat("0.######", sym));
+            n.setLowerMargin(margin);
+            n.setUpperMargin(margin);
             a = n;
         }
-        a.setRange(range[0], range[1]);
         PlotText text = PlotText.parse(label);
         if (!text.isBlank()) {
             if (text.needsRuns()) {
@@ -400,8 +332,10 @@ final class ChartBuilder {
                 0.3 * labelFont.getSize2D(), 0.3 * labelFont.getSize2D()));
         a.setTickLabelFont(tickFont);
         a.setTickLabelPaint(Palette.TEXT);
-        a.setTickLabelInsets(new RectangleInsets(0.3 * tickFont.getSize2D(), 0.3 * tickFont.getSize2D(),
-                0.3 * tickFont.getSize2D(), 0.3 * tickFont.getSize2D()));
+        // Wide insets along the axis: JFreeChart's tick unit selection then keeps labels well apart.
+        double t = tickFont.getSize2D();
+        a.setTickLabelInsets(horizontal ? new RectangleInsets(0.3 * t, 1.5 * t, 0.3 * t, 1.5 * t)
+                : new RectangleInsets(1.2 * t, 0.3 * t, 1.2 * t, 0.3 * t));
         a.setAxisLineVisible(false);
         a.setTickMarkPaint(Color.BLACK);
         a.setTickMarkStroke(new BasicStroke((float) (1.2 * s)));
@@ -433,46 +367,201 @@ final class ChartBuilder {
 
     // ---------------------------------------------------------------- references and legend
 
+    /**
+     * Bands as labelled {@link IntervalMarker}s (label at the top, at the end of the axis for a narrow band that
+     * reaches it), horizontal lines as dashed
+     * {@link ValueMarker}s labelled at an end, above or below the line, where the label covers
+     * no other line and no other label (else no other label), vertical markers labelled right of their top (left near the
+     * right edge).
+     */
     private void addMarkers() {
+        ValueAxis x = plot.getDomainAxis();
         List<LinePlot.Band> bands = p.bands();
         for (int i = 0; i < bands.size(); i++) {
             LinePlot.Band b = bands.get(i);
-            double[] x = bandInterval(b);
-            if (x == null) {
+            // An infinite or (on a log axis) non-positive end reaches the edge of the plot.
+            double from = accepts(b.from(), p.isXLog()) ? Math.max(b.from(), x.getLowerBound()) : x.getLowerBound();
+            double to = accepts(b.to(), p.isXLog()) ? Math.min(b.to(), x.getUpperBound()) : x.getUpperBound();
+            if (Double.isNaN(b.from()) || Double.isNaN(b.to()) || !(to > from)) {
                 continue;
             }
             Color c = Palette.band(i);
-            IntervalMarker m = new IntervalMarker(x[0], x[1], new Color(c.getRed(), c.getGreen(), c.getBlue(), 33));
+            IntervalMarker m = new IntervalMarker(from, to, new Color(c.getRed(), c.getGreen(), c.getBlue(), 33));
             m.setOutlinePaint(null);
+            // A narrow band at an end of the axis has its label there, so that it stays inside the plot.
+            boolean narrow = fraction(x, to, p.isXLog()) - fraction(x, from, p.isXLog()) < 0.15;
+            boolean left = narrow && from <= x.getLowerBound();
+            boolean right = narrow && !left && to >= x.getUpperBound();
+            if (label(m, b.label(), left ? RectangleAnchor.TOP_LEFT : right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP,
+                    left ? TextAnchor.TOP_LEFT : right ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_CENTER)) {
+                labelSpots.add(new double[] {(fraction(x, from, p.isXLog()) + fraction(x, to, p.isXLog())) / 2, 1});
+            }
             plot.addDomainMarker(m, Layer.BACKGROUND);
         }
         BasicStroke dashed = new BasicStroke((float) (1.4 * s), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
                 new float[] {(float) (7 * s), (float) (4.5 * s)}, 0f);
+        List<Double> lines = new ArrayList<>();
         for (LinePlot.Reference r : p.horizontalLines()) {
             if (accepts(r.value(), p.isYLog())) {
-                plot.addRangeMarker(new ValueMarker(r.value(), Palette.REFERENCE, dashed), Layer.BACKGROUND);
+                lines.add(fraction(plot.getRangeAxis(), r.value(), p.isYLog()));
+            }
+        }
+        // A label's height as a fraction of the plot area's (about three quarters of the page).
+        double h = 1.3 * noteFont.getSize2D() / (0.75 * height);
+        List<double[]> taken = new ArrayList<>();
+        for (LinePlot.Reference r : p.horizontalLines()) {
+            if (accepts(r.value(), p.isYLog())) {
+                ValueMarker m = new ValueMarker(r.value(), Palette.REFERENCE, dashed);
+                plot.addRangeMarker(m, Layer.BACKGROUND);
+                double f = fraction(plot.getRangeAxis(), r.value(), p.isYLog());
+                // Above the right end, above the left end, below the right end, below the left end: the first
+                // that covers no other line and no label placed before, else the first that covers no label.
+                for (int i = 0; i < 8 && !r.label().isBlank(); i++) {
+                    int k = i % 4;
+                    boolean right = k % 2 == 0;
+                    double[] slot = {right ? 1 : 0, k < 2 ? f : f - h, k < 2 ? f + h : f};
+                    boolean free = (i >= 4 || lines.stream().noneMatch(o -> o != f && o > slot[1] && o < slot[2]))
+                            && taken.stream().noneMatch(t -> t[0] == slot[0] && t[1] < slot[2] && slot[1] < t[2]);
+                    if (free || i == 7) {
+                        taken.add(slot);
+                        label(m, r.label(), k < 2 ? (right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT)
+                                : right ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.BOTTOM_LEFT,
+                                k < 2 ? (right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT)
+                                : right ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);
+                        labelSpots.add(new double[] {right ? 1 : 0, (slot[1] + slot[2]) / 2});
+                        labelSpots.add(new double[] {right ? 0.92 : 0.08, (slot[1] + slot[2]) / 2});
+                        break;
+                    }
+                }
             }
         }
         for (LinePlot.Reference r : p.verticalMarkers()) {
             if (accepts(r.value(), p.isXLog())) {
-                plot.addDomainMarker(new ValueMarker(r.value(), Palette.REFERENCE, dashed), Layer.BACKGROUND);
+                ValueMarker m = new ValueMarker(r.value(), Palette.REFERENCE, dashed);
+                double f = fraction(x, r.value(), p.isXLog());
+                boolean right = f < 0.75;
+                if (label(m, r.label(), right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT,
+                        right ? TextAnchor.TOP_LEFT : TextAnchor.TOP_RIGHT)) {
+                    labelSpots.add(new double[] {f, 1});
+                    labelSpots.add(new double[] {right ? f + 0.05 : f - 0.05, 1});
+                }
+                plot.addDomainMarker(m, Layer.BACKGROUND);
             }
         }
     }
 
-    /** The band's x interval clipped to the axis, or {@code null} when none of it is visible. */
-    private double[] bandInterval(LinePlot.Band b) {
-        ValueAxis x = plot.getDomainAxis();
-        double lo = x.getLowerBound();
-        double hi = x.getUpperBound();
-        double from = b.from() == Double.NEGATIVE_INFINITY || p.isXLog() && b.from() <= 0 ? lo : b.from();
-        double to = b.to() == Double.POSITIVE_INFINITY ? hi : b.to();
-        if (!accepts(from, p.isXLog()) || !accepts(to, p.isXLog())) {
-            return null;
+    /** Labels the marker unless {@code label} is blank; returns whether it did. */
+    private boolean label(Marker m, String label, RectangleAnchor anchor, TextAnchor text) {
+        if (label.isBlank()) {
+            return false;
         }
-        from = Math.max(lo, from);
-        to = Math.min(hi, to);
-        return to > from ? new double[] {from, to} : null;
+        m.setLabel(PlotText.parse(label).simple());
+        m.setLabelFont(noteFont);
+        m.setLabelPaint(Palette.REFERENCE);
+        m.setLabelBackgroundColor(new Color(255, 255, 255, 190));
+        double gap = 0.35 * noteFont.getSize2D();
+        m.setLabelOffset(new RectangleInsets(gap, gap, gap, gap));
+        m.setLabelAnchor(anchor);
+        m.setLabelTextAnchor(text);
+        return true;
+    }
+
+    /** Where {@code v} lies on the axis: 0 at the lower bound, 1 at the upper (in log space on a log axis). */
+    private static double fraction(ValueAxis axis, double v, boolean log) {
+        if (log) {
+            return Math.log10(v / axis.getLowerBound()) / Math.log10(axis.getUpperBound() / axis.getLowerBound());
+        }
+        return (v - axis.getLowerBound()) / axis.getRange().getLength();
+    }
+
+    /**
+     * Puts the legend in the corner of the plot area that covers the fewest data points (points along lines and
+     * reference lines included, grey series counting less) and no reference label, or to the right of the plot
+     * area when even that corner would cover a tenth of the data or a label, or the legend does not fit inside.
+     */
+    private void placeLegend(LegendTitle legend) {
+        if (legend == null) {
+            return;
+        }
+        ChartRenderingInfo info = new ChartRenderingInfo(null);
+        chart.draw(g2, new Rectangle2D.Double(0, 0, width, height), info);
+        Rectangle2D area = info.getPlotInfo().getDataArea();
+        Size2D size = legend.arrange(g2, RectangleConstraint.NONE);
+        double m = 0.6 * legendFont.getSize2D();
+        double w = (size.getWidth() + 2 * m) / area.getWidth();
+        double h = (size.getHeight() + 2 * m) / area.getHeight();
+        // Corners as (x, y) of the corner in axis fractions, y upwards: top right, top left, bottom left, bottom right.
+        double[][] corners = {{1, 1}, {0, 1}, {0, 0}, {1, 0}};
+        RectangleAnchor[] anchors = {RectangleAnchor.TOP_RIGHT, RectangleAnchor.TOP_LEFT, RectangleAnchor.BOTTOM_LEFT,
+            RectangleAnchor.BOTTOM_RIGHT};
+        double[] covered = new double[corners.length];
+        double total = 0;
+        for (double[] pt : samples()) {
+            total += pt[2];
+            for (int c = 0; c < corners.length; c++) {
+                covered[c] += Math.abs(pt[0] - corners[c][0]) <= w && Math.abs(pt[1] - corners[c][1]) <= h ? pt[2] : 0;
+            }
+        }
+        for (double[] pt : labelSpots) {
+            for (int c = 0; c < corners.length; c++) {
+                // A hidden reference label outweighs all the data.
+                covered[c] += Math.abs(pt[0] - corners[c][0]) <= w && Math.abs(pt[1] - corners[c][1]) <= h ? total + 1 : 0;
+            }
+        }
+        int best = 0;
+        for (int c = 1; c < corners.length; c++) {
+            best = covered[c] < covered[best] - 1e-9 ? c : best;
+        }
+        legend.setMargin(new RectangleInsets(m, m, m, m));
+        if (w < 1 && h < 1 && covered[best] <= 0.1 * total) {
+            plot.addAnnotation(new XYTitleAnnotation(corners[best][0], corners[best][1], legend, anchors[best]), false);
+        } else {
+            // The chart gives a title on the right the full height: end it level with the plot area.
+            legend.setMargin(new RectangleInsets(0, 0.8 * pad, Math.max(0, height - pad - area.getMaxY()), 0));
+            chart.addSubtitle(legend);
+        }
+    }
+
+    /**
+     * What the legend may cover, as (x, y, weight) in axis fractions: every drawable point and eight points
+     * along each line segment (grey series at 0.3), and points along the reference lines (at 0.5).
+     */
+    private List<double[]> samples() {
+        ValueAxis xa = plot.getDomainAxis();
+        ValueAxis ya = plot.getRangeAxis();
+        List<double[]> out = new ArrayList<>();
+        for (Styled st : drawn) {
+            double weight = st.series().isGray() ? 0.3 : 1;
+            double qx = Double.NaN;
+            double qy = Double.NaN;
+            for (int i = 0; i < st.xs().length; i++) {
+                if (Double.isNaN(st.xs()[i])) {
+                    qx = Double.NaN;
+                    continue;
+                }
+                double fx = fraction(xa, st.xs()[i], p.isXLog());
+                double fy = fraction(ya, st.ys()[i], p.isYLog());
+                out.add(new double[] {fx, fy, weight});
+                for (int k = 1; st.series().drawsLine() && !Double.isNaN(qx) && k < 8; k++) {
+                    out.add(new double[] {qx + k * (fx - qx) / 8, qy + k * (fy - qy) / 8, weight});
+                }
+                qx = fx;
+                qy = fy;
+            }
+        }
+        for (int k = 0; k <= 20; k++) {
+            for (LinePlot.Reference r : p.horizontalLines()) {
+                if (accepts(r.value(), p.isYLog())) {
+                    out.add(new double[] {k / 20.0, fraction(ya, r.value(), p.isYLog()), 0.5});
+                }
+            }
+            for (LinePlot.Reference r : p.verticalMarkers()) {
+                if (accepts(r.value(), p.isXLog())) {
+                    out.add(new double[] {fraction(xa, r.value(), p.isXLog()), k / 20.0, 0.5});
+                }
+            }
+        }
+        return out;
     }
 
     private LegendItemCollection legendItems() {
@@ -548,221 +637,5 @@ final class ChartBuilder {
             }
             return block;
         }
-    }
-
-    // ---------------------------------------------------------------- placement
-
-    private double px(double x) {
-        return plot.getDomainAxis().valueToJava2D(x, area, plot.getDomainAxisEdge());
-    }
-
-    private double py(double y) {
-        return plot.getRangeAxis().valueToJava2D(y, area, plot.getRangeAxisEdge());
-    }
-
-    private double dataX(double px) {
-        return plot.getDomainAxis().java2DToValue(px, area, plot.getDomainAxisEdge());
-    }
-
-    private double dataY(double py) {
-        return plot.getRangeAxis().java2DToValue(py, area, plot.getRangeAxisEdge());
-    }
-
-    /**
-     * Labels of horizontal lines go at one end, above or below the line, where they hide the least data;
-     * labels of vertical markers at the top, right of the line (left near the right edge); labels of bands at
-     * the top of their visible part.
-     */
-    private void placeReferenceLabels() {
-        FontMetrics fm = g2.getFontMetrics(noteFont);
-        double h = fm.getAscent() + fm.getDescent();
-        double gap = 0.3 * noteFont.getSize2D();
-        double inset = 0.4 * noteFont.getSize2D();
-        List<LinePlot.Band> bands = p.bands();
-        for (LinePlot.Band b : bands) {
-            double[] x = bandInterval(b);
-            if (x == null || b.label().isBlank()) {
-                continue;
-            }
-            String t = PlotText.parse(b.label()).simple();
-            double w = fm.getStringBounds(t, g2).getWidth();
-            double cx = Math.max(area.getMinX() + w / 2 + inset, Math.min(area.getMaxX() - w / 2 - inset,
-                    (px(x[0]) + px(x[1])) / 2));
-            label(t, new Rectangle2D.Double(cx - w / 2, area.getMinY() + gap, w, h));
-        }
-        for (LinePlot.Reference r : p.verticalMarkers()) {
-            if (r.label().isBlank() || !accepts(r.value(), p.isXLog())) {
-                continue;
-            }
-            String t = PlotText.parse(r.label()).simple();
-            double w = fm.getStringBounds(t, g2).getWidth();
-            double x = px(r.value());
-            if (x < area.getMinX() || x > area.getMaxX()) {
-                continue;
-            }
-            List<Rectangle2D> boxes = new ArrayList<>();
-            for (double top : new double[] {area.getMinY() + gap, area.getMaxY() - gap - h}) {
-                boxes.add(new Rectangle2D.Double(x + gap, top, w, h));
-                boxes.add(new Rectangle2D.Double(x - gap - w, top, w, h));
-            }
-            best(t, boxes);
-        }
-        for (LinePlot.Reference r : p.horizontalLines()) {
-            if (r.label().isBlank() || !accepts(r.value(), p.isYLog())) {
-                continue;
-            }
-            double y = py(r.value());
-            if (y < area.getMinY() - 0.5 || y > area.getMaxY() + 0.5) {
-                continue;
-            }
-            String t = PlotText.parse(r.label()).simple();
-            double w = fm.getStringBounds(t, g2).getWidth();
-            List<Rectangle2D> boxes = new ArrayList<>();
-            for (double left : new double[] {area.getMaxX() - inset - w, area.getMinX() + inset}) {
-                boxes.add(new Rectangle2D.Double(left, y - gap - h, w, h));
-                boxes.add(new Rectangle2D.Double(left, y + gap, w, h));
-            }
-            best(t, boxes);
-        }
-    }
-
-    /** Labels {@code text} in the first of the boxes inside the plot area that hides the least. */
-    private void best(String text, List<Rectangle2D> boxes) {
-        Rectangle2D best = null;
-        double bestScore = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < boxes.size(); i++) {
-            Rectangle2D box = boxes.get(i);
-            if (area.contains(box)) {
-                double score = ink(box) + obstacles(box) + 0.25 * i;
-                if (score < bestScore) {
-                    bestScore = score;
-                    best = box;
-                }
-            }
-        }
-        if (best != null) {
-            label(text, best);
-        }
-    }
-
-    private void label(String text, Rectangle2D box) {
-        XYTextAnnotation a = new XYTextAnnotation(text, dataX(box.getCenterX()), dataY(box.getCenterY()));
-        a.setFont(noteFont);
-        a.setPaint(Palette.REFERENCE);
-        a.setTextAnchor(TextAnchor.CENTER);
-        a.setBackgroundPaint(new Color(255, 255, 255, 190));
-        a.setOutlineVisible(false);
-        plot.addAnnotation(a, false);
-        labelBoxes.add(box);
-    }
-
-    /**
-     * Puts the legend inside the plot area where it hides the least data (corners first), or to the right of
-     * the plot area when that would hide more than about twice its width in line length.
-     */
-    private void placeLegend() {
-        if (legend == null) {
-            return;
-        }
-        Size2D size = legend.arrange(g2, RectangleConstraint.NONE);
-        double w = size.getWidth();
-        double h = size.getHeight();
-        double m = 0.6 * legendFont.getSize2D();
-        double l = area.getMinX() + m;
-        double r = area.getMaxX() - m - w;
-        double t = area.getMinY() + m;
-        double b = area.getMaxY() - m - h;
-        double cx = area.getCenterX() - w / 2;
-        double cy = area.getCenterY() - h / 2;
-        double[][] spots = {{r, t}, {l, t}, {l, b}, {r, b}, {r, cy}, {l, cy}, {cx, t}, {cx, b}};
-        double[] best = null;
-        double bestScore = Double.POSITIVE_INFINITY;
-        if (w <= area.getWidth() - 2 * m && h <= area.getHeight() - 2 * m) {
-            for (int i = 0; i < spots.length; i++) {
-                Rectangle2D probe = new Rectangle2D.Double(spots[i][0] - 4 * s, spots[i][1] - 4 * s, w + 8 * s, h + 8 * s);
-                // An edge position must hide clearly less than a corner to be chosen.
-                double score = ink(probe) + obstacles(probe) + (i < 4 ? 0 : 2 * legendFont.getSize2D());
-                if (score < bestScore - 1e-9) {
-                    bestScore = score;
-                    best = spots[i];
-                }
-            }
-        }
-        if (best == null || bestScore > 2 * w) {
-            // The chart gives a title on the right the full height: end it level with the plot area.
-            legend.setMargin(new RectangleInsets(0, 0.8 * pad, Math.max(0, height - pad - area.getMaxY()), 0));
-            chart.addSubtitle(legend);
-            return;
-        }
-        double rx = (dataX(best[0]) - plot.getDomainAxis().getLowerBound()) / plot.getDomainAxis().getRange().getLength();
-        double ry = (dataY(best[1]) - plot.getRangeAxis().getLowerBound()) / plot.getRangeAxis().getRange().getLength();
-        plot.addAnnotation(new XYTitleAnnotation(rx, ry, legend, RectangleAnchor.TOP_LEFT), false);
-    }
-
-    /** Penalty for covering a placed label: far above any amount of hidden data. */
-    private double obstacles(Rectangle2D box) {
-        double score = 0;
-        for (Rectangle2D o : labelBoxes) {
-            if (o.intersects(box)) {
-                Rectangle2D i = o.createIntersection(box);
-                score += 1e5 + i.getWidth() * i.getHeight();
-            }
-        }
-        return score;
-    }
-
-    /**
-     * How much ink a box would hide: the length in pixels of data lines inside it (grey lines count less),
-     * markers as a few pixels each, reference lines at half weight.
-     */
-    private double ink(Rectangle2D box) {
-        double score = 0;
-        for (Styled st : drawn) {
-            double weight = st.series().isGray() ? 0.3 : 1;
-            double[] xs = st.xs();
-            double[] ys = st.ys();
-            double qx = Double.NaN;
-            double qy = Double.NaN;
-            for (int i = 0; i < xs.length; i++) {
-                double cx = Double.isNaN(xs[i]) ? Double.NaN : px(xs[i]);
-                double cy = Double.isNaN(ys[i]) ? Double.NaN : py(ys[i]);
-                if (Double.isNaN(cx) || Double.isNaN(cy)) {
-                    qx = Double.NaN;
-                    continue;
-                }
-                if (st.series().drawsMarkers() && box.contains(cx, cy)) {
-                    score += weight * 2 * st.markerSize();
-                }
-                if (st.series().drawsLine() && !Double.isNaN(qx) && box.intersectsLine(qx, qy, cx, cy)) {
-                    double len = Math.hypot(cx - qx, cy - qy);
-                    int n = (int) Math.min(10_000, Math.ceil(len / 3));
-                    for (int j = 0; j < n; j++) {
-                        double f = (j + 0.5) / n;
-                        if (box.contains(qx + f * (cx - qx), qy + f * (cy - qy))) {
-                            score += weight * len / n;
-                        }
-                    }
-                }
-                qx = cx;
-                qy = cy;
-            }
-        }
-        for (LinePlot.Reference r : p.horizontalLines()) {
-            if (accepts(r.value(), p.isYLog())) {
-                double y = py(r.value());
-                if (y >= box.getMinY() && y <= box.getMaxY()) {
-                    score += 0.5 * (Math.min(box.getMaxX(), area.getMaxX()) - Math.max(box.getMinX(), area.getMinX()));
-                }
-            }
-        }
-        for (LinePlot.Reference r : p.verticalMarkers()) {
-            if (accepts(r.value(), p.isXLog())) {
-                double x = px(r.value());
-                if (x >= box.getMinX() && x <= box.getMaxX()) {
-                    score += 0.5 * (Math.min(box.getMaxY(), area.getMaxY()) - Math.max(box.getMinY(), area.getMinY()));
-                }
-            }
-        }
-        return score;
     }
 }

@@ -10,6 +10,7 @@ import org.jfree.chart.axis.TickType;
 import org.jfree.chart.axis.ValueTick;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.Range;
 
 /**
  * A base-10 {@link LogAxis} whose labelled ticks are powers of ten written with Unicode superscripts
@@ -26,6 +27,17 @@ final class DecadeAxis extends LogAxis {
         super(label);
         setBase(10);
         setMinorTickMarksVisible(true);
+    }
+
+    /** JFreeChart's auto range, except that one value (a span under a hundredth of a decade) gets the decade around it. */
+    @Override
+    protected void autoAdjustRange() {
+        super.autoAdjustRange();
+        double lo = Math.log10(getLowerBound());
+        double hi = Math.log10(getUpperBound());
+        if (isAutoRange() && hi - lo < 0.01) {
+            setRange(new Range(Math.pow(10, (lo + hi) / 2 - 0.5), Math.pow(10, (lo + hi) / 2 + 0.5)), false, false);
+        }
     }
 
     /** The label of 10^e. */

@@ -32,17 +32,18 @@ import org.msense.lab.io.AtomicFiles;
  *     .writeSvg(dir.resolve("error.svg"));
  * }</pre>
  *
- * <p>Axis ranges are fitted to every drawable point and reference (vertical markers, horizontal lines,
- * bands): logarithmic axes are widened to whole decades and labelled with powers of ten (10⁻³), a vertical
- * linear one by 4 %; where markers are drawn both get a margin. Points that are NaN, infinite or, on a log
- * axis, not positive are dropped and lines are broken there. A plot without any drawable point still renders,
- * with the note "no finite data".
+ * <p>Axis ranges are JFreeChart's auto ranges over every drawable point and reference (vertical markers,
+ * horizontal lines, finite band ends): logarithmic axes get a margin of a twentieth of their span in decades at
+ * both ends (so that a curve starting at 10⁰ does not sit on the frame) and are labelled with powers of ten
+ * (10⁻³), a vertical linear one a margin of 4 %; where markers are drawn the horizontal one too. Points that are
+ * NaN, infinite or, on a log axis, not positive are dropped and lines are broken there. A plot without any
+ * drawable point still renders, spanning the x values of its series, with the note "no finite values".
  *
  * <p>Text (title, axis labels, legend and annotation labels) may use {@code _x}/{@code ^x} for subscripts
  * and superscripts, see {@link Series}. The legend lists the series in the order they were added; it is drawn
- * inside the plot area where it hides the least data (a corner, or the middle of an edge when that is clearly
- * better), or to the right of the plot area when every place inside would hide much; by default it is shown
- * when there are at most {@value #AUTO_LEGEND_LIMIT} entries.
+ * in the corner of the plot area that covers the fewest data points, or to the right of the plot area when
+ * every corner would cover much; by default it is shown when there are at most {@value #AUTO_LEGEND_LIMIT}
+ * entries. Labels of reference lines sit above the line at its right end (at the left end when close to another).
  *
  * <p>Every output needs Java2D with fonts (text is measured with them, for SVG too); where it has none, the
  * output methods throw {@link PlotException}. A {@code LinePlot} is a mutable builder; it is not thread-safe.
@@ -61,6 +62,7 @@ public final class LinePlot {
     }
 
     private String title;
+    private String subtitle = "";
     private String xLabel = "";
     private String yLabel = "";
     private boolean xLog;
@@ -84,6 +86,15 @@ public final class LinePlot {
     /** Replaces the title. */
     public LinePlot title(String text) {
         this.title = text == null ? "" : text;
+        return this;
+    }
+
+    /**
+     * A line under the title, drawn in a warning colour: e.g. that the plot shows a run that stopped early
+     * ({@code null} or empty: none).
+     */
+    public LinePlot subtitle(String text) {
+        this.subtitle = text == null ? "" : text;
         return this;
     }
 
@@ -319,6 +330,10 @@ public final class LinePlot {
 
     String titleText() {
         return title;
+    }
+
+    String subtitleText() {
+        return subtitle;
     }
 
     String xLabelText() {

@@ -324,7 +324,7 @@ public final class RunJob {
         } finally {
             try {
                 if (config.getFlag("plots") && !history.isEmpty()) {
-                    RunPlots.write(directory, spec, sigmaStar == null ? new double[0] : sigmaStar, history, warnings);
+                    RunPlots.write(directory, spec, sigmaStar == null ? new double[0] : sigmaStar, history, summary.status(), warnings);
                 }
                 warnings.forEach(w -> {
                     summary.warn(w);

@@ -3,6 +3,8 @@ package org.msense.lab.run;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.msense.core.algorithm.StopRule;
+import org.msense.core.algorithm.TrajectoryStatus;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.plot.FigureWriter;
 import org.msense.lab.plot.LinePlot;
@@ -14,6 +16,10 @@ import org.msense.core.spec.BatchSpec;
  * curve per trajectory), {@code imbalance} (‖VᵀV − WᵀW‖_F vs iteration) and, per trajectory,
  * {@code spectrum-<i>} (every singular value of VWᵀ vs iteration: the r signal ones in colour, the
  * nuisance ones in grey, σ(X*) and α as dashed references).
+ *
+ * <p>A trajectory that diverged is named "(diverged at iteration N)" in the legends and its spectrum's title, and
+ * its last drawable point is marked in the error and imbalance plots; the
+ * plots of a run that did not complete carry the subtitle "(partial: interrupted at iteration N)" (or "failed").
  */
 public final class RunPlots {
     private RunPlots() {
@@ -24,22 +30,37 @@ public final class RunPlots {
      * has none (e.g. a bare server), no plot is written and one warning says why, once for all of them.
      *
      * @param history every record of the run, in order
+     * @param status the run's status ({@code completed}, {@code interrupted}, {@code failed}, …): any other than
+     *               {@code completed} marks the plots as partial, with the last iteration recorded
      * @param warnings receives one line per problem
      */
     public static List<Path> write(Path dir, BatchSpec spec, double[] sigmaStar, List<DiagnosticRecord> history,
-            List<String> warnings) {
-        List<String> labels = TrajectoryLabels.of(spec.trajectories());
+            String status, List<String> warnings) {
+        List<String> labels = new ArrayList<>(TrajectoryLabels.of(spec.trajectories()));
         int batch = spec.size();
+        for (int b = 0; b < batch; b++) {
+            int at = divergedAt(of(history, b));
+            if (at >= 0) {
+                labels.set(b, labels.get(b) + " (diverged at iteration " + at + ")");
+            }
+        }
+        String partial = partial(status, history);
         List<Path> files = new ArrayList<>();
         FigureWriter figures = new FigureWriter(warnings::add);
 
         LinePlot error = new LinePlot("Relative error ‖VWᵀ − X*‖_F / ‖X*‖_F").xLabel("iteration").yLabel("relative error")
-                .yLog(true);
-        LinePlot imbalance = new LinePlot("Imbalance ‖VᵀV − WᵀW‖_F").xLabel("iteration").yLabel("‖VᵀV − WᵀW‖_F").yLog(true);
+                .yLog(true).subtitle(partial);
+        LinePlot imbalance = new LinePlot("Imbalance ‖VᵀV − WᵀW‖_F").xLabel("iteration").yLabel("‖VᵀV − WᵀW‖_F").yLog(true)
+                .subtitle(partial);
         for (int b = 0; b < batch; b++) {
             List<DiagnosticRecord> rs = of(history, b);
             error.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
             imbalance.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
+            if (divergedAt(rs) >= 0) {
+                // Its last drawable point marked: a trajectory that diverged early may have no line to see.
+                error.add(lastPoint(x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
+                imbalance.add(lastPoint(x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
+            }
         }
         files.addAll(figures.write(error, dir, "error"));
         files.addAll(figures.write(imbalance, dir, "imbalance"));
@@ -50,7 +71,7 @@ public final class RunPlots {
                 continue;
             }
             LinePlot sp = spectrumPlot("Singular values of VWᵀ — " + labels.get(b), rs, sigmaStar,
-                    spec.trajectories().get(b).alphaV());
+                    spec.trajectories().get(b).alphaV()).subtitle(partial);
             files.addAll(figures.write(sp, dir, String.format("spectrum-%02d", b)));
         }
         return files;
@@ -81,6 +102,42 @@ public final class RunPlots {
         }
         sp.horizontalLine(alpha, "α");
         return sp;
+    }
+
+    /**
+     * The iteration at which the engine's stop rule finds the records diverged (not finite, or the loss grown
+     * beyond {@value StopRule#GROWTH_LIMIT} times the first), or -1.
+     */
+    static int divergedAt(List<DiagnosticRecord> rs) {
+        StopRule rule = new StopRule(0);
+        for (DiagnosticRecord r : rs) {
+            if (rule.classify(r, rs.get(0).loss()) == TrajectoryStatus.DIVERGED) {
+                return r.iteration();
+            }
+        }
+        return -1;
+    }
+
+    /** A marker without legend entry at the last point with a finite positive value (none if there is none). */
+    static Series lastPoint(double[] x, double[] y) {
+        for (int i = y.length - 1; i >= 0; i--) {
+            if (Double.isFinite(y[i]) && y[i] > 0) {
+                return Series.markers("", new double[] {x[i]}, new double[] {y[i]}).noLegend();
+            }
+        }
+        return Series.markers("", new double[0], new double[0]).noLegend();
+    }
+
+    /**
+     * "(partial: interrupted at iteration N)" for a run that stopped early, else empty (a diverged run ran to its
+     * end; its legends say which trajectories diverged).
+     */
+    static String partial(String status, List<DiagnosticRecord> history) {
+        if (status == null || status.equals("completed") || status.equals("diverged") || history.isEmpty()) {
+            return "";
+        }
+        int last = history.stream().mapToInt(DiagnosticRecord::iteration).max().getAsInt();
+        return "(partial: " + status + " at iteration " + last + ")";
     }
 
     private static List<DiagnosticRecord> of(List<DiagnosticRecord> history, int b) {
