@@ -198,14 +198,22 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         int checkpointEvery = observer.checkpointEvery();
         int steps = t;
         boolean interrupted = false;
+        int checkpointed = from == null ? 0 : from.iteration(); // the iteration of the last checkpoint handed out
         while (true) {
-            if (checkpointEvery > 0 && t > 0 && t % checkpointEvery == 0 && t < algo.iterations()
-                    && (from == null || t > from.iteration())) {
+            if (checkpointEvery > 0 && t > 0 && t % checkpointEvery == 0 && t < algo.iterations() && t > checkpointed) {
                 engine.synchronize();
                 observer.onCheckpoint(new Checkpoint(t, factors(), status, initialLoss, stoppedAt,
                         (System.nanoTime() - start) / 1e9, last));
+                checkpointed = t;
             }
             boolean stopNow = stopRequested.getAsBoolean();
+            if (stopNow && checkpointEvery > 0 && t > 0 && t < algo.iterations() && t > checkpointed) {
+                // stopped (SIGTERM): the state at t too, before its records mark the trajectories interrupted
+                engine.synchronize();
+                observer.onCheckpoint(new Checkpoint(t, factors(), status, initialLoss, stoppedAt,
+                        (System.nanoTime() - start) / 1e9, last));
+                checkpointed = t;
+            }
             measurements.prepare(t);
             engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
             engine.residualAndAdjoint(measurements.operator(), x, measurements.observations(), res, e);

@@ -28,7 +28,8 @@ public interface RunObserver {
 
     /**
      * The state at the start of iteration {@code c.iteration()} (a positive multiple of {@link #checkpointEvery()},
-     * before the last iteration), from which a later run continues exactly.
+     * before the last iteration; and, when a stop request ends the run before its last iteration, the iteration
+     * where it stops), from which a later run continues exactly.
      */
     default void onCheckpoint(Checkpoint c) {
     }

@@ -36,7 +36,8 @@ import org.msense.core.spec.ProblemSpec;
  * <p>Nothing is lost on Ctrl-C or SIGTERM: the signal handler ({@link InterruptSignal}) asks the loop to stop,
  * the loop finishes its step, logs the current state and marks running trajectories {@code interrupted}, and
  * the summary and plots are written while the JVM is fully alive; then the command exits with 130 (SIGINT) or
- * 143 (SIGTERM). Rows of metrics.csv are flushed at every logged iteration; summary.json is replaced
+ * 143 (SIGTERM); with {@code --checkpoint-every} the state at that step is saved as a checkpoint too, so that
+ * {@code msense resume} goes on from there. Rows of metrics.csv are flushed at every logged iteration; summary.json is replaced
  * atomically, so it is always complete.
  */
 public final class RunJob {
