@@ -139,6 +139,24 @@ public final class RunDirectory {
         return new Claim(dir, lock);
     }
 
+    /**
+     * Whether {@code dir} holds a run that can go on from its checkpoint: its config.json, summary.json and a
+     * checkpoint are there, the summary does not say it ended (completed or diverged), and no live run holds it.
+     */
+    public static boolean resumable(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(CONFIG)) || !Files.isRegularFile(dir.resolve(SUMMARY))
+                || !CheckpointFiles.exists(dir) || RunLock.probe(dir).state() == RunLock.State.LIVE) {
+            return false;
+        }
+        String status;
+        try {
+            status = org.msense.lab.io.Json.readTree(Files.readString(dir.resolve(SUMMARY)), SUMMARY).path("status").asText();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return !status.equals("completed") && !status.equals("diverged");
+    }
+
     /** The files in {@code dir} that a run writes (config, metrics, summary, plots, checkpoint). */
     public static List<Path> earlierRunFiles(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();

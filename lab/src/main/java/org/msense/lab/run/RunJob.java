@@ -37,8 +37,12 @@ import org.msense.core.spec.ProblemSpec;
  * the loop finishes its step, logs the current state and marks running trajectories {@code interrupted}, and
  * the summary and plots are written while the JVM is fully alive; then the command exits with 130 (SIGINT) or
  * 143 (SIGTERM); with {@code --checkpoint-every} the state at that step is saved as a checkpoint too, so that
- * {@code msense resume} goes on from there. Rows of metrics.csv are flushed at every logged iteration; summary.json is replaced
- * atomically, so it is always complete.
+ * {@code msense resume} (or the same {@code msense run} again) goes on from there. Rows of metrics.csv are flushed
+ * at every logged iteration; summary.json is replaced atomically, so it is always complete.
+ *
+ * <p>The same {@code msense run} again (a requeued batch job) into a directory whose run was killed or interrupted
+ * after a checkpoint goes on from that checkpoint when the configuration is the same, as {@code msense resume}
+ * does; another configuration there is refused (naming what differs), and {@code --overwrite} starts over.
  */
 public final class RunJob {
     /** Exit status of a completed run. */
@@ -114,6 +118,18 @@ public final class RunJob {
             err.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
         boolean overwrite = config.getFlag("overwrite");
+        boolean requeued = false;
+        if (!resume && !overwrite && config.getPath("out") != null && RunDirectory.resumable(config.getPath("out"))) {
+            // the same command again (a requeued batch job): go on from the checkpoint of this configuration
+            List<String> differ = differences(config.getPath("out").resolve(RunDirectory.CONFIG), config);
+            if (!differ.isEmpty()) {
+                throw new InvalidSpecException("out", config.getPath("out") + " holds an interrupted run of another"
+                        + " configuration (" + String.join("; ", differ) + "); choose another --out, or --overwrite to"
+                        + " replace it");
+            }
+            resume = true;
+            requeued = true;
+        }
         if (config.getPath("export-npy") != null && !resume) {
             NpyExchange.checkExportTarget(config.getPath("export-npy"), overwrite);
         }
@@ -132,11 +148,43 @@ public final class RunJob {
                 from = CheckpointFiles.read(directory, spec.size(), spec.problem().n1(), spec.problem().n2(),
                         spec.model().width());
             }
-            return executeIn(selection, from);
+            if (requeued) {
+                err.println("msense: " + directory + " holds an interrupted run of this configuration; resuming from"
+                        + " its checkpoint at iteration " + from.iteration());
+            }
+            return executeIn(selection, from, requeued);
         }
     }
 
-    private int executeIn(Backends.Selection selection, Checkpoint from) throws IOException {
+    /** The parameters kept in config.json: all but where the run goes and how it is shown. */
+    private static final Set<String> NOT_IN_CONFIG = Set.of("out", "config", "progress", "overwrite");
+
+    /**
+     * How the configuration of {@code config} differs from that in {@code file} (an earlier run's config.json), one
+     * entry per parameter ({@code step-size 0.5 there, 0.25 here}); empty when they are the same.
+     */
+    private static List<String> differences(Path file, RunConfig config) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode there;
+        try {
+            there = Json.readTree(java.nio.file.Files.readString(file), RunDirectory.CONFIG);
+        } catch (RuntimeException e) {
+            return List.of(RunDirectory.CONFIG + " cannot be read: " + Failures.describe(e));
+        }
+        com.fasterxml.jackson.databind.JsonNode here = Json.readTree(Json.write(config.toJson(NOT_IN_CONFIG)), "the options");
+        Set<String> names = new java.util.LinkedHashSet<>();
+        here.fieldNames().forEachRemaining(names::add);
+        there.fieldNames().forEachRemaining(names::add);
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (!java.util.Objects.equals(there.get(n), here.get(n))) {
+                out.add(n + " " + (there.get(n) == null ? "unset" : there.get(n).toString()) + " there, "
+                        + (here.get(n) == null ? "unset" : here.get(n).toString()) + " here");
+            }
+        }
+        return out;
+    }
+
+    private int executeIn(Backends.Selection selection, Checkpoint from, boolean requeued) throws IOException {
         BatchSpec spec = plan.spec();
         RunConfig config = plan.config();
         EngineOptions defaults = EngineOptions.defaults().withThreads(config.getInt("threads"));
@@ -146,7 +194,7 @@ public final class RunJob {
         // per-thread partial results, so a bit-exact rerun elsewhere passes the used ones (summary.json)
         if (from == null) { // a resumed run keeps the config.json it was started with
             AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                    Json.write(config.toJson(Set.of("out", "config", "progress", "overwrite"))) + "\n");
+                    Json.write(config.toJson(NOT_IN_CONFIG)) + "\n");
         }
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
@@ -203,7 +251,9 @@ public final class RunJob {
             }
             if (from != null) {
                 initial = from.factors();
-                err.println("msense: resuming from the checkpoint at iteration " + from.iteration());
+                if (!requeued) {
+                    err.println("msense: resuming from the checkpoint at iteration " + from.iteration());
+                }
             }
             try (FactorizedGradientDescent gd = new FactorizedGradientDescent(problem, spec, initial);
                     MetricsWriter metrics = from != null

@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run stopped by SIGTERM saves a checkpoint of the step it stopped at, and resumes to the uninterrupted result. */
+/**
+ * A run stopped by SIGTERM saves a checkpoint of the step it stopped at, and a killed run goes on when the same
+ * {@code msense run} is given again (a requeued batch job): both end with the result of an uninterrupted run.
+ */
 class CheckpointRequeueTest {
     @TempDir
     Path tmp;
@@ -105,5 +108,37 @@ class CheckpointRequeueTest {
         Path b = Files.createDirectories(tmp.resolve("b"));
         child(b, 0, RUN);
         assertSameResult(b, a);
+    }
+
+    @Test
+    void theSameCommandAgainGoesOnFromTheCheckpointOfAKilledRun() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Process p = start(a, RUN);
+        await(p, a, () -> Files.exists(a.resolve("run/checkpoint/state.json")));
+        Thread.sleep(ThreadLocalRandom.current().nextInt(300));
+        assertTrue(p.isAlive(), "still running when killed");
+        p.destroyForcibly(); // SIGKILL
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("running", RunDirectoryFiles.summary(a.resolve("run")).get("status"));
+        byte[] metrics = Files.readAllBytes(a.resolve("run/metrics.csv"));
+
+        // another configuration: refused, naming what differs, and nothing is touched
+        String other = child(a, 2, with("--step-size", "0.2"));
+        assertTrue(other.contains("holds an interrupted run of another configuration") && other.contains("step-size")
+                && other.contains("--overwrite"), other);
+        assertArrayEquals(metrics, Files.readAllBytes(a.resolve("run/metrics.csv")));
+        assertTrue(Files.exists(a.resolve("run/checkpoint/state.json")));
+
+        String again = child(a, 0, RUN);
+        assertTrue(again.contains("holds an interrupted run of this configuration; resuming from its checkpoint at"
+                + " iteration "), again);
+
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        child(b, 0, RUN);
+        assertSameResult(b, a);
+
+        // finished: the same command again is refused as before (its export first)
+        String done = child(a, 2, RUN);
+        assertTrue(done.contains("already holds"), done);
     }
 }
