@@ -17,16 +17,21 @@ for line in open(sys.argv[1]):
 PY
 }
 echo "soak: reference run into $work/reference" >&2
-start=$(date +%s.%N)
 "$msense" run "${args[@]}" --out "$work/reference" >/dev/null 2>&1
-ref_seconds=$(python3 -c "print($(date +%s.%N) - $start)")
 same=0; kills=0; resumed=0; restarted=0
 for i in $(seq 1 "$n"); do
   dir="$work/run-$i"
-  delay=$(python3 -c "import random; print(round(random.uniform(0.45 * $ref_seconds, 0.95 * $ref_seconds), 2))")
+  # Killed at a random point of its iterations: once metrics.csv holds a random number of rows between the first
+  # checkpoint's and 90% of the reference's.
+  rows=$(wc -l < "$work/reference/metrics.csv")
+  target=$(python3 -c "import random; print(random.randint(30, int(0.9 * $rows)))")
   "$msense" run "${args[@]}" --out "$dir" >/dev/null 2>&1 &
   pid=$!
-  sleep "$delay"
+  while kill -0 "$pid" 2>/dev/null; do
+    [ -f "$dir/metrics.csv" ] && [ "$(wc -l < "$dir/metrics.csv")" -ge "$target" ] && break
+    sleep 0.02
+  done
+  delay="$target rows"
   if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
   wait "$pid" 2>/dev/null || true
   # A kill before the first checkpoint leaves nothing to resume from: start over, as a user would.
@@ -48,7 +53,7 @@ for i in $(seq 1 "$n"); do
   else
     verdict="DIFFERENT (status $status)"
   fi
-  echo "run $i: killed after ${delay}s; final $verdict" >&2
+  echo "run $i: killed at $delay of metrics.csv; final $verdict" >&2
 done
-echo "soak: $kills of $n runs killed with SIGKILL (reference run ${ref_seconds%.*} s); $resumed resumed from a checkpoint, $restarted started over (killed before their first checkpoint); $same of $n final metrics.csv and spectrum.csv identical to the reference"
+echo "soak: $kills of $n runs killed with SIGKILL; $resumed resumed from a checkpoint, $restarted started over (killed before their first checkpoint); $same of $n final metrics.csv and spectrum.csv identical to the reference"
 [ "$same" -eq "$n" ]
