@@ -75,15 +75,8 @@ class CudaCrossBackendTest {
     @EnumSource(Precision.class)
     void trajectoriesAgreeWithTheCpu(Precision precision) {
         BatchSpec spec = spec(precision);
-        TrajectoryRun gpu;
-        try (Engine engine = CudaSupport.openOrSkip()) {
-            gpu = TrajectoryRun.run(engine, spec);
-            CudaSupport.assertRanOnGpu(engine);
-        }
-        TrajectoryRun cpu;
-        try (Engine engine = Backends.select("cpu", Backends.discover()).backend().open(EngineOptions.defaults())) {
-            cpu = TrajectoryRun.run(engine, spec);
-        }
+        TrajectoryRun gpu = onGpu(spec);
+        TrajectoryRun cpu = onCpu(spec);
         if (precision == Precision.FP64) {
             TrajectoryRun.Difference d = TrajectoryRun.compare(cpu, gpu);
             System.out.println("CPU vs CUDA, fp64: " + d);
@@ -112,19 +105,29 @@ class CudaCrossBackendTest {
                 ts.add(new TrajectorySpec(t.initSeed(), t.alphaV(), t.alphaW(), t.stepSize(), 1e-2));
             }
             BatchSpec spec = new BatchSpec(gd.problem(), gd.model(), new AlgorithmSpec(60, 10, 0, 0, method), ts);
-            TrajectoryRun gpu;
-            try (Engine engine = CudaSupport.openOrSkip()) {
-                gpu = TrajectoryRun.run(engine, spec);
-                CudaSupport.assertRanOnGpu(engine);
-            }
-            TrajectoryRun cpu;
-            try (Engine engine = Backends.select("cpu", Backends.discover()).backend().open(EngineOptions.defaults())) {
-                cpu = TrajectoryRun.run(engine, spec);
-            }
+            TrajectoryRun gpu = onGpu(spec);
+            TrajectoryRun cpu = onCpu(spec);
             TrajectoryRun.Difference d = TrajectoryRun.compare(cpu, gpu);
             System.out.println("CPU vs CUDA, " + method.id() + ", fp64: " + d);
             assertTrue(d.worst() <= FP64_TOLERANCE, method.id() + ": " + d);
             assertTrue(d.worstProduct() <= FP64_TOLERANCE, method.id() + ": " + d);
         }
     }
+
+    /** The batch on the CUDA backend (skipping the test where there is none), checked to have run on the GPU. */
+    private static TrajectoryRun onGpu(BatchSpec spec) {
+        try (Engine engine = CudaSupport.openOrSkip()) {
+            TrajectoryRun run = TrajectoryRun.run(engine, spec);
+            CudaSupport.assertRanOnGpu(engine);
+            return run;
+        }
+    }
+
+    /** The batch on the CPU backend. */
+    private static TrajectoryRun onCpu(BatchSpec spec) {
+        try (Engine engine = Backends.select("cpu", Backends.discover()).backend().open(EngineOptions.defaults())) {
+            return TrajectoryRun.run(engine, spec);
+        }
+    }
+
 }
