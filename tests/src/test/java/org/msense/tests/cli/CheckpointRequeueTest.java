@@ -33,20 +33,7 @@ class CheckpointRequeueTest {
         return a.toArray(new String[0]);
     }
 
-    /** The lines of a CSV without its last column (wall_s in metrics.csv). */
-    private static List<String> withoutLastColumn(Path csv) throws Exception {
-        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
-    }
 
-    /** Runs msense in a child JVM in {@code dir} to its end, expecting {@code status}; returns what it printed. */
-    private static String child(Path dir, int status, String... args) throws Exception {
-        Path log = Files.createTempFile(dir, "child", ".log");
-        Process p = JavaProcess.msense(dir, args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "ends");
-        String out = Files.readString(log);
-        assertEquals(status, p.exitValue(), out);
-        return out;
-    }
 
     private static Process start(Path dir, String... args) throws Exception {
         return JavaProcess.msense(dir, args).redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile())
@@ -65,7 +52,7 @@ class CheckpointRequeueTest {
 
     /** The directory's metrics.csv, spectrum.csv, config.json and final factors are those of {@code whole}. */
     private static void assertSameResult(Path whole, Path resumed) throws Exception {
-        assertEquals(withoutLastColumn(whole.resolve("run/metrics.csv")), withoutLastColumn(resumed.resolve("run/metrics.csv")),
+        assertEquals(RunDirectoryFiles.withoutLastColumn(whole.resolve("run/metrics.csv")), RunDirectoryFiles.withoutLastColumn(resumed.resolve("run/metrics.csv")),
                 "every logged number, bit for bit");
         assertEquals(Files.readAllLines(whole.resolve("run/spectrum.csv")), Files.readAllLines(resumed.resolve("run/spectrum.csv")));
         assertEquals(Files.readString(whole.resolve("run/config.json")), Files.readString(resumed.resolve("run/config.json")));
@@ -102,11 +89,11 @@ class CheckpointRequeueTest {
         assertTrue(state.contains("\"iteration\" : " + stopped) || state.contains("\"iteration\": " + stopped)
                 || state.contains("\"iteration\":" + stopped), stopped + " in " + state);
 
-        String resumed = child(a, 0, "resume", "run", "--progress", "never");
+        String resumed = JavaProcess.runToEnd(a, 0, "resume", "run", "--progress", "never");
         assertTrue(resumed.contains("resuming from the checkpoint at iteration " + stopped), resumed);
 
         Path b = Files.createDirectories(tmp.resolve("b"));
-        child(b, 0, RUN);
+        JavaProcess.runToEnd(b, 0, RUN);
         assertSameResult(b, a);
     }
 
@@ -123,22 +110,22 @@ class CheckpointRequeueTest {
         byte[] metrics = Files.readAllBytes(a.resolve("run/metrics.csv"));
 
         // another configuration: refused, naming what differs, and nothing is touched
-        String other = child(a, 2, with("--step-size", "0.2"));
+        String other = JavaProcess.runToEnd(a, 2, with("--step-size", "0.2"));
         assertTrue(other.contains("holds an interrupted run of another configuration") && other.contains("step-size")
                 && other.contains("--overwrite"), other);
         assertArrayEquals(metrics, Files.readAllBytes(a.resolve("run/metrics.csv")));
         assertTrue(Files.exists(a.resolve("run/checkpoint/state.json")));
 
-        String again = child(a, 0, RUN);
+        String again = JavaProcess.runToEnd(a, 0, RUN);
         assertTrue(again.contains("holds an interrupted run of this configuration; resuming from its checkpoint at"
                 + " iteration "), again);
 
         Path b = Files.createDirectories(tmp.resolve("b"));
-        child(b, 0, RUN);
+        JavaProcess.runToEnd(b, 0, RUN);
         assertSameResult(b, a);
 
         // finished: the same command again is refused as before (its export first)
-        String done = child(a, 2, RUN);
+        String done = JavaProcess.runToEnd(a, 2, RUN);
         assertTrue(done.contains("already holds"), done);
     }
 }

@@ -27,20 +27,7 @@ class ResumeTest {
         return a;
     }
 
-    /** The lines of a CSV without its last column (wall_s in metrics.csv). */
-    private static List<String> withoutLastColumn(Path csv) throws Exception {
-        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
-    }
 
-    /** Runs msense in a child JVM to its end, expecting status 0; returns what it printed. */
-    private String child(String... args) throws Exception {
-        Path log = Files.createTempFile(tmp, "child", ".log");
-        Process p = JavaProcess.msense(tmp, args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "ends");
-        String out = Files.readString(log);
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
 
     @Test
     void aKilledRunResumesToTheUninterruptedResult() throws Exception {
@@ -59,13 +46,13 @@ class ResumeTest {
 
         // every run in a child JVM of the same options: the fused pass differs (in rounding) with and without the
         // Vector API module, which the test JVM has
-        String resumed = child("resume", killed.toString(), "--progress", "never");
+        String resumed = JavaProcess.runToEnd(tmp, 0, "resume", killed.toString(), "--progress", "never");
         assertTrue(resumed.contains("resuming from the checkpoint at iteration"), resumed);
 
         Path whole = tmp.resolve("whole");
-        child(args(whole).toArray(new String[0]));
+        JavaProcess.runToEnd(tmp, 0, args(whole).toArray(new String[0]));
 
-        assertEquals(withoutLastColumn(whole.resolve("metrics.csv")), withoutLastColumn(killed.resolve("metrics.csv")),
+        assertEquals(RunDirectoryFiles.withoutLastColumn(whole.resolve("metrics.csv")), RunDirectoryFiles.withoutLastColumn(killed.resolve("metrics.csv")),
                 "every logged number, bit for bit");
         assertEquals(Files.readAllLines(whole.resolve("spectrum.csv")), Files.readAllLines(killed.resolve("spectrum.csv")));
         assertEquals("completed", RunDirectoryFiles.summary(killed).get("status"));

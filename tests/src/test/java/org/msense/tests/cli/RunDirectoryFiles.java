@@ -13,6 +13,11 @@ final class RunDirectoryFiles {
     private RunDirectoryFiles() {
     }
 
+    /** The lines of a CSV without its last column (wall_s in metrics.csv), for bit-for-bit comparisons. */
+    static List<String> withoutLastColumn(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> summary(Path dir) throws IOException {
         return (Map<String, Object>) Json.mapper().readValue(Files.readString(dir.resolve("summary.json")), Map.class);
