@@ -60,6 +60,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     private final MatrixBatch choleskyInverse;
     private final MatrixBatch scratchV;
     private final MatrixBatch scratchW;
+    /** Host buffers of {@link #precondition} (null for gd): the B factors L⁻¹ to upload, one damped Gram matrix. */
+    private final double[] hostInverse;
+    private final double[] hostGram;
     private final MeasurementSource measurements;
     private final DiagnosticsProbe probe;
     private final DiagnosticsCalculator calculator;
@@ -94,11 +97,15 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 choleskyInverse = keep(made, engine.allocate(p, batch, k, k));
                 scratchV = keep(made, engine.allocate(p, batch, n1, k));
                 scratchW = keep(made, engine.allocate(p, batch, n2, k));
+                hostInverse = new double[batch * k * k];
+                hostGram = new double[k * k];
             } else {
                 gram = null;
                 choleskyInverse = null;
                 scratchV = null;
                 scratchW = null;
+                hostInverse = null;
+                hostGram = null;
             }
             int mb = spec.algorithm().minibatch();
             measurements = mb > 0 ? MeasurementSource.fresh(problem, mb, p) : MeasurementSource.fixed(problem);
@@ -332,10 +339,11 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         engine.gemm(1, factor, Transpose.TRANSPOSE, factor, Transpose.NONE, 0, gram);
         double[] g = engine.download(gram);
         int kk = k * k;
-        double[] out = new double[batch * kk];
-        double[] m = new double[kk];
+        double[] out = hostInverse;
+        double[] m = hostGram;
         for (int b = 0; b < batch; b++) {
             if (negativeStep[b] == 0) {
+                Arrays.fill(out, b * kk, (b + 1) * kk, 0);
                 continue;
             }
             System.arraycopy(g, b * kk, m, 0, kk);
