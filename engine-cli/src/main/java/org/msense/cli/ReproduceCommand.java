@@ -122,11 +122,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     "unknown experiment '" + name + "'; choose one of " + names() + ", or all")));
         }
         var backends = Backends.discover();
-        String wanted = backend.trim().toLowerCase(Locale.ROOT);
-        if (!wanted.equals("auto") && backends.stream().noneMatch(b -> b.id().equals(wanted))) {
-            throw new UsageException("backend: unknown backend '" + wanted + "'; choose auto or one of "
-                    + String.join(", ", backends.stream().map(b -> b.id()).toList()));
-        }
+        String wanted = RunCommand.requireKnownBackend(backends, backend);
         Path out = dir != null ? dir
                 : Path.of("runs", "reproduce-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         return new ReproduceJob(chosen, quick, out, wanted, p, threads, this.out, err, style).execute(backends);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.msense.core.backend.Backend;
 import org.msense.core.backend.Backends;
 import org.msense.lab.run.Parameter;
 import org.msense.lab.run.ProgressBar;
@@ -113,23 +114,32 @@ final class RunCommand implements Callable<Integer> {
         RunPlan plan;
         try {
             plan = RunPlan.resolve(config(spec.commandLine().getParseResult()));
-        } catch (InvalidSpecException e) {
-            throw new UsageException(e.getMessage());
-        } catch (IOException e) {
+        } catch (InvalidSpecException | IOException e) {
             throw new UsageException(e.getMessage());
         }
         var backends = Backends.discover();
-        String wanted = plan.config().getString("backend").trim().toLowerCase(Locale.ROOT);
-        if (!wanted.equals("auto") && backends.stream().noneMatch(b -> b.id().equals(wanted))) {
-            throw new UsageException("backend: unknown backend '" + wanted + "'; choose auto or one of "
-                    + String.join(", ", backends.stream().map(b -> b.id()).toList()));
-        }
+        requireKnownBackend(backends, plan.config().getString("backend"));
         ProgressBar.Style progress = ProgressBar.style(plan.config().getString("progress"), err);
         try {
             return new RunJob(plan, backends, out, err, progress).execute();
         } catch (InvalidSpecException | RunInputException e) { // --out or --export-npy taken, backend unavailable, …
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * The backend id asked for ({@code requested}, trimmed and lower-cased): auto or the id of one of
+     * {@code backends}.
+     *
+     * @throws UsageException naming the choices when it is neither
+     */
+    static String requireKnownBackend(List<Backend> backends, String requested) {
+        String wanted = requested.trim().toLowerCase(Locale.ROOT);
+        if (!wanted.equals("auto") && backends.stream().noneMatch(b -> b.id().equals(wanted))) {
+            throw new UsageException("backend: unknown backend '" + wanted + "'; choose auto or one of "
+                    + String.join(", ", backends.stream().map(b -> b.id()).toList()));
+        }
+        return wanted;
     }
 
     /** Defaults ← the config file of {@code --config} ← the options given. */

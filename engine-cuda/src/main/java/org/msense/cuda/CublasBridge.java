@@ -55,16 +55,6 @@ final class CublasBridge {
     private CublasBridge() {
     }
 
-    /** The resource path of JCublas2's JNI library in the jcublas-natives jar (no leading slash). */
-    static String jniResourceName() {
-        return JCudaNatives.resourceName(JCudaNatives.CUBLAS2);
-    }
-
-    /** JCublas2's platform library name, e.g. {@code JCublas2-12.6.0-linux-x86_64}. */
-    static String jniLibraryName() {
-        return JCudaNatives.libraryName(JCudaNatives.CUBLAS2);
-    }
-
     /**
      * Loads cuBLAS and JCublas2 (bridged if needed). Idempotent; a failure is remembered and rethrown.
      *

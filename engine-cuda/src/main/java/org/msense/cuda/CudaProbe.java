@@ -120,7 +120,7 @@ final class CudaProbe {
             try {
                 answer.complete(run(progress));
             } catch (Throwable e) {
-                answer.complete(no("the CUDA probe failed: " + CublasBridge.firstLine(e), progress.details()));
+                answer.complete(no("the CUDA probe failed: " + CublasBridge.firstLine(e), progress));
             }
         }, "msense-cuda-probe");
         t.setDaemon(true);
@@ -134,9 +134,9 @@ final class CudaProbe {
                     + "; the GPU or its driver may be hung); set " + TIMEOUT_VARIABLE + " to wait longer", d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return no("the CUDA probe was interrupted", progress.details());
+            return no("the CUDA probe was interrupted", progress);
         } catch (ExecutionException e) {
-            return no("the CUDA probe failed: " + CublasBridge.firstLine(e.getCause()), progress.details());
+            return no("the CUDA probe failed: " + CublasBridge.firstLine(e.getCause()), progress);
         }
     }
 
@@ -164,9 +164,9 @@ final class CudaProbe {
         try {
             JCudaNatives.loadDriver(System.getenv());
         } catch (LinkageError e) {
-            return no(driverMissing(e), d.details());
+            return no(driverMissing(e), d);
         } catch (IOException e) {
-            return no("the JCuda driver library could not be prepared: " + CublasBridge.firstLine(e), d.details());
+            return no("the JCuda driver library could not be prepared: " + CublasBridge.firstLine(e), d);
         }
         try {
             d.step = "initializing the driver (cuInit)";
@@ -179,7 +179,7 @@ final class CudaProbe {
             cuDeviceGetCount(count);
             d.put("devices", Integer.toString(count[0]));
             if (count[0] == 0) {
-                return no("no CUDA device (the driver reports none)", d.details());
+                return no("no CUDA device (the driver reports none)", d);
             }
             DeviceFacts facts = facts(0, cudaVersion(version[0]));
             d.put("device", facts.name() + ", compute capability " + facts.computeCapability() + ", "
@@ -188,18 +188,18 @@ final class CudaProbe {
             d.put("kernels", manifest.nvcc() + " (SASS sm_80, sm_90; PTX compute_90)");
             if (version[0] < MIN_DRIVER_CUDA) {
                 return no("the driver supports CUDA " + cudaVersion(version[0]) + " but the kernels need CUDA 13.0"
-                        + " (driver ≥ 580); update the NVIDIA driver", d.details());
+                        + " (driver ≥ 580); update the NVIDIA driver", d);
             }
             String unsupported = unsupported(0, facts);
             if (unsupported != null) {
-                return no(unsupported, d.details());
+                return no(unsupported, d);
             }
             d.step = "loading cuBLAS";
             CublasBridge.Outcome cublas;
             try {
                 cublas = CublasBridge.prepare();
             } catch (BackendException e) {
-                return no(e.getMessage(), d.details());
+                return no(e.getMessage(), d);
             }
             d.put("cublas", "cuBLAS " + JCublasBlas.libraryVersion() + " (" + cublas.cublas() + ")");
             d.put("bridge", cublas.bridge());
@@ -207,18 +207,18 @@ final class CudaProbe {
             try (CudaEngine engine = new CudaEngine(EngineOptions.defaults(), facts, cublas)) {
                 d.put("self-test", engine.properties().get("self-test"));
             } catch (BackendException e) {
-                return no(e.getMessage(), d.details());
+                return no(e.getMessage(), d);
             }
             d.step = "done";
             return new Result(Availability.yes(facts.name() + ", driver " + cudaVersion(version[0]) + ", "
                     + d.get("cublas"), d.details()), facts, cublas);
         } catch (CudaException e) {
-            return no("CUDA error: " + CublasBridge.firstLine(e), d.details());
+            return no("CUDA error: " + CublasBridge.firstLine(e), d);
         } catch (LinkageError e) {
-            return no("a CUDA library could not be loaded: " + CublasBridge.firstLine(e), d.details());
+            return no("a CUDA library could not be loaded: " + CublasBridge.firstLine(e), d);
         } catch (RuntimeException e) {
             // Anything else (a cuBLAS status, a missing kernel resource …) is still an answer, and cached.
-            return no("the CUDA probe failed: " + CublasBridge.firstLine(e), d.details());
+            return no("the CUDA probe failed: " + CublasBridge.firstLine(e), d);
         }
     }
 
@@ -267,5 +267,9 @@ final class CudaProbe {
 
     static Result no(String reason, Map<String, String> details) {
         return new Result(Availability.no(reason, details), null, null);
+    }
+
+    private static Result no(String reason, Progress progress) {
+        return no(reason, progress.details());
     }
 }

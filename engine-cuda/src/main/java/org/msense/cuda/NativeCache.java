@@ -117,10 +117,10 @@ final class NativeCache {
             } finally {
                 Files.deleteIfExists(tmp); // only left when the write or the rename failed
             }
-        }
-        if (!matches(file, image.length, hash)) {
-            throw new IOException(file + " does not hold the expected " + image.length + " bytes (SHA-256 "
-                    + hash.substring(0, HASH_DIGITS) + "…) after writing it");
+            if (!matches(file, image.length, hash)) {
+                throw new IOException(file + " does not hold the expected " + image.length + " bytes (SHA-256 "
+                        + hash.substring(0, HASH_DIGITS) + "…) after writing it");
+            }
         }
         return file;
     }

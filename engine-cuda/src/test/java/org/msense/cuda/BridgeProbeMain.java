@@ -24,7 +24,7 @@ public final class BridgeProbeMain {
             Path dir = Path.of(args[1]);
             System.load(dir.resolve(CublasBridge.CUBLAS_13).toString());
             Path stock = dir.resolve("stock.so");
-            try (InputStream in = BridgeProbeMain.class.getClassLoader().getResourceAsStream(CublasBridge.jniResourceName())) {
+            try (InputStream in = BridgeProbeMain.class.getClassLoader().getResourceAsStream(JCudaNatives.resourceName(JCudaNatives.CUBLAS2))) {
                 Files.write(stock, in.readAllBytes());
             }
             try {

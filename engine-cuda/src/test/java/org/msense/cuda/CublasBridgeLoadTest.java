@@ -40,7 +40,7 @@ class CublasBridgeLoadTest {
     /** Builds the stand-in libcublas.so.13 in {@code dir}. */
     static void buildStandIn(Path dir) throws IOException, InterruptedException {
         Path jni = dir.resolve("jni.so");
-        try (InputStream in = CublasBridgeLoadTest.class.getClassLoader().getResourceAsStream(CublasBridge.jniResourceName())) {
+        try (InputStream in = CublasBridgeLoadTest.class.getClassLoader().getResourceAsStream(JCudaNatives.resourceName(JCudaNatives.CUBLAS2))) {
             Files.write(jni, in.readAllBytes());
         }
         TreeSet<String> names = new TreeSet<>();
@@ -87,7 +87,7 @@ class CublasBridgeLoadTest {
         assertTrue(out.contains("tmpdir=" + System.getProperty("java.io.tmpdir")), "java.io.tmpdir must be restored:\n" + out);
         try (var files = Files.walk(cache)) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().equals(
-                    "lib" + CublasBridge.jniLibraryName() + ".so")), "the patched library is cached");
+                    "lib" + JCudaNatives.libraryName(JCudaNatives.CUBLAS2) + ".so")), "the patched library is cached");
         }
 
         String control = NativeTools.childJvm(BridgeProbeMain.class, env, "stock", lib.toString());

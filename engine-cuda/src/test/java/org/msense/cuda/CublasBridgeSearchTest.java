@@ -43,10 +43,8 @@ class CublasBridgeSearchTest {
 
     @Test
     void findTakesTheFirstDirectoryThatHasTheFile(@TempDir Path root) throws IOException {
-        Path a = Files.createDirectories(root.resolve("a"));
-        Path b = Files.createDirectories(root.resolve("b"));
-        Files.createFile(b.resolve(CublasBridge.CUBLAS_12));
-        Files.createFile(a.resolve(CublasBridge.CUBLAS_13));
+        Path a = directoryHolding(root.resolve("a"), CublasBridge.CUBLAS_13);
+        Path b = directoryHolding(root.resolve("b"), CublasBridge.CUBLAS_12);
         assertEquals(Optional.of(b.resolve(CublasBridge.CUBLAS_12)), CublasBridge.find(CublasBridge.CUBLAS_12, List.of(a, b)));
         assertEquals(Optional.of(a.resolve(CublasBridge.CUBLAS_13)), CublasBridge.find(CublasBridge.CUBLAS_13, List.of(a, b)));
         assertTrue(CublasBridge.find("libcublas.so.11", List.of(a, b)).isEmpty());
@@ -70,10 +68,8 @@ class CublasBridgeSearchTest {
 
     @Test
     void anExplicitCublasWinsOverALibcublas12FoundOnTheSearchPath(@TempDir Path root) throws IOException {
-        Path explicit = Files.createDirectories(root.resolve("explicit"));
-        Path ld = Files.createDirectories(root.resolve("ld"));
-        Files.createFile(explicit.resolve(CublasBridge.CUBLAS_13));
-        Files.createFile(ld.resolve(CublasBridge.CUBLAS_12));
+        Path explicit = directoryHolding(root.resolve("explicit"), CublasBridge.CUBLAS_13);
+        Path ld = directoryHolding(root.resolve("ld"), CublasBridge.CUBLAS_12);
         Map<String, String> env = Map.of("MSENSE_CUBLAS_PATH", explicit.toString(), "LD_LIBRARY_PATH", ld.toString());
         assertEquals(Optional.of(explicit.resolve(CublasBridge.CUBLAS_13)),
                 CublasBridge.choose(env, CublasBridge.searchDirectories(env)));
@@ -90,8 +86,7 @@ class CublasBridgeSearchTest {
     @Test
     void anExplicitDirectoryWithoutCublasIsAnErrorNotASilentFallback(@TempDir Path root) throws IOException {
         Path empty = Files.createDirectories(root.resolve("empty"));
-        Path ld = Files.createDirectories(root.resolve("ld"));
-        Files.createFile(ld.resolve(CublasBridge.CUBLAS_12));
+        Path ld = directoryHolding(root.resolve("ld"), CublasBridge.CUBLAS_12);
         Map<String, String> env = Map.of("MSENSE_CUBLAS_PATH", empty.toString(), "LD_LIBRARY_PATH", ld.toString());
         BackendException e = assertThrows(BackendException.class,
                 () -> CublasBridge.choose(env, CublasBridge.searchDirectories(env)));
@@ -107,5 +102,11 @@ class CublasBridgeSearchTest {
         Files.createDirectories(venv.resolve("bin"));
         Path onPath = Files.createDirectories(venv.resolve("lib64/python3.11/site-packages/nvidia/cu13/lib"));
         assertTrue(CublasBridge.searchDirectories(Map.of("PATH", venv.resolve("bin").toString())).contains(onPath));
+    }
+
+    /** {@code dir}, created, with an empty file named {@code library} in it. */
+    private static Path directoryHolding(Path dir, String library) throws IOException {
+        Files.createFile(Files.createDirectories(dir).resolve(library));
+        return dir;
     }
 }

@@ -42,7 +42,7 @@ class ElfNeededPatcherTest {
     }
 
     private static byte[] jniLibrary() throws IOException {
-        String name = CublasBridge.jniResourceName();
+        String name = JCudaNatives.resourceName(JCudaNatives.CUBLAS2);
         try (InputStream in = ElfNeededPatcherTest.class.getClassLoader().getResourceAsStream(name)) {
             assertNotNull(in, "the JCublas2 JNI library " + name + " is not on the test class path (jcublas-natives)");
             return in.readAllBytes();

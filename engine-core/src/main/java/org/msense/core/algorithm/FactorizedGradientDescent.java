@@ -60,6 +60,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     private final MatrixBatch choleskyInverse;
     private final MatrixBatch scratchV;
     private final MatrixBatch scratchW;
+    /** Host buffers of {@link #precondition} (null for gd): the B factors L⁻¹ to upload, one damped Gram matrix. */
+    private final double[] hostInverse;
+    private final double[] hostGram;
     private final MeasurementSource measurements;
     private final DiagnosticsProbe probe;
     private final DiagnosticsCalculator calculator;
@@ -94,11 +97,15 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 choleskyInverse = keep(made, engine.allocate(p, batch, k, k));
                 scratchV = keep(made, engine.allocate(p, batch, n1, k));
                 scratchW = keep(made, engine.allocate(p, batch, n2, k));
+                hostInverse = new double[batch * k * k];
+                hostGram = new double[k * k];
             } else {
                 gram = null;
                 choleskyInverse = null;
                 scratchV = null;
                 scratchW = null;
+                hostInverse = null;
+                hostGram = null;
             }
             int mb = spec.algorithm().minibatch();
             measurements = mb > 0 ? MeasurementSource.fresh(problem, mb, p) : MeasurementSource.fixed(problem);
@@ -196,28 +203,25 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             start -= (long) (from.wallSeconds() * 1e9);
         }
         int checkpointEvery = observer.checkpointEvery();
-        int steps = t;
         boolean interrupted = false;
         int checkpointed = from == null ? 0 : from.iteration(); // the iteration of the last checkpoint handed out
         while (true) {
-            if (checkpointEvery > 0 && t > 0 && t % checkpointEvery == 0 && t < algo.iterations() && t > checkpointed) {
-                engine.synchronize();
-                observer.onCheckpoint(new Checkpoint(t, factors(), status, initialLoss, stoppedAt,
-                        (System.nanoTime() - start) / 1e9, last));
+            boolean checkpointable = checkpointEvery > 0 && t > 0 && t < algo.iterations();
+            if (checkpointable && t % checkpointEvery == 0 && t > checkpointed) {
+                checkpoint(observer, t, status, initialLoss, stoppedAt, start, last);
                 checkpointed = t;
             }
             boolean stopNow = stopRequested.getAsBoolean();
-            if (stopNow && checkpointEvery > 0 && t > 0 && t < algo.iterations() && t > checkpointed) {
+            if (checkpointable && stopNow && t > checkpointed) {
                 // stopped (SIGTERM): the state at t too, before its records mark the trajectories interrupted
-                engine.synchronize();
-                observer.onCheckpoint(new Checkpoint(t, factors(), status, initialLoss, stoppedAt,
-                        (System.nanoTime() - start) / 1e9, last));
+                checkpoint(observer, t, status, initialLoss, stoppedAt, start, last);
                 checkpointed = t;
             }
             measurements.prepare(t);
             engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
             engine.residualAndAdjoint(measurements.operator(), x, measurements.observations(), res, e);
             boolean end = t == algo.iterations() || stopNow;
+            boolean interruptNow = stopNow && t < algo.iterations();
             if (algo.logs(t) || end) {
                 double wall = (System.nanoTime() - start) / 1e9;
                 ProbeReadout[] readouts = probe.read(v, w, x, res, e);
@@ -237,7 +241,7 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                     }
                     TrajectoryStatus s = stopRule.classify(r, initialLoss[b]);
                     if (s == TrajectoryStatus.RUNNING && end) {
-                        s = stopNow && t < algo.iterations() ? TrajectoryStatus.INTERRUPTED : TrajectoryStatus.COMPLETED;
+                        s = interruptNow ? TrajectoryStatus.INTERRUPTED : TrajectoryStatus.COMPLETED;
                     }
                     if (s != TrajectoryStatus.RUNNING) {
                         status[b] = s;
@@ -253,17 +257,16 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                     }
                 }
                 if (!anyRunning) {
-                    interrupted = stopNow && t < algo.iterations();
+                    interrupted = interruptNow;
                     break;
                 }
             }
             if (end) {
-                interrupted = stopNow && t < algo.iterations();
+                interrupted = interruptNow;
                 break;
             }
             step(negativeStep, damping);
             t++;
-            steps = t;
             observer.onProgress(t, algo.iterations());
         }
         engine.synchronize();
@@ -272,7 +275,15 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         for (int b = 0; b < batch; b++) {
             results.add(new TrajectoryResult(b, trajectories.get(b), status[b], stoppedAt[b], last[b]));
         }
-        return new BatchResult(results, steps, setupSeconds, iterate, interrupted);
+        return new BatchResult(results, t, setupSeconds, iterate, interrupted); // t: the steps taken
+    }
+
+    /** Hands the observer a checkpoint of the state at iteration t (after the engine has finished its work). */
+    private void checkpoint(RunObserver observer, int t, TrajectoryStatus[] status, double[] initialLoss,
+            int[] stoppedAt, long start, DiagnosticRecord[] last) {
+        engine.synchronize();
+        observer.onCheckpoint(new Checkpoint(t, factors(), status, initialLoss, stoppedAt,
+                (System.nanoTime() - start) / 1e9, last));
     }
 
     /**
@@ -281,15 +292,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
      */
     private void step(double[] negativeStep, double[] damping) {
         switch (method) {
-            case GD -> {
-                // V ← V − μ E W and W ← W − μ Eᵀ V from the same old (V, W)
-                engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
-                engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
-                engine.scaleAdd(negativeStep, gradV, v);
-                engine.scaleAdd(negativeStep, gradW, w);
-            }
-            case SCALED_GD, PREC_GD -> {
-                // V ← V − μ E W (WᵀW + d I)⁻¹ and W ← W − μ Eᵀ V (VᵀV + d I)⁻¹ from the same old (V, W)
+            case GD, SCALED_GD, PREC_GD -> {
+                // V ← V − μ E W and W ← W − μ Eᵀ V from the same old (V, W); for scaledgd and precgd the
+                // gradients are first multiplied on the right by (WᵀW + d I)⁻¹ and (VᵀV + d I)⁻¹
                 double[] d = damping;
                 if (method == Method.PREC_GD) {
                     // η_t = c·‖res_t‖₂ (PrecGD's damping follows the residual)
@@ -301,8 +306,10 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 }
                 engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
                 engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
-                precondition(gradV, w, d, negativeStep, scratchV);
-                precondition(gradW, v, d, negativeStep, scratchW);
+                if (method != Method.GD) {
+                    precondition(gradV, w, d, negativeStep, scratchV);
+                    precondition(gradW, v, d, negativeStep, scratchW);
+                }
                 engine.scaleAdd(negativeStep, gradV, v);
                 engine.scaleAdd(negativeStep, gradW, w);
             }
@@ -332,10 +339,11 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         engine.gemm(1, factor, Transpose.TRANSPOSE, factor, Transpose.NONE, 0, gram);
         double[] g = engine.download(gram);
         int kk = k * k;
-        double[] out = new double[batch * kk];
-        double[] m = new double[kk];
+        double[] out = hostInverse;
+        double[] m = hostGram;
         for (int b = 0; b < batch; b++) {
             if (negativeStep[b] == 0) {
+                Arrays.fill(out, b * kk, (b + 1) * kk, 0);
                 continue;
             }
             System.arraycopy(g, b * kk, m, 0, kk);

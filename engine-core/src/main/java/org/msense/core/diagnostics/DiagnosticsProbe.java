@@ -1,5 +1,6 @@
 package org.msense.core.diagnostics;
 
+import java.util.Arrays;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Transpose;
@@ -84,20 +85,18 @@ public final class DiagnosticsProbe {
         ProbeReadout[] out = new ProbeReadout[batch];
         int n1 = problem.n1();
         int n2 = problem.n2();
-        int kk = k * k;
-        int rk = r * k;
         for (int b = 0; b < batch; b++) {
             out[b] = new ProbeReadout(n1, n2, k, r, resSq[b], gradSq[b], distSq[b],
-                    java.util.Arrays.copyOfRange(vh, b * n1 * k, (b + 1) * n1 * k),
-                    java.util.Arrays.copyOfRange(wh, b * n2 * k, (b + 1) * n2 * k),
-                    java.util.Arrays.copyOfRange(gv, b * kk, (b + 1) * kk),
-                    java.util.Arrays.copyOfRange(gw, b * kk, (b + 1) * kk),
-                    java.util.Arrays.copyOfRange(gvp, b * kk, (b + 1) * kk),
-                    java.util.Arrays.copyOfRange(gwp, b * kk, (b + 1) * kk),
-                    java.util.Arrays.copyOfRange(pv, b * rk, (b + 1) * rk),
-                    java.util.Arrays.copyOfRange(pw, b * rk, (b + 1) * rk));
+                    item(vh, b, n1 * k), item(wh, b, n2 * k),
+                    item(gv, b, k * k), item(gw, b, k * k), item(gvp, b, k * k), item(gwp, b, k * k),
+                    item(pv, b, r * k), item(pw, b, r * k));
         }
         return out;
+    }
+
+    /** Item b of a downloaded batch whose items hold {@code size} numbers each, copied out. */
+    private static double[] item(double[] batch, int b, int size) {
+        return Arrays.copyOfRange(batch, b * size, (b + 1) * size);
     }
 
     /** Frees the scratch buffers. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.NormOps_DDRM;
@@ -30,9 +31,7 @@ class LinalgTest {
         var rng = new SplittableRandom(n);
         DMatrixRMaj g = gaussian(rng, n, n);
         DMatrixRMaj s = CommonOps_DDRM.add(g, CommonOps_DDRM.transpose(g, null), null);
-        DMatrixRMaj copy = s.copy();
-        Linalg.Eigen e = Linalg.symmetricEigen(s);
-        assertArrayEquals(copy.data, s.data, "input modified");
+        Linalg.Eigen e = leavesInput(s, Linalg::symmetricEigen);
         assertDescending(e.values());
         double tol = 4 * n * EPS * NormOps_DDRM.normF(s);
         // S·Q = Q·Λ and QᵀQ = I
@@ -84,9 +83,7 @@ class LinalgTest {
     void svdIsThinDescendingAndReconstructs(int rows, int cols) {
         var rng = new SplittableRandom(100 + rows * 7L + cols);
         DMatrixRMaj a = gaussian(rng, rows, cols);
-        DMatrixRMaj copy = a.copy();
-        Linalg.Svd svd = Linalg.svd(a);
-        assertArrayEquals(copy.data, a.data, "input modified");
+        Linalg.Svd svd = leavesInput(a, Linalg::svd);
         int p = Math.min(rows, cols);
         assertEquals(p, svd.values().length);
         assertEquals(rows, svd.u().numRows);
@@ -127,9 +124,7 @@ class LinalgTest {
     void thinQrIsOrthonormalTriangularWithNonNegativeDiagonal(int rows, int cols) {
         var rng = new SplittableRandom(200 + rows * 7L + cols);
         DMatrixRMaj a = gaussian(rng, rows, cols);
-        DMatrixRMaj copy = a.copy();
-        Linalg.Qr qr = Linalg.thinQr(a);
-        assertArrayEquals(copy.data, a.data, "input modified");
+        Linalg.Qr qr = leavesInput(a, Linalg::thinQr);
         assertThinQr(a, qr);
     }
 
@@ -171,9 +166,7 @@ class LinalgTest {
     void triangularFactorHasTheGramOfItsMatrix(int rows, int cols) {
         var rng = new SplittableRandom(300 + rows * 7L + cols);
         DMatrixRMaj a = gaussian(rng, rows, cols);
-        DMatrixRMaj copy = a.copy();
-        DMatrixRMaj r = Linalg.triangularFactor(a);
-        assertArrayEquals(copy.data, a.data, "input modified");
+        DMatrixRMaj r = leavesInput(a, Linalg::triangularFactor);
         assertEquals(Math.min(rows, cols), r.numRows);
         assertEquals(cols, r.numCols);
         for (int i = 0; i < r.numRows; i++) {
@@ -275,6 +268,14 @@ class LinalgTest {
 
     private static double distance(DMatrixRMaj a, DMatrixRMaj b) {
         return NormOps_DDRM.normF(CommonOps_DDRM.subtract(a, b, null));
+    }
+
+    /** {@code op(a)}, checking that {@code op} leaves {@code a} as it was. */
+    private static <T> T leavesInput(DMatrixRMaj a, Function<DMatrixRMaj, T> op) {
+        DMatrixRMaj copy = a.copy();
+        T result = op.apply(a);
+        assertArrayEquals(copy.data, a.data, "input modified");
+        return result;
     }
 
     private static DMatrixRMaj gaussian(SplittableRandom rng, int rows, int cols) {
