@@ -64,8 +64,6 @@ public final class RunJob {
     private final ProgressBar.Style progress;
     private final List<Backend> backends;
     private Path directory;
-    /** σ(X*), known once the problem is built. */
-    private double[] sigmaStar;
 
     /**
      * @param backends the backends to choose from ({@link Backends#discover()})
@@ -218,6 +216,7 @@ public final class RunJob {
         });
 
         List<DiagnosticRecord> history = new ArrayList<>();
+        double[] sigmaStar = new double[0]; // σ(X*), known once the problem is built
         DiagnosticRecord[] last = new DiagnosticRecord[spec.size()];
         BatchResult result = null;
         List<String> warnings = new ArrayList<>();
@@ -239,7 +238,8 @@ public final class RunJob {
                 err.println("msense: warning: " + w);
             }
             SensingProblem problem = buildProblem(engine, spec);
-            summary.truth(problem.truth().sigma());
+            sigmaStar = problem.truth().sigma();
+            summary.truth(sigmaStar);
             HostFactors initial = plan.loaded() != null && plan.loaded().initial() != null ? plan.loaded().initial()
                     : HostFactors.drawInitial(spec.trajectories(), problem.n1(), problem.n2(), spec.model().width(),
                             spec.model().normalization());
@@ -263,13 +263,11 @@ public final class RunJob {
                             directory.resolve(RunDirectory.SPECTRUM), problem.rank(),
                             Math.min(spec.model().width(), Math.min(problem.n1(), problem.n2())))) {
                 if (from != null) {
-                    DiagnosticRecord[] kept = new DiagnosticRecord[spec.size()];
                     for (DiagnosticRecord r : history) {
-                        kept[r.trajectory()] = r;
                         last[r.trajectory()] = r;
                     }
                     from = new Checkpoint(from.iteration(), from.factors(), from.status(), from.initialLoss(),
-                            from.stoppedAt(), from.wallSeconds(), kept);
+                            from.stoppedAt(), from.wallSeconds(), last); // copies last
                 }
                 int checkpointEvery = config.getInt("checkpoint-every");
                 summary.setupSeconds((System.nanoTime() - t0) / 1e9);
@@ -365,17 +363,17 @@ public final class RunJob {
             summary.lastRecords(last);
             summary.status(stop.requested() ? "interrupted" : "failed");
             if (!stop.requested()) {
-                summary.failed(describe(e));
+                summary.failed(Failures.describe(e));
             }
             boolean input = !stop.requested() && e instanceof RunInputException;
             exit = stop.requested() ? stop.exitStatus() : input ? BAD_INPUT : FAILED;
             err.println();
-            err.println(input ? "msense run: " + describe(e)
-                    : "msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
+            err.println(input ? "msense run: " + Failures.describe(e)
+                    : "msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + Failures.describe(e));
         } finally {
             try {
                 if (config.getFlag("plots") && !history.isEmpty()) {
-                    RunPlots.write(directory, spec, sigmaStar == null ? new double[0] : sigmaStar, history, summary.status(), warnings);
+                    RunPlots.write(directory, spec, sigmaStar, history, summary.status(), warnings);
                 }
                 warnings.forEach(w -> {
                     summary.warn(w);
@@ -418,16 +416,12 @@ public final class RunJob {
     }
 
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {
-        SensingProblem p;
         if (plan.loaded() != null) {
             var l = plan.loaded();
-            p = SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
+            return SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
                     spec.model().operatorPrecision());
-        } else {
-            p = SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());
         }
-        sigmaStar = p.truth().sigma();
-        return p;
+        return SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());
     }
 
     /** Settings that will run but cannot do what they seem to ask. */
@@ -528,9 +522,5 @@ public final class RunJob {
             out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
                     result.iterateSeconds(), result.msPerIteration(), spec.size());
         }
-    }
-
-    private static String describe(Throwable e) {
-        return Failures.describe(e);
     }
 }
