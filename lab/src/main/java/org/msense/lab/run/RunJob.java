@@ -408,7 +408,7 @@ public final class RunJob {
             } catch (IOException second) {
                 Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "msense-summary-"
                         + directory.toAbsolutePath().getFileName() + "-" + ProcessHandle.current().pid() + ".json");
-                AtomicFiles.writeString(fallback, Json.write(summary.content()) + "\n");
+                summary.write(fallback);
                 err.println("msense: cannot write " + file + " (" + MetricsWriter.reason(second) + "); the summary is in "
                         + fallback);
             }
