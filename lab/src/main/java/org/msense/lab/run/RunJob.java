@@ -116,12 +116,13 @@ public final class RunJob {
             err.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
         boolean overwrite = config.getFlag("overwrite");
+        Path outDir = config.getPath("out");
         boolean requeued = false;
-        if (!resume && !overwrite && config.getPath("out") != null && RunDirectory.resumable(config.getPath("out"))) {
+        if (!resume && !overwrite && outDir != null && RunDirectory.resumable(outDir)) {
             // the same command again (a requeued batch job): go on from the checkpoint of this configuration
-            List<String> differ = differences(config.getPath("out").resolve(RunDirectory.CONFIG), config);
+            List<String> differ = differences(outDir.resolve(RunDirectory.CONFIG), config);
             if (!differ.isEmpty()) {
-                throw new InvalidSpecException("out", config.getPath("out") + " holds an interrupted run of another"
+                throw new InvalidSpecException("out", outDir + " holds an interrupted run of another"
                         + " configuration (" + String.join("; ", differ) + "); choose another --out, or --overwrite to"
                         + " replace it");
             }
@@ -134,7 +135,7 @@ public final class RunJob {
         // claimed before anything is written into it; released (run.lock removed) once every file is written
         RunDirectory.Claim taken;
         try {
-            taken = resume ? RunDirectory.reclaim(config.getPath("out")) : RunDirectory.create(config.getPath("out"), overwrite);
+            taken = resume ? RunDirectory.reclaim(outDir) : RunDirectory.create(outDir, overwrite);
         } catch (java.nio.file.FileSystemException e) { // permission denied, read-only file system, ...
             throw new InvalidSpecException("out", Failures.describe(e));
         }
@@ -260,8 +261,7 @@ public final class RunJob {
                             ? MetricsWriter.resume(directory.resolve(RunDirectory.METRICS),
                                     directory.resolve(RunDirectory.SPECTRUM), problem.rank(), from.iteration(), history)
                             : new MetricsWriter(directory.resolve(RunDirectory.METRICS),
-                            directory.resolve(RunDirectory.SPECTRUM), problem.rank(),
-                            Math.min(spec.model().width(), Math.min(problem.n1(), problem.n2())))) {
+                            directory.resolve(RunDirectory.SPECTRUM), problem.rank(), k)) {
                 if (from != null) {
                     for (DiagnosticRecord r : history) {
                         last[r.trajectory()] = r;
