@@ -1,11 +1,15 @@
 package org.msense.lab.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import org.msense.core.algorithm.BatchResult;
 import org.msense.core.algorithm.Checkpoint;
@@ -163,24 +167,29 @@ public final class RunJob {
      * entry per parameter ({@code step-size 0.5 there, 0.25 here}); empty when they are the same.
      */
     private static List<String> differences(Path file, RunConfig config) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode there;
+        JsonNode there;
         try {
-            there = Json.readTree(java.nio.file.Files.readString(file), RunDirectory.CONFIG);
+            there = Json.readTree(Files.readString(file), RunDirectory.CONFIG);
         } catch (RuntimeException e) {
             return List.of(RunDirectory.CONFIG + " cannot be read: " + Failures.describe(e));
         }
-        com.fasterxml.jackson.databind.JsonNode here = Json.readTree(Json.write(config.toJson(NOT_IN_CONFIG)), "the options");
-        Set<String> names = new java.util.LinkedHashSet<>();
+        JsonNode here = Json.readTree(configJson(config), "the options");
+        Set<String> names = new LinkedHashSet<>();
         here.fieldNames().forEachRemaining(names::add);
         there.fieldNames().forEachRemaining(names::add);
         List<String> out = new ArrayList<>();
         for (String n : names) {
-            if (!java.util.Objects.equals(there.get(n), here.get(n))) {
-                out.add(n + " " + (there.get(n) == null ? "unset" : there.get(n).toString()) + " there, "
-                        + (here.get(n) == null ? "unset" : here.get(n).toString()) + " here");
+            if (!Objects.equals(there.get(n), here.get(n))) {
+                out.add(n + " " + Objects.toString(there.get(n), "unset") + " there, "
+                        + Objects.toString(here.get(n), "unset") + " here");
             }
         }
         return out;
+    }
+
+    /** The text of config.json: the parameters of {@code config} but {@link #NOT_IN_CONFIG}. */
+    private static String configJson(RunConfig config) {
+        return Json.write(config.toJson(NOT_IN_CONFIG));
     }
 
     private int executeIn(Backends.Selection selection, Checkpoint from, boolean requeued) throws IOException {
@@ -192,8 +201,7 @@ public final class RunJob {
         // config.json: the backend and threads as asked (auto, 0); summary.json: those used. The CPU pass sums
         // per-thread partial results, so a bit-exact rerun elsewhere passes the used ones (summary.json)
         if (from == null) { // a resumed run keeps the config.json it was started with
-            AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                    Json.write(config.toJson(NOT_IN_CONFIG)) + "\n");
+            AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG), configJson(config) + "\n");
         }
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
