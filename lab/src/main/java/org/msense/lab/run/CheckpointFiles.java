@@ -64,7 +64,21 @@ public final class CheckpointFiles {
 
     /** Whether the run directory holds a complete checkpoint. */
     public static boolean exists(Path runDir) {
-        return Files.exists(runDir.resolve(DIR).resolve(STATE)) || Files.exists(runDir.resolve(DIR + ".old").resolve(STATE));
+        return complete(runDir) != null;
+    }
+
+    /**
+     * The folder of the complete checkpoint: {@code checkpoint/}, else {@code checkpoint.old/} (killed while the new
+     * one took the old one's place); null when there is none.
+     */
+    private static Path complete(Path runDir) {
+        for (String name : List.of(DIR, DIR + ".old")) {
+            Path dir = runDir.resolve(name);
+            if (Files.exists(dir.resolve(STATE))) {
+                return dir;
+            }
+        }
+        return null;
     }
 
     /**
@@ -74,11 +88,8 @@ public final class CheckpointFiles {
      * @throws IOException when there is none, or it does not fit the run
      */
     public static Checkpoint read(Path runDir, int batch, int n1, int n2, int k) throws IOException {
-        Path dir = runDir.resolve(DIR);
-        if (!Files.exists(dir.resolve(STATE))) {
-            dir = runDir.resolve(DIR + ".old"); // killed while the new one took the old one's place
-        }
-        if (!Files.exists(dir.resolve(STATE))) {
+        Path dir = complete(runDir);
+        if (dir == null) {
             throw new IOException(runDir + " holds no checkpoint (a run makes one with --checkpoint-every N)");
         }
         JsonNode s = Json.readTree(Files.readString(dir.resolve(STATE)), STATE);

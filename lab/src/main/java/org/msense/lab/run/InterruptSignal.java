@@ -87,11 +87,6 @@ public final class InterruptSignal implements AutoCloseable {
         return signal.get() != 0;
     }
 
-    /** The number of the signal that arrived first (2: SIGINT, 15: SIGTERM), or 0 when none did. */
-    public int signalNumber() {
-        return signal.get();
-    }
-
     /** The exit status for the signal received: 130 for SIGINT, 143 for SIGTERM (and for a shutdown). */
     public int exitStatus() {
         return signal.get() == 2 ? SIGINT_STATUS : SIGTERM_STATUS;

@@ -104,8 +104,8 @@ public final class MetricsWriter implements AutoCloseable {
         if (m.isEmpty() || !m.get(0).equals(HEADER) || s.isEmpty()) {
             throw new IOException(metricsFile + " is not the metrics of a run");
         }
-        long mKeep = m.get(0).getBytes(StandardCharsets.UTF_8).length + 1;
-        long sKeep = s.get(0).getBytes(StandardCharsets.UTF_8).length + 1;
+        long mKeep = lineBytes(m.get(0));
+        long sKeep = lineBytes(s.get(0));
         for (int i = 1; i < m.size() && i < s.size(); i++) {
             String[] f = m.get(i).split(",", -1);
             String[] g = s.get(i).split(",", -1);
@@ -123,8 +123,8 @@ public final class MetricsWriter implements AutoCloseable {
             history.add(new DiagnosticRecord(Integer.parseInt(f[0]), iteration, parse(f[2]), parse(f[3]), parse(f[4]),
                     parse(f[5]), parse(f[6]), parse(f[7]), parse(f[8]), parse(f[9]), parse(f[10]), parse(f[11]),
                     parse(f[12]), parse(f[15]), sv));
-            mKeep += m.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
-            sKeep += s.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+            mKeep += lineBytes(m.get(i));
+            sKeep += lineBytes(s.get(i));
         }
         Appender a = new Appender(metricsFile, mKeep);
         try {
@@ -133,6 +133,11 @@ public final class MetricsWriter implements AutoCloseable {
             a.close();
             throw e;
         }
+    }
+
+    /** The bytes a line takes in the file, its line feed included. */
+    private static long lineBytes(String line) {
+        return line.getBytes(StandardCharsets.UTF_8).length + 1;
     }
 
     /** The inverse of {@link #num}. */

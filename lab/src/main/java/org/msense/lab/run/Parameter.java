@@ -42,20 +42,8 @@ public record Parameter(String name, Kind kind, Object defaultValue, String hint
                     yield Path.of(t);
                 }
                 case FLAG -> parseBoolean(t);
-                case DOUBLE_LIST -> {
-                    List<Double> out = new ArrayList<>();
-                    for (String part : splitList(t)) {
-                        out.add(parseDouble(part));
-                    }
-                    yield toDoubles(out);
-                }
-                case LONG_LIST -> {
-                    List<Long> out = new ArrayList<>();
-                    for (String part : splitList(t)) {
-                        out.add(Long.parseLong(part.trim()));
-                    }
-                    yield out.stream().mapToLong(Long::longValue).toArray();
-                }
+                case DOUBLE_LIST -> splitList(t).stream().mapToDouble(this::parseDouble).toArray();
+                case LONG_LIST -> splitList(t).stream().mapToLong(Long::parseLong).toArray(); // entries come trimmed
             };
         } catch (NumberFormatException e) {
             String tooLarge = tooLarge(t);
@@ -204,8 +192,7 @@ public record Parameter(String name, Kind kind, Object defaultValue, String hint
     }
 
     private double parseDouble(String t) {
-        double d = Double.parseDouble(t.trim());
-        return d;
+        return Double.parseDouble(t.trim());
     }
 
     private Boolean parseBoolean(String t) {
@@ -268,9 +255,5 @@ public record Parameter(String name, Kind kind, Object defaultValue, String hint
     private static String show(JsonNode v) {
         String s = v.toString();
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
-
-    private static double[] toDoubles(List<Double> l) {
-        return l.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

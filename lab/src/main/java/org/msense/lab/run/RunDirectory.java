@@ -123,9 +123,8 @@ public final class RunDirectory {
             }
         }
         try {
-            String status = org.msense.lab.io.Json.readTree(Files.readString(dir.resolve(SUMMARY)), SUMMARY)
-                    .path("status").asText();
-            if (status.equals("completed") || status.equals("diverged")) {
+            String status = summaryStatus(dir);
+            if (ended(status)) {
                 throw new InvalidSpecException("out", dir + " holds a run that has ended (" + status + "); nothing to resume");
             }
             if (!CheckpointFiles.exists(dir)) {
@@ -148,13 +147,21 @@ public final class RunDirectory {
                 || !CheckpointFiles.exists(dir) || RunLock.probe(dir).state() == RunLock.State.LIVE) {
             return false;
         }
-        String status;
         try {
-            status = org.msense.lab.io.Json.readTree(Files.readString(dir.resolve(SUMMARY)), SUMMARY).path("status").asText();
+            return !ended(summaryStatus(dir));
         } catch (RuntimeException e) {
             return false;
         }
-        return !status.equals("completed") && !status.equals("diverged");
+    }
+
+    /** The {@code status} in the summary.json of {@code dir} (empty when it has none). */
+    private static String summaryStatus(Path dir) throws IOException {
+        return org.msense.lab.io.Json.readTree(Files.readString(dir.resolve(SUMMARY)), SUMMARY).path("status").asText();
+    }
+
+    /** Whether a summary's status says the run has ended: completed or diverged (interrupted and failed runs may go on). */
+    private static boolean ended(String status) {
+        return status.equals("completed") || status.equals("diverged");
     }
 
     /** The files in {@code dir} that a run writes (config, metrics, summary, plots, checkpoint). */

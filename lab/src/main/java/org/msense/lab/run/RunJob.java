@@ -1,11 +1,15 @@
 package org.msense.lab.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import org.msense.core.algorithm.BatchResult;
 import org.msense.core.algorithm.Checkpoint;
@@ -64,8 +68,6 @@ public final class RunJob {
     private final ProgressBar.Style progress;
     private final List<Backend> backends;
     private Path directory;
-    /** σ(X*), known once the problem is built. */
-    private double[] sigmaStar;
 
     /**
      * @param backends the backends to choose from ({@link Backends#discover()})
@@ -118,12 +120,13 @@ public final class RunJob {
             err.println("msense: " + f + "; falling back to " + selection.backend().id());
         }
         boolean overwrite = config.getFlag("overwrite");
+        Path outDir = config.getPath("out");
         boolean requeued = false;
-        if (!resume && !overwrite && config.getPath("out") != null && RunDirectory.resumable(config.getPath("out"))) {
+        if (!resume && !overwrite && outDir != null && RunDirectory.resumable(outDir)) {
             // the same command again (a requeued batch job): go on from the checkpoint of this configuration
-            List<String> differ = differences(config.getPath("out").resolve(RunDirectory.CONFIG), config);
+            List<String> differ = differences(outDir.resolve(RunDirectory.CONFIG), config);
             if (!differ.isEmpty()) {
-                throw new InvalidSpecException("out", config.getPath("out") + " holds an interrupted run of another"
+                throw new InvalidSpecException("out", outDir + " holds an interrupted run of another"
                         + " configuration (" + String.join("; ", differ) + "); choose another --out, or --overwrite to"
                         + " replace it");
             }
@@ -136,7 +139,7 @@ public final class RunJob {
         // claimed before anything is written into it; released (run.lock removed) once every file is written
         RunDirectory.Claim taken;
         try {
-            taken = resume ? RunDirectory.reclaim(config.getPath("out")) : RunDirectory.create(config.getPath("out"), overwrite);
+            taken = resume ? RunDirectory.reclaim(outDir) : RunDirectory.create(outDir, overwrite);
         } catch (java.nio.file.FileSystemException e) { // permission denied, read-only file system, ...
             throw new InvalidSpecException("out", Failures.describe(e));
         }
@@ -164,24 +167,29 @@ public final class RunJob {
      * entry per parameter ({@code step-size 0.5 there, 0.25 here}); empty when they are the same.
      */
     private static List<String> differences(Path file, RunConfig config) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode there;
+        JsonNode there;
         try {
-            there = Json.readTree(java.nio.file.Files.readString(file), RunDirectory.CONFIG);
+            there = Json.readTree(Files.readString(file), RunDirectory.CONFIG);
         } catch (RuntimeException e) {
             return List.of(RunDirectory.CONFIG + " cannot be read: " + Failures.describe(e));
         }
-        com.fasterxml.jackson.databind.JsonNode here = Json.readTree(Json.write(config.toJson(NOT_IN_CONFIG)), "the options");
-        Set<String> names = new java.util.LinkedHashSet<>();
+        JsonNode here = Json.readTree(configJson(config), "the options");
+        Set<String> names = new LinkedHashSet<>();
         here.fieldNames().forEachRemaining(names::add);
         there.fieldNames().forEachRemaining(names::add);
         List<String> out = new ArrayList<>();
         for (String n : names) {
-            if (!java.util.Objects.equals(there.get(n), here.get(n))) {
-                out.add(n + " " + (there.get(n) == null ? "unset" : there.get(n).toString()) + " there, "
-                        + (here.get(n) == null ? "unset" : here.get(n).toString()) + " here");
+            if (!Objects.equals(there.get(n), here.get(n))) {
+                out.add(n + " " + Objects.toString(there.get(n), "unset") + " there, "
+                        + Objects.toString(here.get(n), "unset") + " here");
             }
         }
         return out;
+    }
+
+    /** The text of config.json: the parameters of {@code config} but {@link #NOT_IN_CONFIG}. */
+    private static String configJson(RunConfig config) {
+        return Json.write(config.toJson(NOT_IN_CONFIG));
     }
 
     private int executeIn(Backends.Selection selection, Checkpoint from, boolean requeued) throws IOException {
@@ -193,8 +201,7 @@ public final class RunJob {
         // config.json: the backend and threads as asked (auto, 0); summary.json: those used. The CPU pass sums
         // per-thread partial results, so a bit-exact rerun elsewhere passes the used ones (summary.json)
         if (from == null) { // a resumed run keeps the config.json it was started with
-            AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG),
-                    Json.write(config.toJson(NOT_IN_CONFIG)) + "\n");
+            AtomicFiles.writeString(directory.resolve(RunDirectory.CONFIG), configJson(config) + "\n");
         }
         String source = plan.loaded() != null ? "files: " + config.getPath("problem-from") : "generated";
         RunSummary summary = new RunSummary(spec, source);
@@ -218,6 +225,7 @@ public final class RunJob {
         });
 
         List<DiagnosticRecord> history = new ArrayList<>();
+        double[] sigmaStar = new double[0]; // σ(X*), known once the problem is built
         DiagnosticRecord[] last = new DiagnosticRecord[spec.size()];
         BatchResult result = null;
         List<String> warnings = new ArrayList<>();
@@ -239,7 +247,8 @@ public final class RunJob {
                 err.println("msense: warning: " + w);
             }
             SensingProblem problem = buildProblem(engine, spec);
-            summary.truth(problem.truth().sigma());
+            sigmaStar = problem.truth().sigma();
+            summary.truth(sigmaStar);
             HostFactors initial = plan.loaded() != null && plan.loaded().initial() != null ? plan.loaded().initial()
                     : HostFactors.drawInitial(spec.trajectories(), problem.n1(), problem.n2(), spec.model().width(),
                             spec.model().normalization());
@@ -260,16 +269,13 @@ public final class RunJob {
                             ? MetricsWriter.resume(directory.resolve(RunDirectory.METRICS),
                                     directory.resolve(RunDirectory.SPECTRUM), problem.rank(), from.iteration(), history)
                             : new MetricsWriter(directory.resolve(RunDirectory.METRICS),
-                            directory.resolve(RunDirectory.SPECTRUM), problem.rank(),
-                            Math.min(spec.model().width(), Math.min(problem.n1(), problem.n2())))) {
+                            directory.resolve(RunDirectory.SPECTRUM), problem.rank(), k)) {
                 if (from != null) {
-                    DiagnosticRecord[] kept = new DiagnosticRecord[spec.size()];
                     for (DiagnosticRecord r : history) {
-                        kept[r.trajectory()] = r;
                         last[r.trajectory()] = r;
                     }
                     from = new Checkpoint(from.iteration(), from.factors(), from.status(), from.initialLoss(),
-                            from.stoppedAt(), from.wallSeconds(), kept);
+                            from.stoppedAt(), from.wallSeconds(), last); // copies last
                 }
                 int checkpointEvery = config.getInt("checkpoint-every");
                 summary.setupSeconds((System.nanoTime() - t0) / 1e9);
@@ -365,17 +371,17 @@ public final class RunJob {
             summary.lastRecords(last);
             summary.status(stop.requested() ? "interrupted" : "failed");
             if (!stop.requested()) {
-                summary.failed(describe(e));
+                summary.failed(Failures.describe(e));
             }
             boolean input = !stop.requested() && e instanceof RunInputException;
             exit = stop.requested() ? stop.exitStatus() : input ? BAD_INPUT : FAILED;
             err.println();
-            err.println(input ? "msense run: " + describe(e)
-                    : "msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + describe(e));
+            err.println(input ? "msense run: " + Failures.describe(e)
+                    : "msense: the run " + (stop.requested() ? "was interrupted" : "failed") + ": " + Failures.describe(e));
         } finally {
             try {
                 if (config.getFlag("plots") && !history.isEmpty()) {
-                    RunPlots.write(directory, spec, sigmaStar == null ? new double[0] : sigmaStar, history, summary.status(), warnings);
+                    RunPlots.write(directory, spec, sigmaStar, history, summary.status(), warnings);
                 }
                 warnings.forEach(w -> {
                     summary.warn(w);
@@ -410,7 +416,7 @@ public final class RunJob {
             } catch (IOException second) {
                 Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "msense-summary-"
                         + directory.toAbsolutePath().getFileName() + "-" + ProcessHandle.current().pid() + ".json");
-                AtomicFiles.writeString(fallback, Json.write(summary.content()) + "\n");
+                summary.write(fallback);
                 err.println("msense: cannot write " + file + " (" + MetricsWriter.reason(second) + "); the summary is in "
                         + fallback);
             }
@@ -418,16 +424,12 @@ public final class RunJob {
     }
 
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {
-        SensingProblem p;
         if (plan.loaded() != null) {
             var l = plan.loaded();
-            p = SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
+            return SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
                     spec.model().operatorPrecision());
-        } else {
-            p = SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());
         }
-        sigmaStar = p.truth().sigma();
-        return p;
+        return SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());
     }
 
     /** Settings that will run but cannot do what they seem to ask. */
@@ -528,9 +530,5 @@ public final class RunJob {
             out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
                     result.iterateSeconds(), result.msPerIteration(), spec.size());
         }
-    }
-
-    private static String describe(Throwable e) {
-        return Failures.describe(e);
     }
 }

@@ -3,6 +3,7 @@ package org.msense.lab.run;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.msense.core.backend.Precision;
 import org.msense.core.spec.AlgorithmSpec;
 import org.msense.core.spec.BatchSpec;
@@ -86,8 +87,7 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         double[] dampings = dampings(c, method, loaded != null ? loaded.truth().sigma() : problem.singularValues());
 
         if (initFromFiles) {
-            return fromInitialFiles(c, loaded, new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")),
-                    precision, operatorPrecision), problem, algorithm, dampings);
+            return fromInitialFiles(c, loaded, model, problem, algorithm, dampings);
         }
         double[] alpha = c.getDoubles("alpha");
         double[] alphaW = c.getDoubles("alpha-w");
@@ -244,11 +244,7 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         }
     }
 
-    private interface Parse<T> {
-        T get();
-    }
-
-    private static <T> T parse(String field, Parse<T> p) {
+    private static <T> T parse(String field, Supplier<T> p) {
         try {
             return p.get();
         } catch (InvalidSpecException e) {

@@ -38,12 +38,6 @@ public final class RunPlots {
             String status, List<String> warnings) {
         List<String> labels = new ArrayList<>(TrajectoryLabels.of(spec.trajectories()));
         int batch = spec.size();
-        for (int b = 0; b < batch; b++) {
-            int at = divergedAt(of(history, b));
-            if (at >= 0) {
-                labels.set(b, labels.get(b) + " (diverged at iteration " + at + ")");
-            }
-        }
         String partial = partial(status, history);
         List<Path> files = new ArrayList<>();
         FigureWriter figures = new FigureWriter(warnings::add);
@@ -54,12 +48,19 @@ public final class RunPlots {
                 .subtitle(partial);
         for (int b = 0; b < batch; b++) {
             List<DiagnosticRecord> rs = of(history, b);
-            error.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
-            imbalance.add(Series.line(labels.get(b), x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
-            if (divergedAt(rs) >= 0) {
+            int at = divergedAt(rs);
+            if (at >= 0) {
+                labels.set(b, labels.get(b) + " (diverged at iteration " + at + ")");
+            }
+            double[] x = x(rs);
+            double[] relativeError = column(rs, DiagnosticRecord::relativeError);
+            double[] imbalanceFro = column(rs, DiagnosticRecord::imbalanceFro);
+            error.add(Series.line(labels.get(b), x, relativeError).color(b));
+            imbalance.add(Series.line(labels.get(b), x, imbalanceFro).color(b));
+            if (at >= 0) {
                 // Its last drawable point marked: a trajectory that diverged early may have no line to see.
-                error.add(lastPoint(x(rs), column(rs, DiagnosticRecord::relativeError)).color(b));
-                imbalance.add(lastPoint(x(rs), column(rs, DiagnosticRecord::imbalanceFro)).color(b));
+                error.add(lastPoint(x, relativeError).color(b));
+                imbalance.add(lastPoint(x, imbalanceFro).color(b));
             }
         }
         files.addAll(figures.write(error, dir, "error"));
