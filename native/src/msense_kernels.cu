@@ -169,3 +169,151 @@ extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_squar
 {
     squared_distances<float>(x, ref, item, ref_broadcast, out);
 }
+
+/* ---- the fused residual-and-adjoint pass: one read of the sensing matrix ---------------------- */
+
+/* Where the block's dynamic shared memory starts (cuLaunchCooperativeKernel's sharedMemBytes). The host
+ * shim of the test emulation (MSENSE_HOST_SHIM) provides a per-block buffer under the same name. */
+#ifndef MSENSE_HOST_SHIM
+extern __shared__ __align__(16) unsigned char msense_dynamic_shared[];
+#define MSENSE_SPIN_WAIT() __nanosleep(64)
+#endif
+
+/* A barrier over the whole grid, for a cooperative launch (every block resident at once). barrier[0]
+ * counts the blocks that arrived, barrier[1] is the generation; both start at 0 and barrier[0] is 0
+ * again when the kernel ends. The last block to arrive resets the count and advances the generation;
+ * the others wait for the generation to change. __threadfence makes each block's global writes before
+ * the barrier visible to every block after it. */
+__device__ void grid_barrier(unsigned int *barrier, unsigned int blocks)
+{
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        volatile unsigned int *generation = barrier + 1;
+        unsigned int seen = *generation;
+        __threadfence();
+        if (atomicAdd(barrier, 1u) == blocks - 1) {
+            atomicExch(barrier, 0u);
+            __threadfence();
+            atomicAdd(barrier + 1, 1u);
+        } else {
+            while (*generation == seen) {
+                MSENSE_SPIN_WAIT();
+            }
+        }
+        __threadfence();
+    }
+    __syncthreads();
+}
+
+/* The fused pass of the Engine SPI's residualAndAdjoint, for B = count trajectories:
+ *   res_b[i] = <A_i, X_b> - y_b[i]        (A_i = row i of op, m rows of N = n1*n2 elements, row-major)
+ *   E_b[j]   = sum_i res_b[i] * A[i][j]
+ * reading every element of op from global memory ONCE. Launched cooperatively with gridDim.x = G blocks
+ * (all resident): block g owns the column chunk [g*chunk, min(N, (g+1)*chunk)) and streams the rows in
+ * waves of `wave` rows. Per wave:
+ *   1. the block copies its chunk of the wave's rows (wave x chunk) into shared memory and computes, for
+ *      every (row r, trajectory b), the partial dot product over its columns, sequentially in column
+ *      order, in fp64: partial[(g*wave + r)*B + b];
+ *   2. grid barrier; the (r, b) pairs are dealt to the blocks, each sums the G partials in block order
+ *      (fixed order: deterministic), rounds to T, subtracts y, and writes res;
+ *   3. grid barrier; every block reads the wave's residuals (fp64 in shared memory) and adds, for each of
+ *      its columns j and each b, sum_r res_b[r] * A[r][j] (rows in order, fp64) to eacc[b*N + j].
+ * No atomics on data: each E column has one owner block, each residual one writer, and every sum runs
+ * in a fixed order, so the result is bitwise reproducible. The accumulator eacc (B x N doubles) is
+ * zeroed by the kernel; for T = float the final E is eacc rounded once (e is written), for T = double
+ * eacc may be e itself. Global traffic per call: op once (m*N*sizeof(T)), x once, eacc read and written
+ * once per wave (in L2 while B*N*8 bytes fit), partial G*wave*B*8 bytes per wave.
+ * Shared memory: wave*B doubles (the residuals) then wave*chunk elements of T (the tile).
+ * Modifies res, e, eacc, partial; barrier returns to its starting count. */
+template <typename T>
+__device__ void fused_residual_adjoint(const T *op, const T *x, const T *y, T *res, T *e, double *eacc,
+        double *partial, unsigned int *barrier, unsigned long long m, unsigned long long n, unsigned int count,
+        int y_broadcast, unsigned int wave, unsigned long long chunk)
+{
+    const unsigned int blocks = gridDim.x;
+    const unsigned long long g = blockIdx.x;
+    const unsigned long long col0 = g * chunk < n ? g * chunk : n;
+    const unsigned long long col1 = col0 + chunk < n ? col0 + chunk : n;
+    const unsigned long long width = col1 - col0;
+    double *res_s = (double *)msense_dynamic_shared;
+    T *tile = (T *)(res_s + (unsigned long long)wave * count);
+
+    for (unsigned long long k = threadIdx.x; k < width * count; k += blockDim.x) {
+        unsigned long long b = k / width;
+        eacc[b * n + col0 + (k - b * width)] = 0.0;
+    }
+    for (unsigned long long row0 = 0; row0 < m; row0 += wave) {
+        const unsigned long long rows = m - row0 < wave ? m - row0 : wave;
+        /* 1. the tile and the partial dot products */
+        for (unsigned long long k = threadIdx.x; k < rows * width; k += blockDim.x) {
+            unsigned long long r = k / width;
+            tile[k] = op[(row0 + r) * n + col0 + (k - r * width)];
+        }
+        __syncthreads();
+        for (unsigned long long q = threadIdx.x; q < rows * count; q += blockDim.x) {
+            unsigned long long r = q / count;
+            unsigned long long b = q - r * count;
+            const T *tr = tile + r * width;
+            const T *xb = x + b * n + col0;
+            double s = 0.0;
+            for (unsigned long long j = 0; j < width; j++) {
+                s += (double)tr[j] * (double)xb[j];
+            }
+            partial[(g * wave + r) * count + b] = s;
+        }
+        grid_barrier(barrier, blocks);
+        /* 2. the residuals of the wave, each (r, b) by one thread of the grid */
+        for (unsigned long long q = g * blockDim.x + threadIdx.x; q < rows * count;
+             q += (unsigned long long)blocks * blockDim.x) {
+            unsigned long long r = q / count;
+            unsigned long long b = q - r * count;
+            double s = 0.0;
+            for (unsigned long long h = 0; h < blocks; h++) {
+                s += partial[(h * wave + r) * count + b];
+            }
+            unsigned long long i = row0 + r;
+            res[b * m + i] = (T)s - y[(y_broadcast ? 0 : b) * m + i];
+        }
+        grid_barrier(barrier, blocks);
+        /* 3. the adjoint contributions of the wave to the block's columns */
+        for (unsigned long long q = threadIdx.x; q < rows * count; q += blockDim.x) {
+            unsigned long long r = q / count;
+            unsigned long long b = q - r * count;
+            res_s[r * count + b] = (double)res[b * m + row0 + r];
+        }
+        __syncthreads();
+        for (unsigned long long k = threadIdx.x; k < width * count; k += blockDim.x) {
+            unsigned long long b = k / width;
+            unsigned long long j = k - b * width;
+            double s = 0.0;
+            for (unsigned long long r = 0; r < rows; r++) {
+                s += res_s[r * count + b] * (double)tile[r * width + j];
+            }
+            eacc[b * n + col0 + j] += s;
+        }
+        __syncthreads(); /* the next wave overwrites tile and res_s */
+    }
+    if ((void *)eacc != (void *)e) {
+        for (unsigned long long k = threadIdx.x; k < width * count; k += blockDim.x) {
+            unsigned long long b = k / width;
+            unsigned long long idx = b * n + col0 + (k - b * width);
+            e[idx] = (T)eacc[idx];
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_fused_residual_adjoint_f64(
+        const double *op, const double *x, const double *y, double *res, double *e, double *eacc, double *partial,
+        unsigned int *barrier, unsigned long long m, unsigned long long n, unsigned int count, int y_broadcast,
+        unsigned int wave, unsigned long long chunk)
+{
+    fused_residual_adjoint<double>(op, x, y, res, e, eacc, partial, barrier, m, n, count, y_broadcast, wave, chunk);
+}
+
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_fused_residual_adjoint_f32(
+        const float *op, const float *x, const float *y, float *res, float *e, double *eacc, double *partial,
+        unsigned int *barrier, unsigned long long m, unsigned long long n, unsigned int count, int y_broadcast,
+        unsigned int wave, unsigned long long chunk)
+{
+    fused_residual_adjoint<float>(op, x, y, res, e, eacc, partial, barrier, m, n, count, y_broadcast, wave, chunk);
+}

@@ -71,7 +71,10 @@ public final class CudaBackend implements Backend {
             if (unsupported != null) {
                 throw new BackendException("the cuda backend cannot use " + unsupported);
             }
-            return new CudaEngine(withDebugFromEnvironment(options, System.getenv("MSENSE_CUDA_SYNC")), facts, r.cublas());
+            CudaEngine engine = new CudaEngine(withDebugFromEnvironment(options, System.getenv("MSENSE_CUDA_SYNC")), facts,
+                    r.cublas());
+            engine.useFusedPass(!"0".equals(System.getenv("MSENSE_CUDA_FUSED")));
+            return engine;
         } catch (BackendException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

@@ -3,6 +3,7 @@ package org.msense.cuda;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -21,6 +22,7 @@ import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 import org.msense.core.backend.BackendException;
@@ -44,6 +46,12 @@ import org.msense.core.rng.GaussianStream;
  * (row-major m×N, N = n1·n2) is column-major N×m with ld N, and a batch X (B items of N) is column-major
  * N×B, so the forward contraction is one GEMM {@code R = 𝒜ᵀ_cm·X} (m×B, OP_T) and the adjoint one GEMM
  * {@code E = 𝒜_cm·R} (N×B, OP_N): every byte of 𝒜 is read once per contraction for all B trajectories.
+ *
+ * <p><b>One pass over 𝒜.</b> {@link #residualAndAdjoint} runs the fused kernel
+ * ({@code msense_fused_residual_adjoint_*}, planned by {@link FusedPassPlan}): one cooperative launch that reads
+ * 𝒜 once for all B trajectories and accumulates E in a fixed order (bitwise reproducible), instead of the
+ * forward GEMM and the adjoint GEMM, which read it twice. Where the plan says it cannot run (no cooperative
+ * launch; rows too wide for shared memory), or {@code MSENSE_CUDA_FUSED=0}, the two GEMMs run.
  *
  * <p>The primary context is made current on every calling thread at the start of every operation. Each
  * engine retains it and releases it on close; one extra reference per device is held for the life of the JVM,
@@ -69,6 +77,16 @@ final class CudaEngine extends Engine {
     /** The per-item sums of the reductions. */
     private final DeviceDoubles sums = new DeviceDoubles();
     private String selfTest = "not run";
+    /** The fused pass: on unless turned off; the device facts it is planned from; its scratch. */
+    private boolean fused = true;
+    private int multiprocessors;
+    private int sharedOptin;
+    private int fusedResident;
+    private boolean cooperative;
+    private final DeviceDoubles partials = new DeviceDoubles();
+    private final DeviceDoubles accumulator = new DeviceDoubles();
+    private final DeviceDoubles barrier = new DeviceDoubles();
+    private long fusedPasses;
 
     /**
      * Opens device {@code options.device()}: retains its primary context, loads the kernels, creates the
@@ -89,6 +107,7 @@ final class CudaEngine extends Engine {
             blas = new JCublasBlas(cublas, options.allowTf32());
             coefficients.ensure(64);
             sums.ensure(64);
+            prepareFusedPass();
             selfTest = SelfTest.run(this);
         } catch (RuntimeException | LinkageError e) {
             try {
@@ -119,6 +138,35 @@ final class CudaEngine extends Engine {
                 throw e;
             }
         }
+    }
+
+    /** Reads the device facts the fused pass is planned from and zeroes its grid barrier. */
+    private void prepareFusedPass() {
+        int[] v = new int[1];
+        cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COOPERATIVE_LAUNCH, device);
+        cooperative = v[0] == 1;
+        cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
+        multiprocessors = v[0];
+        cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
+        sharedOptin = v[0];
+        fusedResident = cooperative && sharedOptin > 0 ? kernels.prepareFused(sharedOptin) : 0;
+        barrier.ensure(1);
+        cuMemcpyHtoD(barrier.pointer, Pointer.to(new int[barrier.capacity * 2]), (long) barrier.capacity * Double.BYTES);
+    }
+
+    /** Chooses {@link #residualAndAdjoint}'s implementation: the fused pass (default) or the two GEMMs. */
+    void useFusedPass(boolean on) {
+        this.fused = on;
+    }
+
+    /** The fused pass's plan for an m×n operator and B = count trajectories, or null where it cannot run. */
+    FusedPassPlan fusedPlan(Precision p, long m, long n, int count) {
+        return FusedPassPlan.of(p, m, n, count, multiprocessors, fusedResident, sharedOptin, cooperative);
+    }
+
+    /** Fused passes run so far (tests use it to check that the fused kernel, not the GEMMs, computed). */
+    long fusedPasses() {
+        return fusedPasses;
     }
 
     private void current() {
@@ -158,6 +206,10 @@ final class CudaEngine extends Engine {
         p.put("kernels", manifest.nvcc() + "; " + manifest.flags());
         p.put("tf32", options.allowTf32() ? "allowed for fp32 GEMMs" : "off");
         p.put("self-test", selfTest);
+        p.put("fused pass", !fused ? "off (MSENSE_CUDA_FUSED=0)" : fusedResident < 1 ? "unavailable (no cooperative launch"
+                + " with " + sharedOptin + " B of shared memory)" : "on (" + multiprocessors + " multiprocessors × "
+                + fusedResident + " blocks, " + sharedOptin + " B shared memory)");
+        p.put("fused passes", Long.toString(fusedPasses));
         p.put("kernel launches", Long.toString(kernelLaunches()));
         p.put("cublas calls", Long.toString(blas == null ? 0 : blas.calls()));
         return p;
@@ -324,6 +376,30 @@ final class CudaEngine extends Engine {
                 c(e).pointer);
     }
 
+    /**
+     * {@code res_b ← 𝒜x_b − y_b, E_b ← 𝒜ᵀres_b} in one read of 𝒜 (the fused kernel, see the class comment), or the
+     * two GEMMs where the fused pass cannot run. Modifies res and e.
+     */
+    @Override
+    protected void residualAndAdjointImpl(MatrixBatch op, MatrixBatch x, MatrixBatch y, MatrixBatch res, MatrixBatch e) {
+        current();
+        Precision p = x.precision();
+        FusedPassPlan plan = fused ? fusedPlan(p, op.rows(), op.cols(), x.count()) : null;
+        if (plan == null || plan.partialDoubles() > Integer.MAX_VALUE || plan.accumulatorDoubles() > Integer.MAX_VALUE) {
+            super.residualAndAdjointImpl(op, x, y, res, e);
+            return;
+        }
+        partials.ensure((int) plan.partialDoubles());
+        CUdeviceptr eacc = c(e).pointer;
+        if (plan.accumulatorDoubles() > 0) {
+            accumulator.ensure((int) plan.accumulatorDoubles());
+            eacc = accumulator.pointer;
+        }
+        kernels.fusedResidualAdjoint(p, plan, c(op).pointer, c(x).pointer, c(y).pointer, c(res).pointer, c(e).pointer,
+                eacc, partials.pointer, barrier.pointer, op.rows(), op.cols(), x.count(), y.count() == 1);
+        fusedPasses++;
+    }
+
     /** One cuBLAS call as planned by {@link GemmCall}; {@code first} is cuBLAS's A, {@code second} its B. */
     private void call(Precision p, GemmCall g, double alpha, CUdeviceptr first, CUdeviceptr second, double beta,
             CUdeviceptr out) {
@@ -341,7 +417,7 @@ final class CudaEngine extends Engine {
     /** A device array of doubles that grows on demand (its contents are lost when it grows). */
     private static final class DeviceDoubles {
         CUdeviceptr pointer;
-        private int capacity;
+        int capacity;
 
         void ensure(int doubles) {
             if (pointer != null && capacity >= doubles) {
@@ -377,6 +453,9 @@ final class CudaEngine extends Engine {
         coefficientsOnDevice = null;
         first = attempt(first, coefficients::free);
         first = attempt(first, sums::free);
+        first = attempt(first, partials::free);
+        first = attempt(first, accumulator::free);
+        first = attempt(first, barrier::free);
         if (blas != null) {
             first = attempt(first, blas::close);
         }

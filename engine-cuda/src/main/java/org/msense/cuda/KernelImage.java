@@ -21,7 +21,8 @@ final class KernelImage {
             "msense_fill_gaussian_f64", "msense_fill_gaussian_f32",
             "msense_subtract_f64", "msense_subtract_f32",
             "msense_scale_add_f64", "msense_scale_add_f32",
-            "msense_squared_distances_f64", "msense_squared_distances_f32");
+            "msense_squared_distances_f64", "msense_squared_distances_f32",
+            "msense_fused_residual_adjoint_f64", "msense_fused_residual_adjoint_f32");
 
     /** The parsed manifest. */
     record Manifest(String nvcc, String flags, Map<String, String> sources, String fatbinSha256) {

@@ -1,6 +1,9 @@
 package org.msense.cuda;
 
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
+import static jcuda.driver.JCudaDriver.cuLaunchCooperativeKernel;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
@@ -13,6 +16,7 @@ import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Precision;
@@ -83,12 +87,21 @@ final class Kernels implements AutoCloseable {
             m.put("msense_subtract" + t, List.of("u64", "u64", "u64", "u64", "u32"));
             m.put("msense_scale_add" + t, List.of("u64", "u64", "u64", "u64", "u64", "u32"));
             m.put("msense_squared_distances" + t, List.of("u64", "u64", "u64", "u32", "u64"));
+            m.put("msense_fused_residual_adjoint" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u64", "u64",
+                    "u64", "u64", "u32", "u32", "u32", "u64"));
         }
         return Map.copyOf(m);
     }
 
-    /** The arguments of one launch: the kernel, the grid, the parameter array and its types. */
-    record Launch(String kernel, int blocks, int threads, Pointer params, List<String> types) {
+    /**
+     * The arguments of one launch: the kernel, the grid, the parameter array and its types, the dynamic shared
+     * memory, and whether it is a cooperative launch (every block resident at once: cuLaunchCooperativeKernel).
+     */
+    record Launch(String kernel, int blocks, int threads, Pointer params, List<String> types, int sharedBytes,
+            boolean cooperative) {
+        Launch(String kernel, int blocks, int threads, Pointer params, List<String> types) {
+            this(kernel, blocks, threads, params, types, 0, false);
+        }
     }
 
     /** Builds a kernel parameter array (cuLaunchKernel's kernelParams) and records each type. */
@@ -123,6 +136,11 @@ final class Kernels implements AutoCloseable {
         Launch build(String kernel, int blocks, int threads) {
             return new Launch(kernel, blocks, threads, Pointer.to(values.toArray(new Pointer[0])), List.copyOf(types));
         }
+
+        Launch buildCooperative(String kernel, int blocks, int threads, int sharedBytes) {
+            return new Launch(kernel, blocks, threads, Pointer.to(values.toArray(new Pointer[0])), List.copyOf(types),
+                    sharedBytes, true);
+        }
     }
 
     private void launch(Launch l) {
@@ -135,7 +153,11 @@ final class Kernels implements AutoCloseable {
             throw new IllegalStateException("kernel " + l.kernel() + " is not in the module");
         }
         try {
-            cuLaunchKernel(f, l.blocks(), 1, 1, l.threads(), 1, 1, 0, null, l.params(), null);
+            if (l.cooperative()) {
+                cuLaunchCooperativeKernel(f, l.blocks(), 1, 1, l.threads(), 1, 1, l.sharedBytes(), null, l.params());
+            } else {
+                cuLaunchKernel(f, l.blocks(), 1, 1, l.threads(), 1, 1, l.sharedBytes(), null, l.params(), null);
+            }
             launches++;
             afterLaunch.run();
         } catch (CudaException e) {
@@ -190,6 +212,48 @@ final class Kernels implements AutoCloseable {
     void squaredDistances(Precision p, CUdeviceptr x, CUdeviceptr ref, long item, int count, boolean refBroadcast,
             CUdeviceptr out) {
         launch(squaredDistancesArgs(p, x, ref, item, count, refBroadcast, out));
+    }
+
+    /** The fused kernel's name for precision p. */
+    static String fusedKernel(Precision p) {
+        return "msense_fused_residual_adjoint" + suffix(p);
+    }
+
+    /**
+     * Lets the fused kernels use {@code bytes} of dynamic shared memory (cuFuncSetAttribute
+     * MAX_DYNAMIC_SHARED_SIZE_BYTES; above 48 KiB a kernel must opt in) and returns how many of their blocks of
+     * {@link #REDUCE_THREADS} threads are resident per multiprocessor with that much (the smaller of the two
+     * precisions), 0 where none fits.
+     */
+    int prepareFused(int bytes) {
+        int resident = Integer.MAX_VALUE;
+        for (Precision p : Precision.values()) {
+            CUfunction f = functions.get(fusedKernel(p));
+            cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes);
+            int[] blocks = new int[1];
+            cuOccupancyMaxActiveBlocksPerMultiprocessor(blocks, f, REDUCE_THREADS, bytes);
+            resident = Math.min(resident, blocks[0]);
+        }
+        return resident;
+    }
+
+    /**
+     * The fused residual-and-adjoint pass ({@link FusedPassPlan}): res_b = 𝒜x_b − y_b and e_b = 𝒜ᵀres_b for b &lt;
+     * count, reading 𝒜 (m×n, row-major) once; eacc is the fp64 accumulator (E itself for fp64), partial the
+     * plan's partial sums, barrier two zeroed unsigned ints (left zeroed).
+     */
+    static Launch fusedResidualAdjointArgs(Precision p, FusedPassPlan plan, CUdeviceptr op, CUdeviceptr x, CUdeviceptr y,
+            CUdeviceptr res, CUdeviceptr e, CUdeviceptr eacc, CUdeviceptr partial, CUdeviceptr barrier, long m, long n,
+            int count, boolean yBroadcast) {
+        return new Args().ptr(op).ptr(x).ptr(y).ptr(res).ptr(e).ptr(eacc).ptr(partial).ptr(barrier).u64(m).u64(n)
+                .u32(count).u32(yBroadcast ? 1 : 0).u32(plan.wave()).u64(plan.chunk())
+                .buildCooperative(fusedKernel(p), plan.blocks(), REDUCE_THREADS, plan.sharedBytes());
+    }
+
+    void fusedResidualAdjoint(Precision p, FusedPassPlan plan, CUdeviceptr op, CUdeviceptr x, CUdeviceptr y,
+            CUdeviceptr res, CUdeviceptr e, CUdeviceptr eacc, CUdeviceptr partial, CUdeviceptr barrier, long m, long n,
+            int count, boolean yBroadcast) {
+        launch(fusedResidualAdjointArgs(p, plan, op, x, y, res, e, eacc, partial, barrier, m, n, count, yBroadcast));
     }
 
     @Override

@@ -119,6 +119,7 @@ class CudaCrossBackendTest {
         try (Engine engine = CudaSupport.openOrSkip()) {
             TrajectoryRun run = TrajectoryRun.run(engine, spec);
             CudaSupport.assertRanOnGpu(engine);
+            CudaSupport.assertFusedPassRanWhereOn(engine);
             return run;
         }
     }

@@ -13,20 +13,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Java side of the CUDA engine, end to end, without a GPU: host stand-ins for {@code libcuda.so.1} and
- * {@code libcublas.so.13} (test resources standin/*.c, built here with gcc; the driver stand-in runs the
- * engine's kernels by name as serial C, the generator from the same msense_rng.h, and the cuBLAS stand-in
- * computes GEMMs with the column-major BLAS semantics) are put in a child JVM's environment, which then
+ * {@code libcublas.so.13} (test resources in standin/, built here with g++ and gcc; the driver stand-in
+ * compiles the engine's real kernel source native/src/msense_kernels.cu through the CUDA-on-CPU shim
+ * cuda_host_shim.h, so every launch runs the device code itself, blocks as fibers with real barriers and a
+ * cooperative launch as concurrent OS threads; the cuBLAS stand-in computes GEMMs with the column-major BLAS
+ * semantics) are put in a child JVM's environment, which then
  * runs the CUDA contract suite, the CUDA-vs-CPU primitive tests and the cross-backend trajectory tests.
  * The backend goes through its real probe (JCuda's driver library, the cuBLAS bridge with the ELF patch,
  * the module load, the self-test) and every call marshals its arguments through JCuda and JCublas2 as on
- * a GPU. What this cannot check is the device code itself: nvcc compiles it (KernelManifestTest), and
- * only a GPU runs it.
+ * a GPU. What this cannot check is what only the hardware does: warp-level timing, memory ordering weaker than
+ * the host's, and speed; nvcc compiles the same source for the GPU (KernelManifestTest).
  *
  * <p>Skipped where gcc or readelf is missing, or where a real NVIDIA driver is installed ({@code libcuda.so.1}
  * in one of {@link #DRIVER_DIRECTORIES}): there the GPU runs the real suites. A cuBLAS 12 on the host does not
@@ -75,16 +79,23 @@ class CudaEmulationTest {
         return names;
     }
 
-    /** Copies a stand-in source and appends a failing stub for every other imported function. */
-    private static Path source(Path dir, String resource, TreeSet<String> imported) throws IOException {
-        String c;
+    /** The text of a stand-in source (test resource standin/NAME). */
+    static String standin(String resource) throws IOException {
         try (InputStream in = CudaEmulationTest.class.getResourceAsStream("/standin/" + resource)) {
-            c = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * Copies a stand-in source and appends a failing stub for every other imported function ({@code linkage} is
+     * what precedes each stub: "" for C, {@code extern "C" } for C++).
+     */
+    private static Path source(Path dir, String resource, TreeSet<String> imported, String linkage) throws IOException {
+        String c = standin(resource);
         StringBuilder sb = new StringBuilder(c).append("\n/* stubs: never called by the engine */\n");
         for (String n : imported) {
             if (!c.contains(" " + n + "(")) {
-                sb.append("int ").append(n).append("(void) { return 999; }\n");
+                sb.append(linkage).append("int ").append(n).append("(void) { return 999; }\n");
             }
         }
         Path file = dir.resolve(resource);
@@ -123,6 +134,19 @@ class CudaEmulationTest {
         return nativeSrc;
     }
 
+    /** The extern "C" __global__ functions of a CUDA source, in order. */
+    static List<String> kernelNames(String source) {
+        List<String> names = new ArrayList<>();
+        Matcher global = Pattern.compile("extern\\s+\"C\"\\s+__global__").matcher(source);
+        Pattern name = Pattern.compile("\\b(msense_\\w+)\\s*\\(");
+        while (global.find()) {
+            Matcher n = name.matcher(source);
+            assertTrue(n.find(global.end()), "no kernel name after " + global.group() + " at " + global.end());
+            names.add(n.group(1));
+        }
+        return names;
+    }
+
     /**
      * Builds the stand-in driver and cuBLAS in {@code dir} and returns the environment that makes a child JVM
      * use them (with its native-library cache in {@code dir/cache}).
@@ -131,15 +155,24 @@ class CudaEmulationTest {
         Path nativeSrc = nativeSources();
         Path driver = Files.createDirectories(dir.resolve("driver"));
         Path cublas = Files.createDirectories(dir.resolve("cublas"));
-        exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-I", nativeSrc.toString(),
-                "-o", driver.resolve("libcuda.so.1").toString(), "-Wl,-soname,libcuda.so.1",
-                source(dir, "cuda_emulator.c", imports(readelf, dir, jniResource("JCudaDriver"), "cu")).toString()), null, true);
+        // The driver stand-in compiles the real kernel sources through the CUDA-on-CPU shim; kernels.inc names them.
+        StringBuilder table = new StringBuilder();
+        for (String k : kernelNames(Files.readString(nativeSrc.resolve("msense_kernels.cu")))) {
+            table.append("MSENSE_EMU_KERNEL(").append(k).append(")\n");
+        }
+        Files.writeString(dir.resolve("kernels.inc"), table);
+        Files.writeString(dir.resolve("cuda_host_shim.h"), standin("cuda_host_shim.h"));
+        Path gxx = gcc.resolveSibling("g++");
+        exec(List.of(gxx.toString(), "-std=c++17", "-shared", "-fPIC", "-pthread", "-O2", "-ffp-contract=off", "-I",
+                nativeSrc.toString(), "-I", dir.toString(), "-o", driver.resolve("libcuda.so.1").toString(),
+                "-Wl,-soname,libcuda.so.1", source(dir, "cuda_emulator.cpp", imports(readelf, dir, jniResource("JCudaDriver"),
+                "cu"), "extern \"C\" ").toString()), null, true);
         Path map = dir.resolve("cublas.map");
         Files.writeString(map, "libcublas.so.13 { global: *; };\n");
         exec(List.of(gcc.toString(), "-shared", "-fPIC", "-O1", "-ffp-contract=off", "-o",
                 cublas.resolve("libcublas.so.13").toString(), "-Wl,-soname,libcublas.so.13",
                 "-Wl,--version-script=" + map, source(dir, "cublas_emulator.c", imports(readelf, dir, jniResource("JCublas2"),
-                "cublas")).toString()), null, true);
+                "cublas"), "").toString()), null, true);
         return Map.of("LD_LIBRARY_PATH", driver.toString(), "MSENSE_CUBLAS_PATH", cublas.toString(),
                 "MSENSE_CACHE_DIR", dir.resolve("cache").toString());
     }
@@ -148,7 +181,8 @@ class CudaEmulationTest {
     void theCudaTestSuitesPassOnTheHostEmulation(@TempDir Path dir) throws Exception {
         Path gcc = onPath("gcc");
         Path readelf = onPath("readelf");
-        Assumptions.assumeTrue(gcc != null && readelf != null, "gcc and readelf are needed to build the stand-ins");
+        Assumptions.assumeTrue(gcc != null && readelf != null && Files.isExecutable(gcc.resolveSibling("g++")),
+                "gcc, g++ and readelf are needed to build the stand-ins");
         Assumptions.assumeFalse(realDriverPresent(), "a real NVIDIA driver is installed here; the GPU runs the real suites");
         Map<String, String> env = buildEmulation(dir, gcc, readelf);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

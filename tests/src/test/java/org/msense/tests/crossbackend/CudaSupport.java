@@ -43,6 +43,18 @@ public final class CudaSupport {
         return Long.parseLong(engine.properties().getOrDefault("cublas calls", "0"));
     }
 
+    /** Fused residual-and-adjoint passes the engine reports. */
+    public static long fusedPasses(Engine engine) {
+        return Long.parseLong(engine.properties().getOrDefault("fused passes", "0"));
+    }
+
+    /** Asserts that the fused pass ran where the engine reports it on (it is off or unavailable on some devices). */
+    public static void assertFusedPassRanWhereOn(Engine engine) {
+        if (engine.properties().getOrDefault("fused pass", "").startsWith("on")) {
+            assertTrue(fusedPasses(engine) > 0, "the fused pass is on but never ran: " + engine.properties());
+        }
+    }
+
     /** Asserts that the engine is a CUDA engine on a named device that launched kernels and called cuBLAS. */
     public static void assertRanOnGpu(Engine engine) {
         assertTrue(engine.backendId().equals("cuda"), "backend " + engine.backendId());
