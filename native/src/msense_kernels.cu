@@ -176,7 +176,13 @@ extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_squar
  * shim of the test emulation (MSENSE_HOST_SHIM) provides a per-block buffer under the same name. */
 #ifndef MSENSE_HOST_SHIM
 extern __shared__ __align__(16) unsigned char msense_dynamic_shared[];
-#define MSENSE_SPIN_WAIT() __nanosleep(64)
+/* Waits until *word != value (a volatile read each time round); wakes the waiters of *word (nothing to do on a
+ * GPU, where they poll). The host shim puts its threads to sleep instead of polling. */
+#define MSENSE_WAIT_WHILE_EQUAL(word, value) \
+    while (*(word) == (value)) {             \
+        __nanosleep(64);                     \
+    }
+#define MSENSE_WAKE_ALL(word)
 #endif
 
 /* A barrier over the whole grid, for a cooperative launch (every block resident at once). barrier[0]
@@ -195,10 +201,9 @@ __device__ void grid_barrier(unsigned int *barrier, unsigned int blocks)
             atomicExch(barrier, 0u);
             __threadfence();
             atomicAdd(barrier + 1, 1u);
+            MSENSE_WAKE_ALL(barrier + 1);
         } else {
-            while (*generation == seen) {
-                MSENSE_SPIN_WAIT();
-            }
+            MSENSE_WAIT_WHILE_EQUAL(generation, seen);
         }
         __threadfence();
     }

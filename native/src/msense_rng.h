@@ -34,8 +34,10 @@
 #define MSENSE_HD static inline
 #endif
 
+#if !defined(__CUDACC_RTC__) /* NVRTC (native/build-cuda12.sh) has no system headers; sqrt is built in */
 #include <math.h>
 #include <string.h>
+#endif
 
 /* The code assumes 32-bit unsigned int and 64-bit unsigned long long (true on every CUDA
  * platform and on LP64/LLP64 hosts). */

@@ -8,11 +8,10 @@
  */
 #include "cuda_host_shim.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
+#include <stdint.h>
 
 #include <cstddef>
 #include <type_traits>
@@ -75,99 +74,172 @@ static const emu_kernel KERNELS[] = {
 
 enum { FIBER_STACK = 128 * 1024 };
 
+/* Switches stacks: saves the callee-saved registers, MXCSR and the x87 control word on the current stack, stores
+ * the stack pointer in *save, and resumes the context whose stack pointer is next (saved the same way, or laid out
+ * by fiber_stack_init). No system call (ucontext's swapcontext saves the signal mask with one). x86-64 System V. */
+extern "C" void msense_emu_switch(void **save, void *next);
+__asm__(
+    ".text\n"
+    ".globl msense_emu_switch\n"
+    ".type msense_emu_switch,@function\n"
+    "msense_emu_switch:\n"
+    "    pushq %rbp\n"
+    "    pushq %rbx\n"
+    "    pushq %r12\n"
+    "    pushq %r13\n"
+    "    pushq %r14\n"
+    "    pushq %r15\n"
+    "    subq $8, %rsp\n"
+    "    stmxcsr (%rsp)\n"
+    "    fnstcw 4(%rsp)\n"
+    "    movq %rsp, (%rdi)\n"
+    "    movq %rsi, %rsp\n"
+    "    ldmxcsr (%rsp)\n"
+    "    fldcw 4(%rsp)\n"
+    "    addq $8, %rsp\n"
+    "    popq %r15\n"
+    "    popq %r14\n"
+    "    popq %r13\n"
+    "    popq %r12\n"
+    "    popq %rbx\n"
+    "    popq %rbp\n"
+    "    ret\n"
+    ".size msense_emu_switch, .-msense_emu_switch\n");
+
 struct emu_fiber {
-    ucontext_t context;
+    void *sp;   /* saved stack pointer while not running */
     int parked; /* at __syncthreads */
     int done;
 };
 
-struct emu_block_state {
-    ucontext_t scheduler;
+/* The fibers of the blocks being run: blocks × threads, block-major. */
+struct emu_run {
+    void *scheduler_sp;
     std::vector<emu_fiber> fibers;
     std::vector<char *> stacks;
-    unsigned int current;
+    std::vector<unsigned char *> shared; /* each block's dynamic shared memory */
+    unsigned int first_block, threads, current;
     const emu_kernel *kernel;
     void **params;
 };
 
-static thread_local emu_block_state *block_state;
+static thread_local emu_run *running;
 
 void msense_emu_syncthreads(void)
 {
-    emu_fiber &f = block_state->fibers[block_state->current];
+    emu_fiber &f = running->fibers[running->current];
     f.parked = 1;
-    swapcontext(&f.context, &block_state->scheduler);
+    msense_emu_switch(&f.sp, running->scheduler_sp);
 }
 
+void msense_emu_yield(void)
+{
+    emu_fiber &f = running->fibers[running->current];
+    msense_emu_switch(&f.sp, running->scheduler_sp);
+}
+
+/* The first code a fiber runs: the kernel, then back to the scheduler for good. */
 static void fiber_main(void)
 {
-    emu_block_state *s = block_state;
-    s->kernel->invoker(s->kernel->function, s->params);
-    s->fibers[s->current].done = 1;
-    /* returning resumes uc_link, the scheduler */
+    running->kernel->invoker(running->kernel->function, running->params);
+    emu_fiber &f = running->fibers[running->current];
+    f.done = 1;
+    msense_emu_switch(&f.sp, running->scheduler_sp);
+    abort(); /* a finished fiber is never resumed */
 }
 
-/* Runs one block (blockIdx, blockDim, gridDim already set) to completion; 0, or 1 when its threads
- * disagree about a barrier (some finished while others wait: undefined behaviour on a GPU). */
-static int run_block(const emu_kernel *k, void **params, unsigned char *shared)
+/* Lays out a fresh stack so that msense_emu_switch "returns" into fiber_main with the ABI's alignment. */
+static void *fiber_stack_init(char *stack)
 {
-    static thread_local emu_block_state state;
+    uintptr_t top = ((uintptr_t)(stack + FIBER_STACK)) & ~(uintptr_t)15;
+    void **sp = (void **)(top - 16);      /* the return-address slot is 16-byte aligned: entry sees rsp = 8 mod 16 */
+    sp[0] = (void *)&fiber_main;          /* popped by ret */
+    sp[1] = NULL;
+    sp -= 6;                              /* rbp, rbx, r12, r13, r14, r15 (popped in reverse order) */
+    for (int i = 0; i < 6; i++) {
+        sp[i] = NULL;
+    }
+    sp -= 1;                              /* MXCSR (round to nearest, all exceptions masked), x87 control word */
+    unsigned int control[2] = {0x1F80u, 0x037Fu};
+    memcpy(sp, control, sizeof control);
+    return sp;
+}
+
+/*
+ * Runs blocks [first, first + count) of a launch (gridDim, blockDim set) to completion, all at once: every round
+ * resumes each fiber that is neither finished nor parked at __syncthreads, until it parks, finishes, or yields in a
+ * grid-barrier wait; a block whose live threads have all parked is released. Rounds alternate between ascending and
+ * descending (block, thread) order. Returns 0, or 1 when the threads of a block disagree about a barrier (some
+ * finished while others wait: undefined behaviour on a GPU) or when no fiber can make progress (a deadlock).
+ */
+static int run_blocks(const emu_kernel *k, void **params, unsigned int first, unsigned int count, unsigned int shared)
+{
+    static thread_local emu_run run;
     unsigned int n = blockDim.x;
-    state.fibers.assign(n, emu_fiber());
-    while (state.stacks.size() < n) {
-        state.stacks.push_back((char *)malloc(FIBER_STACK));
+    size_t total = (size_t)count * n;
+    run.fibers.assign(total, emu_fiber());
+    while (run.stacks.size() < total) {
+        run.stacks.push_back((char *)malloc(FIBER_STACK));
     }
-    state.kernel = k;
-    state.params = params;
-    block_state = &state;
-    msense_dynamic_shared = shared;
-    for (unsigned int t = 0; t < n; t++) {
-        emu_fiber &f = state.fibers[t];
-        getcontext(&f.context);
-        f.context.uc_stack.ss_sp = state.stacks[t];
-        f.context.uc_stack.ss_size = FIBER_STACK;
-        f.context.uc_link = &state.scheduler;
-        makecontext(&f.context, fiber_main, 0);
+    std::vector<std::vector<unsigned char>> memory(count, std::vector<unsigned char>(shared + 16));
+    run.shared.assign(count, NULL);
+    for (unsigned int b = 0; b < count; b++) {
+        run.shared[b] = memory[b].data();
     }
-    for (unsigned int phase = 0;; phase++) {
-        unsigned int parked = 0, done = 0;
-        for (unsigned int i = 0; i < n; i++) {
-            unsigned int t = phase % 2 == 0 ? i : n - 1 - i;
-            emu_fiber &f = state.fibers[t];
-            f.parked = 0;
-            state.current = t;
-            threadIdx = msense_dim3{t, 0, 0};
-            swapcontext(&state.scheduler, &f.context);
-            parked += f.parked;
-            done += f.done;
+    run.first_block = first;
+    run.threads = n;
+    run.kernel = k;
+    run.params = params;
+    running = &run;
+    for (size_t f = 0; f < total; f++) {
+        run.fibers[f].sp = fiber_stack_init(run.stacks[f]);
+    }
+    for (unsigned int round = 0;; round++) {
+        int progress = 0;
+        for (size_t i = 0; i < total; i++) {
+            size_t f = round % 2 == 0 ? i : total - 1 - i;
+            emu_fiber &fiber = run.fibers[f];
+            if (fiber.done || fiber.parked) {
+                continue;
+            }
+            unsigned int b = (unsigned int)(f / n);
+            run.current = (unsigned int)f;
+            blockIdx = msense_dim3{first + b, 0, 0};
+            threadIdx = msense_dim3{(unsigned int)(f - (size_t)b * n), 0, 0};
+            msense_dynamic_shared = run.shared[b];
+            msense_emu_switch(&run.scheduler_sp, fiber.sp);
+            progress |= fiber.parked | fiber.done;
         }
-        if (done == n) {
+        unsigned int finished = 0;
+        for (unsigned int b = 0; b < count; b++) {
+            unsigned int parked = 0, done = 0;
+            for (unsigned int t = 0; t < n; t++) {
+                parked += run.fibers[(size_t)b * n + t].parked;
+                done += run.fibers[(size_t)b * n + t].done;
+            }
+            if (done == n) {
+                finished++;
+            } else if (parked + done == n) {
+                if (done > 0) {
+                    fprintf(stderr, "cuda_emulator: kernel %s: %u of %u threads of block %u finished while the others"
+                            " wait at __syncthreads\n", k->name, done, n, first + b);
+                    return 1;
+                }
+                for (unsigned int t = 0; t < n; t++) {
+                    run.fibers[(size_t)b * n + t].parked = 0;
+                }
+                progress = 1;
+            }
+        }
+        if (finished == count) {
             return 0;
         }
-        if (parked != n) {
-            fprintf(stderr, "cuda_emulator: kernel %s: %u of %u threads of block %u finished while the others wait at"
-                    " __syncthreads\n", k->name, done, n, blockIdx.x);
+        if (!progress) {
+            fprintf(stderr, "cuda_emulator: kernel %s: deadlock (every live thread waits and none can proceed)\n",
+                    k->name);
             return 1;
         }
     }
-}
-
-struct emu_launch {
-    const emu_kernel *kernel;
-    void **params;
-    unsigned int grid, threads, shared, block;
-    int failed;
-};
-
-static void *run_cooperative_block(void *arg)
-{
-    emu_launch *l = (emu_launch *)arg;
-    std::vector<unsigned char> shared(l->shared + 16);
-    blockIdx = msense_dim3{l->block, 0, 0};
-    blockDim = msense_dim3{l->threads, 1, 1};
-    gridDim = msense_dim3{l->grid, 1, 1};
-    l->failed = run_block(l->kernel, l->params, shared.data());
-    return NULL;
 }
 
 static int launch(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
@@ -178,40 +250,20 @@ static int launch(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, u
         || shared > EMU_SHARED_OPTIN) {
         return 1; /* CUDA_ERROR_INVALID_VALUE: the engine launches 1D grids only */
     }
-    if (!cooperative) {
-        std::vector<unsigned char> dynamic(shared + 16);
-        blockDim = msense_dim3{bx, 1, 1};
-        gridDim = msense_dim3{gx, 1, 1};
-        for (unsigned int b = 0; b < gx; b++) {
-            blockIdx = msense_dim3{b, 0, 0};
-            if (run_block(k, params, dynamic.data()) != 0) {
-                return 719; /* CUDA_ERROR_LAUNCH_FAILED */
-            }
-        }
-        return 0;
-    }
-    if (gx > EMU_MULTIPROCESSORS) {
+    if (cooperative && gx > EMU_MULTIPROCESSORS) {
         return 720; /* CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE */
     }
-    std::vector<emu_launch> blocks(gx);
-    std::vector<pthread_t> threads(gx);
+    blockDim = msense_dim3{bx, 1, 1};
+    gridDim = msense_dim3{gx, 1, 1};
+    if (cooperative) {
+        return run_blocks(k, params, 0, gx, shared) == 0 ? 0 : 719; /* CUDA_ERROR_LAUNCH_FAILED */
+    }
     for (unsigned int b = 0; b < gx; b++) {
-        blocks[b] = emu_launch{k, params, gx, bx, shared, b, 0};
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, 1 << 20);
-        if (pthread_create(&threads[b], &attr, run_cooperative_block, &blocks[b]) != 0) {
-            fprintf(stderr, "cuda_emulator: cannot start a thread for block %u\n", b);
-            abort(); /* the started blocks would wait at the grid barrier forever */
+        if (run_blocks(k, params, b, 1, shared) != 0) {
+            return 719;
         }
-        pthread_attr_destroy(&attr);
     }
-    int failed = 0;
-    for (unsigned int b = 0; b < gx; b++) {
-        pthread_join(threads[b], NULL);
-        failed |= blocks[b].failed;
-    }
-    return failed ? 719 : 0;
+    return 0;
 }
 
 /* ---- the driver API ----------------------------------------------------------------------------------- */

@@ -2,18 +2,19 @@
  * cuda_host_shim.h - CUDA-on-CPU: compiles the engine's real kernel sources (the .cu files of native/src) with g++ for
  * the test emulation (cuda_emulator.cpp), so the stand-in driver runs the same code that nvcc compiles.
  *
- * Execution model (what CUDA guarantees, nothing more):
- *   - a block's threads are fibers (ucontext) on one OS thread; a fiber runs until __syncthreads, where it
- *     parks; when every thread of the block has parked, all resume (a barrier). The fibers of a phase run
- *     in ascending thread order on even phases and descending order on odd ones, so a kernel that reads
- *     another thread's shared-memory write without a barrier in between sees the wrong value on one of
- *     the two orders;
- *   - __shared__ variables are per OS thread (thread_local), so concurrent blocks do not share them; the
- *     dynamic shared memory of a launch is a per-block buffer under the name msense_dynamic_shared;
- *   - an ordinary launch runs its blocks one after another; a cooperative launch runs every block on its
- *     own OS thread at once (all resident, as cuLaunchCooperativeKernel guarantees), so grid-wide
- *     barriers built from atomics and __threadfence really synchronize concurrent blocks;
- *   - atomics are the compiler's sequentially consistent __atomic builtins; __threadfence is a full fence.
+ * Execution model (what CUDA guarantees, nothing more), all on the calling OS thread:
+ *   - threads are fibers (stack switching without system calls, x86-64); a fiber runs until __syncthreads,
+ *     where it parks; when every thread of its block has parked, the block is released (a barrier). Rounds
+ *     alternate between ascending and descending thread order, so a kernel that reads another thread's
+ *     shared-memory write without a barrier in between sees the wrong value in one of the two orders;
+ *   - an ordinary launch runs its blocks one after another; a cooperative launch runs all its blocks at once
+ *     (all resident, as cuLaunchCooperativeKernel guarantees), their fibers interleaved, so a grid-wide
+ *     barrier built from atomics and __threadfence really synchronizes them: the kernels' wait
+ *     (MSENSE_WAIT_WHILE_EQUAL, a poll on the GPU) yields to the other fibers;
+ *   - the dynamic shared memory is per block (msense_dynamic_shared). Static __shared__ variables are per OS
+ *     thread, which is per block for ordinary launches only: a cooperative kernel must use dynamic shared
+ *     memory (the fused pass does);
+ *   - atomics are the compiler's __atomic builtins; __threadfence is a full fence.
  * Floating point: compile with -ffp-contract=off (as nvcc -fmad=false): every operation rounds like IEEE.
  */
 #ifndef MSENSE_CUDA_HOST_SHIM_H
@@ -21,7 +22,6 @@
 
 #define MSENSE_HOST_SHIM 1
 
-#include <sched.h>
 
 struct msense_dim3 {
     unsigned int x, y, z;
@@ -47,7 +47,15 @@ void msense_emu_syncthreads(void);
 #define __shared__ static thread_local
 #define __syncthreads() msense_emu_syncthreads()
 #define __threadfence() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define MSENSE_SPIN_WAIT() sched_yield()
+/* Hands the processor to the other fibers (a waiting thread of a cooperative launch). */
+void msense_emu_yield(void);
+
+/* The grid barrier's wait and wake: the waiting fiber yields until the word changes. */
+#define MSENSE_WAIT_WHILE_EQUAL(word, value) \
+    while (*(word) == (value)) {             \
+        msense_emu_yield();                  \
+    }
+#define MSENSE_WAKE_ALL(word)
 
 static inline unsigned int atomicAdd(unsigned int *p, unsigned int v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
 static inline unsigned int atomicExch(unsigned int *p, unsigned int v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }

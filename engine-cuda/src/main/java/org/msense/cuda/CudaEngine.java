@@ -70,6 +70,7 @@ final class CudaEngine extends Engine {
     private final CudaProbe.DeviceFacts facts;
     private boolean contextRetained;
     private Kernels kernels;
+    private KernelImage.Image image;
     private Blas blas;
     /** The per-item coefficients of scaleAdd on the device, and the host copy of what they hold. */
     private final DeviceDoubles coefficients = new DeviceDoubles();
@@ -103,7 +104,13 @@ final class CudaEngine extends Engine {
             contextRetained = true;
             pinPrimaryContext(ordinal, device);
             cuCtxSetCurrent(context);
-            kernels = new Kernels(this::afterCall);
+            int driver = CudaProbe.cudaVersionNumber(facts.driverVersion());
+            image = KernelImage.select(driver, facts.major());
+            if (image == null) {
+                throw new BackendException("the cuda backend cannot use device " + ordinal + ": "
+                        + KernelImage.refusal(driver, facts.major()));
+            }
+            kernels = new Kernels(image, this::afterCall);
             blas = new JCublasBlas(cublas, options.allowTf32());
             coefficients.ensure(64);
             sums.ensure(64);
@@ -202,8 +209,7 @@ final class CudaEngine extends Engine {
         p.put("driver", facts.driverVersion());
         p.put("cublas", blas == null ? "not loaded" : blas.version());
         p.put("bridge", blas == null ? "" : blas.bridge());
-        KernelImage.Manifest manifest = KernelImage.manifest();
-        p.put("kernels", manifest.nvcc() + "; " + manifest.flags());
+        p.put("kernels", image == null ? "not loaded" : image.description());
         p.put("tf32", options.allowTf32() ? "allowed for fp32 GEMMs" : "off");
         p.put("self-test", selfTest);
         p.put("fused pass", !fused ? "off (MSENSE_CUDA_FUSED=0)" : fusedResident < 1 ? "unavailable (no cooperative launch"

@@ -38,13 +38,12 @@ import org.msense.core.backend.EngineOptions;
  * the command.
  *
  * <p>Requirements checked, in order: the driver library loads; {@code cuInit} succeeds and there is a
- * device; the driver supports CUDA ≥ 13.0 (driver ≥ 580: the kernels were built by nvcc 13, PTX ISA 9.0);
- * device 0 has compute capability ≥ 8.0 (SASS for sm_80/sm_90, PTX for newer); cuBLAS loads (stock or
+ * device; device 0 has compute capability ≥ 8.0; there is a kernel image for the driver and the device
+ * ({@link KernelImage#RULE}: CUDA ≥ 13.0, driver ≥ 580, takes the nvcc-13 fatbin; CUDA 12.x, driver ≥ 525,
+ * the NVRTC-12.1 cubins for 8.x and 9.x); cuBLAS loads (stock or
  * bridged, {@link CublasBridge}); and an engine opens on device 0 and passes its {@link SelfTest}.
  */
 final class CudaProbe {
-    /** CUDA 13.0 as cuDriverGetVersion reports it. */
-    static final int MIN_DRIVER_CUDA = 13000;
     static final int MIN_COMPUTE_MAJOR = 8;
 
     /** Facts about one device and the driver. */
@@ -184,16 +183,16 @@ final class CudaProbe {
             DeviceFacts facts = facts(0, cudaVersion(version[0]));
             d.put("device", facts.name() + ", compute capability " + facts.computeCapability() + ", "
                     + (facts.totalBytes() >> 20) + " MiB");
-            KernelImage.Manifest manifest = KernelImage.manifest();
-            d.put("kernels", manifest.nvcc() + " (SASS sm_80, sm_90; PTX compute_90)");
-            if (version[0] < MIN_DRIVER_CUDA) {
-                return no("the driver supports CUDA " + cudaVersion(version[0]) + " but the kernels need CUDA 13.0"
-                        + " (driver ≥ 580); update the NVIDIA driver", d);
-            }
+            d.put("kernel rule", KernelImage.RULE);
             String unsupported = unsupported(0, facts);
             if (unsupported != null) {
                 return no(unsupported, d);
             }
+            KernelImage.Image image = KernelImage.select(version[0], facts.major());
+            if (image == null) {
+                return no(KernelImage.refusal(version[0], facts.major()), d);
+            }
+            d.put("kernels", image.description());
             d.step = "loading cuBLAS";
             CublasBridge.Outcome cublas;
             try {
@@ -251,6 +250,12 @@ final class CudaProbe {
     /** cuDriverGetVersion's number (1000·major + 10·minor) as "major.minor". */
     static String cudaVersion(int v) {
         return (v / 1000) + "." + (v % 1000) / 10;
+    }
+
+    /** The inverse of {@link #cudaVersion}: "12.4" → 12040. */
+    static int cudaVersionNumber(String version) {
+        int dot = version.indexOf('.');
+        return Integer.parseInt(version.substring(0, dot)) * 1000 + Integer.parseInt(version.substring(dot + 1)) * 10;
     }
 
     /** One line for a driver library that would not load. */

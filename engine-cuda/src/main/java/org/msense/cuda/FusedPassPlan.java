@@ -7,9 +7,9 @@ import org.msense.core.backend.Precision;
  * The launch geometry of the fused residual-and-adjoint kernel ({@code msense_fused_residual_adjoint_*} in
  * native/src/msense_kernels.cu) for one problem shape on one device. Plain arithmetic, no GPU needed.
  *
- * <p>The kernel is launched cooperatively with {@code blocks} = multiprocessors × resident blocks per
- * multiprocessor. Block g owns the columns {@code [g·chunk, (g+1)·chunk)} of the stacked 𝒜 (m × N,
- * N = n1·n2), {@code chunk = ⌈N / blocks⌉}, and streams the rows in waves of {@code wave} rows; a wave's
+ * <p>The kernel is launched cooperatively with at most multiprocessors × resident blocks per multiprocessor
+ * (every block has columns: {@code blocks = ⌈N / chunk⌉}). Block g owns the columns {@code [g·chunk, (g+1)·chunk)} of the stacked 𝒜 (m × N,
+ * N = n1·n2), {@code chunk = ⌈N / resident blocks⌉}, and streams the rows in waves of {@code wave} rows; a wave's
  * tile (wave × chunk elements) and its residuals (wave × B doubles) live in shared memory, so
  * {@code wave = ⌊sharedOptin / (chunk·sizeof(T) + 8B)⌋}, at most m. Per call the kernel reads 𝒜 once
  * ({@link #operatorBytes}); its other global traffic ({@link #otherBytes}) is the B inputs, the
@@ -48,8 +48,9 @@ record FusedPassPlan(int blocks, long chunk, int wave, int sharedBytes, long par
         if (!cooperative || multiprocessors < 1 || blocksPerSm < 1 || m < 1 || n < 1 || count < 1) {
             return null;
         }
-        long blocks = Math.min((long) multiprocessors * blocksPerSm, n);
-        long chunk = (n + blocks - 1) / blocks;
+        long resident = Math.min((long) multiprocessors * blocksPerSm, n);
+        long chunk = (n + resident - 1) / resident;
+        long blocks = (n + chunk - 1) / chunk; // no block without columns
         long rowBytes = chunk * precision.bytes() + 8L * count;
         long wave = Math.min(m, sharedOptin / rowBytes);
         if (wave < 1 || wave > Integer.MAX_VALUE) {

@@ -41,13 +41,14 @@ final class Kernels implements AutoCloseable {
     private long launches;
 
     /**
-     * Loads the fatbin into the current context and resolves every kernel.
+     * Loads a kernel image ({@link KernelImage#select}) into the current context and resolves every kernel.
      *
+     * @param image       the image for this driver and device
      * @param afterLaunch run after every launch (the engine's debug synchronization, or nothing)
      */
-    Kernels(Runnable afterLaunch) {
+    Kernels(KernelImage.Image image, Runnable afterLaunch) {
         this.afterLaunch = afterLaunch;
-        cuModuleLoadData(module, KernelImage.fatbin());
+        cuModuleLoadData(module, image.bytes());
         loaded = true;
         try {
             for (String name : KernelImage.KERNELS) {

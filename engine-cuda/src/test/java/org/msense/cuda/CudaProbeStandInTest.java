@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * function JCuda's JNI library imports; the few the probe calls answer as the environment variable
  * {@code STANDIN_CUDA} says, everything else returns CUDA_ERROR_UNKNOWN), and a child JVM, with the
  * stand-in first on {@code LD_LIBRARY_PATH}, prints the probe's answer. This exercises JCuda's driver
- * loading, the exception translation and each refusal: no device, a driver older than CUDA 13.0, a GPU
+ * loading, the exception translation and each refusal: no device, a driver older than CUDA 12.0, a CUDA 12 driver (which gets the CUDA 12 image), a GPU
  * older than compute capability 8.0, and a device that passes those checks but cannot open (no cuBLAS
  * here, or the stand-in's context calls failing), and a driver that hangs in {@code cuInit}. Without a
  * stand-in (this machine's own state) the reason is the missing driver. Two more cases plant truncated
@@ -44,7 +44,7 @@ class CudaProbeStandInTest {
                 if (strcmp(mode(), "hang") == 0) sleep(600); /* a wedged GPU */
                 return strcmp(mode(), "nodevice") == 0 ? 100 : 0;
             }
-            int cuDriverGetVersion(int *v) { *v = strcmp(mode(), "olddriver") == 0 ? 12040 : 13000; return 0; }
+            int cuDriverGetVersion(int *v) { *v = strcmp(mode(), "olddriver") == 0 ? 11080 : strcmp(mode(), "cuda12") == 0 ? 12040 : 13000; return 0; }
             int cuDeviceGetCount(int *n) { *n = strcmp(mode(), "zero") == 0 ? 0 : 1; return 0; }
             int cuDeviceGet(int *d, int ordinal) { *d = ordinal; return 0; }
             int cuDeviceGetName(char *name, int len, int dev) { strncpy(name, "Stand-in GPU", len); return 0; }
@@ -111,7 +111,7 @@ class CudaProbeStandInTest {
     @CsvSource(delimiter = '|', value = {
         "nodevice  | CUDA error: CUDA_ERROR_NO_DEVICE",
         "zero      | no CUDA device (the driver reports none)",
-        "olddriver | the driver supports CUDA 12.4 but the kernels need CUDA 13.0 (driver ≥ 580)",
+        "olddriver | the driver supports CUDA 11.8 but the kernels need CUDA ≥ 12.0 (driver ≥ 525)",
         "oldgpu    | device 0 (Stand-in GPU) has compute capability 7.5; the kernels need ≥ 8.0",
     })
     void eachRefusalHasItsReason(String mode, String reason, @TempDir Path dir) throws Exception {
@@ -132,6 +132,19 @@ class CudaProbeStandInTest {
         assertTrue(out.contains("available=false"), out);
         assertTrue(out.contains("device=Stand-in GPU, compute capability 9.0, 81920 MiB"), out);
         assertTrue(out.contains("driver=13.0"), out);
+        assertTrue(out.contains("reason=no cuBLAS found"), out);
+    }
+
+    /** A CUDA 12.4 driver passes the driver check and gets the NVRTC-12 cubin for its compute capability 9.0. */
+    @Test
+    void aCuda12DriverGetsTheCuda12Image(@TempDir Path dir) throws Exception {
+        Path lib = standInDriver(dir);
+        Path empty = Files.createDirectories(dir.resolve("no-cublas"));
+        String out = probe(Map.of("LD_LIBRARY_PATH", lib.toString(), "STANDIN_CUDA", "cuda12",
+                "MSENSE_CUBLAS_PATH", empty.toString()), dir);
+        assertTrue(out.contains("driver=12.4"), out);
+        assertTrue(out.contains("kernels=NVRTC 12.1 cubin sm_90 (CUDA 12 driver)"), out);
+        assertTrue(out.contains("kernel rule=" + KernelImage.RULE), out);
         assertTrue(out.contains("reason=no cuBLAS found"), out);
     }
 

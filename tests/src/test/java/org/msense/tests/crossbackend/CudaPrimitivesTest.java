@@ -236,4 +236,74 @@ class CudaPrimitivesTest {
             }
         }
     }
+
+    /**
+     * The fused pass for B = 1, 2 and 37 trajectories (more (row, trajectory) pairs than a block has threads), with
+     * y per trajectory and broadcast: two calls give bitwise the same result (fixed-order sums, no atomics on data),
+     * and both agree with the CPU's fused pass within the rounding bound of the products (fp64 accumulation on
+     * both: 2·γ_k(u₆₄) of the sum of magnitudes, k the inner dimension, plus the final rounding to the precision).
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void theFusedPassIsReproducibleForEveryBatchShape(Precision p) {
+        int m = 203;
+        int n1 = 11;
+        int n2 = 7;
+        int entries = n1 * n2;
+        GaussianStream s = new GaussianStream(5, StreamPurpose.SENSING, 0);
+        for (int count : new int[] {1, 2, 37}) {
+            for (boolean broadcast : new boolean[] {true, false}) {
+                double[] x = random(10 + count, count * entries, p);
+                double[] y = random(20 + count, (broadcast ? 1 : count) * m, p);
+                double[][] res = new double[2][];
+                double[][] adj = new double[2][];
+                Engine[] engines = {cpu, gpu};
+                for (int e = 0; e < 2; e++) {
+                    MatrixBatch op = engines[e].allocate(p, 1, m, entries);
+                    engines[e].fillGaussian(s, 1 / Math.sqrt(m), op);
+                    MatrixBatch mx = put(engines[e], p, count, n1, n2, x);
+                    MatrixBatch my = put(engines[e], p, broadcast ? 1 : count, m, 1, y);
+                    MatrixBatch r = engines[e].allocate(p, count, m, 1);
+                    MatrixBatch ee = engines[e].allocate(p, count, n1, n2);
+                    engines[e].residualAndAdjoint(op, mx, my, r, ee);
+                    res[e] = engines[e].download(r);
+                    adj[e] = engines[e].download(ee);
+                    engines[e].residualAndAdjoint(op, mx, my, r, ee);
+                    assertArrayEquals(res[e], engines[e].download(r), "residuals of a second call, engine " + e);
+                    assertArrayEquals(adj[e], engines[e].download(ee), "adjoint of a second call, engine " + e);
+                    for (MatrixBatch b : new MatrixBatch[] {op, mx, my, r, ee}) {
+                        engines[e].release(b);
+                    }
+                }
+                double u = p.unitRoundoff();
+                double u64 = Precision.FP64.unitRoundoff();
+                double[] opHost = new double[m * entries];
+                s.fill(0, 1 / Math.sqrt(m), opHost, 0, opHost.length);
+                for (int b = 0; b < count; b++) {
+                    for (int i = 0; i < m; i++) {
+                        double abs = Math.abs(y[(broadcast ? 0 : b) * m + i]);
+                        for (int j = 0; j < entries; j++) {
+                            abs += Math.abs(opHost[i * entries + j] * x[b * entries + j]);
+                        }
+                        double bound = (2 * gamma(entries + 1, u64) + 4 * u) * abs;
+                        assertEquals(res[0][b * m + i], res[1][b * m + i], bound,
+                                "residual " + b + "," + i + " (B = " + count + ", broadcast " + broadcast + ")");
+                    }
+                    for (int j = 0; j < entries; j++) {
+                        double abs = 0;
+                        double propagated = 0;
+                        for (int i = 0; i < m; i++) {
+                            double a = Math.abs(opHost[i * entries + j]);
+                            abs += a * Math.abs(res[0][b * m + i]);
+                            propagated += a * Math.abs(res[0][b * m + i] - res[1][b * m + i]);
+                        }
+                        double bound = (2 * gamma(m, u64) + 2 * u) * abs + propagated * (1 + 2 * gamma(m, u64));
+                        assertEquals(adj[0][b * entries + j], adj[1][b * entries + j], bound,
+                                "adjoint " + b + "," + j + " (B = " + count + ", broadcast " + broadcast + ")");
+                    }
+                }
+            }
+        }
+        CudaSupport.assertFusedPassRanWhereOn(gpu);
+    }
 }
