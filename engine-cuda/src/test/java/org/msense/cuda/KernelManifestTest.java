@@ -130,7 +130,7 @@ class KernelManifestTest {
         return types;
     }
 
-    private static String findOnPath(String tool) {
+    static String findOnPath(String tool) {
         for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!p.isEmpty() && Files.isExecutable(Path.of(p, tool))) {
                 return Path.of(p, tool).toString();
