@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.msense.core.Version;
 import org.msense.core.algorithm.FactorizedGradientDescent;
@@ -17,6 +18,7 @@ import org.msense.core.algorithm.RunObserver;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
+import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.AlgorithmSpec;
@@ -64,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--backend", paramLabel = "ID", defaultValue = "cpu",
+            description = "cpu (the problems above, against NumPy) or cuda (n1 = n2 = 256, m = 12,800, k = 10,"
+                    + " B ∈ {1, 8, 32}, fp32 and fp64, against the device's measured copy bandwidth) [default: cpu]")
+    String backend = "cpu";
 
     @Option(names = "--quick", description = "small versions of the problems (seconds; a smoke test)")
     boolean quick;
@@ -132,8 +139,105 @@ final class BenchCommand implements Callable<Integer> {
                 new Case("sweep-b8", n, 5, m1, n, 8, Precision.FP64, Precision.FP64, "float64"));
     }
 
+    /** The CUDA bench's problems: the large problem of the GPU validation, B ∈ {1, 8, 32}, fp32 and fp64. */
+    static List<Case> cudaCases(boolean quick) {
+        int n = quick ? 32 : 256;
+        int m = quick ? 800 : 12_800;
+        List<Case> cases = new ArrayList<>();
+        for (Precision p : new Precision[] {Precision.FP32, Precision.FP64}) {
+            for (int b : new int[] {1, 8, 32}) {
+                cases.add(new Case("gpu-" + p.id() + "-b" + b, n, 5, m, 10, b, p, p, ""));
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * {@code msense bench --backend cuda}: the median time of one iteration of each {@link #cudaCases} problem on
+     * the GPU (the device synchronized at every iteration, so the times are the device's), against the floor of
+     * reading 𝒜 once at the device's bandwidth, measured in the same run by device-to-device copies (bytes read +
+     * written per second, best of 5). No peer runs (the bundle carries no GPU peer).
+     */
+    private Integer callCuda(int warmup) throws IOException {
+        Backends.Selection cuda = Backends.select("cuda", Backends.discover());
+        EngineOptions options = EngineOptions.defaults();
+        List<String> header = new ArrayList<>();
+        double bandwidth;
+        long copyBytes = quick ? 64L << 20 : 2L << 30;
+        try (Engine engine = cuda.backend().open(options)) {
+            header.add("msense " + Version.get() + " bench --backend cuda" + (quick ? " --quick" : "") + ": "
+                    + engine.device() + "; Java " + System.getProperty("java.version"));
+            Map<String, String> props = engine.properties();
+            header.add("cuda backend: driver " + props.get("driver") + ", " + props.get("cublas") + ", kernels "
+                    + props.get("kernels") + "; fused pass: " + props.get("fused pass"));
+            bandwidth = deviceCopyBandwidth(engine, copyBytes, 5);
+        }
+        header.add(String.format(Locale.ROOT, "device memory floor: %.1f GB/s (device-to-device copy of %d MiB: bytes read"
+                + " + written per second, best of 5)", bandwidth / 1e9, copyBytes >> 20));
+        header.add("peer: not run (no GPU peer in the bundle)");
+        header.forEach(out::println);
+        out.flush();
+        List<Row> rows = new ArrayList<>();
+        for (Case c : cudaCases(quick)) {
+            if (only != null && !only.contains(c.name())) {
+                continue;
+            }
+            double ms = iterationMs("cuda", c, options, warmup, repeats);
+            rows.add(new Row(c, ms, "", Double.NaN));
+            out.println(String.format(Locale.ROOT, "  %-17s %8.3f ms/iteration", c.name(), ms));
+            out.flush();
+        }
+        String table = table(rows, bandwidth, Double.NaN);
+        out.println();
+        out.print(table);
+        writeMarkdown(header, table);
+        return 0;
+    }
+
+    /** Bytes read + written per second by a device-to-device copy of {@code bytes}, best of {@code repeats}. */
+    static double deviceCopyBandwidth(Engine engine, long bytes, int repeats) {
+        int cols = 1 << 20;
+        int rows = (int) (bytes / Float.BYTES / cols);
+        MatrixBatch a = engine.allocate(Precision.FP32, 1, rows, cols);
+        MatrixBatch b = engine.allocate(Precision.FP32, 1, rows, cols);
+        try {
+            engine.copy(a, b);
+            engine.synchronize();
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                engine.copy(a, b);
+                engine.synchronize();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return 2.0 * rows * cols * Float.BYTES / best;
+        } finally {
+            engine.release(a);
+            engine.release(b);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (!backend.equals("cpu") && !backend.equals("cuda")) {
+            throw new UsageException("--backend takes cpu or cuda, got " + backend);
+        }
+        if (backend.equals("cuda")) {
+            if (repeats < 5) {
+                throw new UsageException("--repeats must be ≥ 5, got " + repeats);
+            }
+            if (warmup != null && warmup < 1) {
+                throw new UsageException("--warmup must be ≥ 1, got " + warmup);
+            }
+            if (only != null) {
+                List<String> names = cudaCases(quick).stream().map(Case::name).toList();
+                if (!names.containsAll(only)) {
+                    throw new UsageException("--only takes names from " + String.join(",", names) + ", got "
+                            + String.join(",", only));
+                }
+            }
+            return callCuda(this.warmup != null ? this.warmup : 3);
+        }
         if (threads < 0) {
             throw new UsageException("--threads must be ≥ 0, got " + threads);
         }
@@ -223,6 +327,11 @@ final class BenchCommand implements Callable<Integer> {
         String table = table(rows, bandwidth, gemmPeak);
         out.println();
         out.print(table);
+        writeMarkdown(header, table);
+        return 0;
+    }
+
+    private void writeMarkdown(List<String> header, String table) throws IOException {
         if (markdown != null) {
             StringBuilder md = new StringBuilder();
             List<String> shown = shownArguments(spec.commandLine().getParseResult().originalArgs());
@@ -234,7 +343,6 @@ final class BenchCommand implements Callable<Integer> {
             Files.writeString(markdown, md.toString(), StandardCharsets.UTF_8);
             out.println("table written to " + markdown);
         }
-        return 0;
     }
 
     /**
@@ -281,6 +389,14 @@ final class BenchCommand implements Callable<Integer> {
      * exactly one step (the CPU engine is synchronous).
      */
     static double msenseIterationMs(Case c, EngineOptions options, int warmup, int repeats) {
+        return iterationMs("cpu", c, options, warmup, repeats);
+    }
+
+    /**
+     * Median wall time of one iteration on backend {@code id}; each progress callback first waits for the device
+     * ({@link Engine#synchronize}, a no-op on the CPU), so on a GPU every interval is one iteration's device time.
+     */
+    static double iterationMs(String id, Case c, EngineOptions options, int warmup, int repeats) {
         ProblemSpec problem = new ProblemSpec(c.n(), c.n(), c.rank(), 1.0, 1.0, c.m(), OperatorKind.GAUSSIAN, 0.0, 1);
         ModelSpec model = new ModelSpec(c.k(), InitNormalization.PER_WIDTH, c.precision(), c.operator());
         int iterations = warmup + repeats + 1;
@@ -292,7 +408,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BatchSpec spec = new BatchSpec(problem, model, algorithm, trajectories);
         long[] stamps = new long[iterations + 1];
-        try (Engine engine = Backends.select("cpu", Backends.discover()).backend().open(options)) {
+        try (Engine engine = Backends.select(id, Backends.discover()).backend().open(options)) {
             SensingProblem p = SensingProblem.generate(engine, problem, c.precision(), c.operator());
             HostFactors init = HostFactors.drawInitial(trajectories, c.n(), c.n(), c.k(), model.normalization());
             try (FactorizedGradientDescent gd = new FactorizedGradientDescent(p, spec, init)) {
@@ -302,6 +418,7 @@ final class BenchCommand implements Callable<Integer> {
                 gd.run(new RunObserver() {
                     @Override
                     public void onProgress(int t, int total) {
+                        engine.synchronize();
                         stamps[t] = System.nanoTime();
                     }
                 }, () -> false);

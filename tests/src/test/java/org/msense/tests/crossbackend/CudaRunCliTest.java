@@ -63,6 +63,32 @@ class CudaRunCliTest {
         }
     }
 
+    /**
+     * {@code msense bench --backend cuda --quick}: every case of the CUDA table (B ∈ {1, 8, 32}, fp32 and fp64) runs,
+     * with the measured device bandwidth as the floor, and the Markdown table is written.
+     */
+    @Test
+    void theCudaBenchPrintsItsTable() throws Exception {
+        CudaSupport.cudaOrSkip();
+        Path out = temp();
+        try {
+            Result r = run("bench", "--backend", "cuda", "--quick", "--repeats", "5", "--warmup", "1", "--markdown",
+                    out.resolve("bench.md").toString());
+            assertEquals(0, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("device memory floor: "), r.out());
+            for (String p : new String[] {"fp32", "fp64"}) {
+                for (int b : new int[] {1, 8, 32}) {
+                    assertTrue(r.out().contains("| gpu-" + p + "-b" + b + " | "), "row gpu-" + p + "-b" + b + ":\n" + r.out());
+                }
+            }
+            String md = Files.readString(out.resolve("bench.md"));
+            assertTrue(md.startsWith("Command: `msense bench --backend cuda --quick"), md);
+            assertTrue(md.contains("fused pass: "), md);
+        } finally {
+            delete(out);
+        }
+    }
+
     @Test
     void aRunThatCannotFitIsRefusedWithTheEstimate() throws Exception {
         CudaSupport.cudaOrSkip();
