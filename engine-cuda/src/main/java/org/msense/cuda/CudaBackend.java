@@ -71,10 +71,9 @@ public final class CudaBackend implements Backend {
             if (unsupported != null) {
                 throw new BackendException("the cuda backend cannot use " + unsupported);
             }
-            CudaEngine engine = new CudaEngine(withDebugFromEnvironment(options, System.getenv("MSENSE_CUDA_SYNC")), facts,
-                    r.cublas());
-            engine.useFusedPass(!"0".equals(System.getenv("MSENSE_CUDA_FUSED")));
-            return engine;
+            EngineOptions effective = withDebugFromEnvironment(options, System.getenv("MSENSE_CUDA_SYNC"));
+            CudaEngine parked = CudaProbe.takeParked(effective);
+            return parked != null ? parked : new CudaEngine(effective, facts, r.cublas());
         } catch (BackendException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

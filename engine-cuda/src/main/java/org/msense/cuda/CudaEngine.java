@@ -88,6 +88,8 @@ final class CudaEngine extends Engine {
     private final DeviceDoubles accumulator = new DeviceDoubles();
     private final DeviceDoubles barrier = new DeviceDoubles();
     private long fusedPasses;
+    /** Who opened it: the availability probe (and a run then reused it) or a run. */
+    private String origin = "opened for this run";
 
     /**
      * Opens device {@code options.device()}: retains its primary context, loads the kernels, creates the
@@ -115,7 +117,8 @@ final class CudaEngine extends Engine {
             coefficients.ensure(64);
             sums.ensure(64);
             prepareFusedPass();
-            selfTest = SelfTest.run(this);
+            fused = !"0".equals(System.getenv("MSENSE_CUDA_FUSED"));
+            selfTest = SelfTest.run(this, options.allowTf32());
         } catch (RuntimeException | LinkageError e) {
             try {
                 close();
@@ -159,6 +162,11 @@ final class CudaEngine extends Engine {
         fusedResident = cooperative && sharedOptin > 0 ? kernels.prepareFused(sharedOptin) : 0;
         barrier.ensure(1);
         cuMemcpyHtoD(barrier.pointer, Pointer.to(new int[barrier.capacity * 2]), (long) barrier.capacity * Double.BYTES);
+    }
+
+    /** Marks this engine as the availability probe's, handed to the first run that asks (see CudaProbe). */
+    void markOpenedByProbe() {
+        origin = "opened by the availability probe and reused";
     }
 
     /** Chooses {@link #residualAndAdjoint}'s implementation: the fused pass (default) or the two GEMMs. */
@@ -212,6 +220,7 @@ final class CudaEngine extends Engine {
         p.put("kernels", image == null ? "not loaded" : image.description());
         p.put("tf32", options.allowTf32() ? "allowed for fp32 GEMMs" : "off");
         p.put("self-test", selfTest);
+        p.put("engine", origin);
         p.put("fused pass", !fused ? "off (MSENSE_CUDA_FUSED=0)" : fusedResident < 1 ? "unavailable (no cooperative launch"
                 + " with " + sharedOptin + " B of shared memory)" : "on (" + multiprocessors + " multiprocessors × "
                 + fusedResident + " blocks, " + sharedOptin + " B shared memory)");

@@ -54,6 +54,32 @@ final class CudaProbe {
     record Result(Availability availability, DeviceFacts device0, CublasBridge.Outcome cublas) {
     }
 
+    /**
+     * The engine the probe opened (and self-tested) on device 0 with {@link EngineOptions#defaults()}, kept open for
+     * the first {@link CudaBackend#open} with the same options: under {@code --backend auto} the probe and the run
+     * then share one engine, one self-test and one cuBLAS handle. Taken at most once; a later open makes a new engine.
+     */
+    private static final java.util.concurrent.atomic.AtomicReference<CudaEngine> PARKED =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private static void park(CudaEngine engine) {
+        CudaEngine previous = PARKED.getAndSet(engine);
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    /**
+     * The probe's engine, if it is still parked and was opened with exactly these options (device 0, no TF32, no
+     * debug synchronization); null otherwise. The caller owns (and closes) what it gets.
+     */
+    static CudaEngine takeParked(EngineOptions options) {
+        if (options.device() != 0 || options.allowTf32() || options.debugSync()) {
+            return null;
+        }
+        return PARKED.getAndSet(null);
+    }
+
     /** Default bound on the whole probe, in seconds. */
     static final double DEFAULT_TIMEOUT_SECONDS = 20;
     static final String TIMEOUT_PROPERTY = "msense.cuda.probeTimeout";
@@ -203,11 +229,15 @@ final class CudaProbe {
             d.put("cublas", "cuBLAS " + JCublasBlas.libraryVersion() + " (" + cublas.cublas() + ")");
             d.put("bridge", cublas.bridge());
             d.step = "opening device 0 and running the self-test";
-            try (CudaEngine engine = new CudaEngine(EngineOptions.defaults(), facts, cublas)) {
-                d.put("self-test", engine.properties().get("self-test"));
+            CudaEngine engine;
+            try {
+                engine = new CudaEngine(EngineOptions.defaults(), facts, cublas);
             } catch (BackendException e) {
                 return no(e.getMessage(), d);
             }
+            d.put("self-test", engine.properties().get("self-test"));
+            engine.markOpenedByProbe();
+            park(engine);
             d.step = "done";
             return new Result(Availability.yes(facts.name() + ", driver " + cudaVersion(version[0]) + ", "
                     + d.get("cublas"), d.details()), facts, cublas);

@@ -194,6 +194,10 @@ class CudaEmulationTest {
         assertTrue(out.contains("probe: true"), "the backend must be available on the emulation:\n" + out);
         assertTrue(out.contains("bridge=so.12→so.13 patch"), out);
         assertTrue(out.contains("self-test=passed"), out);
+        assertTrue(out.contains("first open: opened by the availability probe and reused; second open: opened for this run"),
+                "the probe's engine must serve the first open (one self-test, one cuBLAS handle under auto):\n" + out);
+        assertTrue(out.contains("fp32 ") && out.contains("residual and adjoint (fused pass)"), "the self-test covers fp32 and"
+                + " the fused pass:\n" + out);
         assertTrue(out.contains("exit=0") && !out.contains("FAIL "), "every CUDA test must pass on the emulation:\n" + out);
         long passed = out.lines().filter(l -> l.startsWith("PASS ")).count();
         assertTrue(passed >= 37, "only " + passed + " cases ran:\n" + out);

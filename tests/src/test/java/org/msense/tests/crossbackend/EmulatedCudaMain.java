@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.msense.core.backend.Availability;
 import org.msense.core.backend.Backend;
 import org.msense.core.backend.Backends;
+import org.msense.core.backend.Engine;
+import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.Precision;
 
 /**
@@ -31,6 +33,10 @@ public final class EmulatedCudaMain {
         System.out.println("probe: " + a.available() + " " + a.reason() + " " + a.details());
         if (!a.available()) {
             System.exit(2);
+        }
+        try (Engine first = cuda.open(EngineOptions.defaults()); Engine second = cuda.open(EngineOptions.defaults())) {
+            System.out.println("first open: " + first.properties().get("engine") + "; second open: "
+                    + second.properties().get("engine"));
         }
         int failed = 0;
         for (String name : args) {
