@@ -223,7 +223,8 @@ __device__ void grid_barrier(unsigned int *barrier, unsigned int blocks)
  *      (fixed order: deterministic), rounds to T, subtracts y, and writes res;
  *   3. grid barrier; every block reads the wave's residuals (fp64 in shared memory) and adds, for each of
  *      its columns j and each b, sum_r res_b[r] * A[r][j] (rows in order, fp64) to eacc[b*N + j].
- * No atomics on data: each E column has one owner block, each residual one writer, and every sum runs
+ * Data another block wrote is loaded with __ldcg (cached in L2 only), so no stale L1 line of an earlier wave
+ * is read after a barrier. No atomics on data: each E column has one owner block, each residual one writer, and every sum runs
  * in a fixed order, so the result is bitwise reproducible. The accumulator eacc (B x N doubles) is
  * zeroed by the kernel; for T = float the final E is eacc rounded once (e is written), for T = double
  * eacc may be e itself. Global traffic per call: op once (m*N*sizeof(T)), x once, eacc read and written
@@ -274,7 +275,7 @@ __device__ void fused_residual_adjoint(const T *op, const T *x, const T *y, T *r
             unsigned long long b = q - r * count;
             double s = 0.0;
             for (unsigned long long h = 0; h < blocks; h++) {
-                s += partial[(h * wave + r) * count + b];
+                s += __ldcg(&partial[(h * wave + r) * count + b]); /* written by block h: read past L1 */
             }
             unsigned long long i = row0 + r;
             res[b * m + i] = (T)s - y[(y_broadcast ? 0 : b) * m + i];
@@ -284,7 +285,7 @@ __device__ void fused_residual_adjoint(const T *op, const T *x, const T *y, T *r
         for (unsigned long long q = threadIdx.x; q < rows * count; q += blockDim.x) {
             unsigned long long r = q / count;
             unsigned long long b = q - r * count;
-            res_s[r * count + b] = (double)res[b * m + row0 + r];
+            res_s[r * count + b] = (double)__ldcg(&res[b * m + row0 + r]); /* written by other blocks */
         }
         __syncthreads();
         for (unsigned long long k = threadIdx.x; k < width * count; k += blockDim.x) {

@@ -57,6 +57,10 @@ void msense_emu_yield(void);
     }
 #define MSENSE_WAKE_ALL(word)
 
+/* Loads that bypass L1 on a GPU; the host has one coherent memory. */
+template <typename T>
+static inline T __ldcg(const T *p) { return *p; }
+
 static inline unsigned int atomicAdd(unsigned int *p, unsigned int v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
 static inline unsigned int atomicExch(unsigned int *p, unsigned int v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }
 
