@@ -78,7 +78,7 @@ final class CudaEngine extends Engine {
     /** The per-item sums of the reductions. */
     private final DeviceDoubles sums = new DeviceDoubles();
     private String selfTest = "not run";
-    /** The fused pass: on unless turned off; the device facts it is planned from; its scratch. */
+    /** The fused pass: on unless MSENSE_CUDA_FUSED=0; the device facts it is planned from; its scratch. */
     private boolean fused = true;
     private int multiprocessors;
     private int sharedOptin;
@@ -169,19 +169,9 @@ final class CudaEngine extends Engine {
         origin = "opened by the availability probe and reused";
     }
 
-    /** Chooses {@link #residualAndAdjoint}'s implementation: the fused pass (default) or the two GEMMs. */
-    void useFusedPass(boolean on) {
-        this.fused = on;
-    }
-
     /** The fused pass's plan for an m×n operator and B = count trajectories, or null where it cannot run. */
     FusedPassPlan fusedPlan(Precision p, long m, long n, int count) {
         return FusedPassPlan.of(p, m, n, count, multiprocessors, fusedResident, sharedOptin, cooperative);
-    }
-
-    /** Fused passes run so far (tests use it to check that the fused kernel, not the GEMMs, computed). */
-    long fusedPasses() {
-        return fusedPasses;
     }
 
     private void current() {
