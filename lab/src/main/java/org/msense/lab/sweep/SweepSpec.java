@@ -166,6 +166,16 @@ public final class SweepSpec {
                     + " \"rank\": [1, 2, 3] or \"seed\": {\"range\": [1, 10]}");
         }
         Heatmap heatmap = heatmapNode == null ? null : heatmap(heatmapNode, heatmapWhere, axes, success);
+        for (String name : SweepPlan.BATCH) {
+            Object v = base.get(name);
+            boolean axis = axes.stream().anyMatch(a -> a.name().equals(name));
+            int n = v instanceof double[] d ? d.length : v instanceof long[] l ? l.length : 1;
+            if (!axis && n > 1) { // only a default can be a list here: msense run's α sweep
+                throw new InvalidSpecException(name, source + ": msense run's default \"" + name + "\" is a list of "
+                        + n + " values (" + RunParameters.byName(name).format(v) + "); in a sweep give it: one value for"
+                        + " every point, or a list to make it an axis");
+            }
+        }
         return new SweepSpec(base, axes, success, heatmap, tree);
     }
 
