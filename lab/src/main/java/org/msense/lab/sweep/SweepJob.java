@@ -131,7 +131,8 @@ public final class SweepJob {
         int exit = OK;
         long lastDrawn = System.nanoTime();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        try (InterruptSignal stop = InterruptSignal.install("msense-sweep-interrupt")) {
+        try (InterruptSignal stop = InterruptSignal.install("msense-sweep-interrupt", n -> err.println("msense sweep: "
+                + (n == 2 ? "interrupted (SIGINT)" : "terminated (SIGTERM)") + "; stopping (the same command again goes on)"))) {
             for (SweepPlan.Group g : todo) {
                 if (stop.requested()) {
                     exit = stop.exitStatus();
