@@ -116,6 +116,40 @@ class SweepCommandTest {
         assertEquals(17, Files.readAllLines(dir.resolve("results.csv")).size());
     }
 
+    @Test
+    void mistakesAreOneLineUsageErrors() throws Exception {
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, "{\n  \"alpha\": 1e-3,\n  \"rnak\": [1, 2]\n}\n");
+        List<String[]> cases = List.of(
+                new String[] {"sweep", bad.toString(), "--out", tmp.resolve("bad").toString()},
+                new String[] {"sweep", spec.toString()},
+                new String[] {"sweep", spec.toString(), "--out", tmp.resolve("s").toString(), "--shard", "2/2"},
+                new String[] {"sweep", spec.toString(), "--out", tmp.resolve("s").toString(), "--time", "01:00:00"},
+                new String[] {"sweep", "collect", tmp.resolve("nowhere").toString()},
+                new String[] {"sweep", "status", spec.getParent().toString()});
+        List<String> expected = List.of("bad.json line 3", "--out DIR", "0 ≤ i < N", "go with --slurm",
+                "is not a directory", "holds no sweep");
+        for (int i = 0; i < cases.size(); i++) {
+            CliRunner r = CliRunner.run(cases.get(i));
+            assertEquals(2, r.status(), r.err());
+            assertTrue(r.err().contains(expected.get(i)) && r.err().startsWith("msense sweep") && !r.hasStackTrace(), r.err());
+        }
+        assertTrue(CliRunner.run("sweep", bad.toString(), "--out", "x").err().contains("did you mean rank?"));
+    }
+
+    @Test
+    void dryRunWritesTheJobScriptWithoutSubmitting() throws Exception {
+        Path dir = tmp.resolve("dry");
+        CliRunner r = CliRunner.run("sweep", spec.toString(), "--out", dir.toString(), "--slurm", "--dry-run", "--tasks", "5",
+                "--partition", "short", "--time", "00:30:00");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("12 points in 12 runs as a job array of 5 tasks"), r.out());
+        String script = Files.readString(dir.resolve("sweep.sbatch"));
+        assertTrue(script.contains("#SBATCH --array=0-4\n") && script.contains("#SBATCH --partition=short")
+                && script.contains("--shard \"$shard\""), script);
+        assertFalse(Files.exists(dir.resolve("slurm").resolve("jobs")), "nothing submitted");
+    }
+
     /** Every point directory's metrics.csv (wall times aside) and final summary numbers are the same in both sweeps. */
     private static void assertSamePoints(Path a, Path b) throws IOException {
         List<Path> runs;
