@@ -174,7 +174,8 @@ public final class SweepJob {
     }
 
     private void header(List<SweepPlan.Group> mine, int total, int done, int runs) {
-        out.printf(Locale.ROOT, "msense sweep: %d points in %d runs%s; %d points done, %d runs to go%n", total, mine.size(),
+        out.printf(Locale.ROOT, "msense sweep: %d points in %d run%s%s; %d points done, %d runs to go%n", total, mine.size(),
+                mine.size() == 1 ? "" : "s",
                 shard == null ? "" : " (shard " + shard + " of the sweep's " + plan.points().size() + " points in "
                         + plan.groups().size() + " runs)", done, runs);
         String task = System.getenv("SLURM_ARRAY_TASK_ID");

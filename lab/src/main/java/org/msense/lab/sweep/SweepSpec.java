@@ -152,7 +152,7 @@ public final class SweepSpec {
             }
             JsonNode v = m.value();
             if (v.isArray() || v.isObject()) {
-                if (key.equals("alpha-w") && v.isArray() && v.size() > 1) {
+                if (key.equals("alpha-w")) {
                     throw new InvalidSpecException(key, where + ": \"alpha-w\" cannot be an axis; sweep \"alpha\""
                             + " (α_W follows it) or give one value");
                 }

@@ -117,6 +117,32 @@ class SweepCommandTest {
     }
 
     @Test
+    void pointsThatShareAProblemRunAsOneBatchAndEachRowIsItsTrajectory() throws Exception {
+        Path batchSpec = tmp.resolve("batch.json");
+        Files.writeString(batchSpec, "{\"n1\": 8, \"n2\": 6, \"rank\": 1, \"measurements\": 60, \"iterations\": 300,"
+                + " \"threads\": 1, \"backend\": \"cpu\", \"plots\": false, \"alpha\": [1e-2, 1e-3],"
+                + " \"init-seed\": {\"range\": [1, 3]}, \"success\": {\"relative_error_below\": 1e-2}}");
+        Path dir = tmp.resolve("batch");
+        CliRunner r = CliRunner.run("sweep", batchSpec.toString(), "--out", dir.toString(), "--progress", "never");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("6 points in 1 run;"), r.out());
+        var trajectories = Json.mapper().readTree(Files.readString(dir.resolve("points/batch/summary.json"))).get("trajectories");
+        assertEquals(6, trajectories.size());
+        List<String> lines = Files.readAllLines(dir.resolve("results.csv"));
+        assertEquals("point,run,trajectory,alpha,init-seed,status,iterations,success,relative_error",
+                String.join(",", List.of(lines.get(0).split(",")).subList(0, 9)));
+        assertEquals(7, lines.size());
+        for (String line : lines.subList(1, 7)) {
+            String[] f = line.split(",");
+            var t = trajectories.get(Integer.parseInt(f[2]));
+            assertEquals(Double.parseDouble(f[3]), t.get("alpha_v").doubleValue(), line);
+            assertEquals(Long.parseLong(f[4]), t.get("seed").longValue(), line);
+            assertEquals(t.get("final").get("relative_error").doubleValue(), Double.parseDouble(f[8]), 0.0, line);
+            assertEquals(Double.parseDouble(f[8]) < 1e-2 ? "1" : "0", f[7], line);
+        }
+    }
+
+    @Test
     void mistakesAreOneLineUsageErrors() throws Exception {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\n  \"alpha\": 1e-3,\n  \"rnak\": [1, 2]\n}\n");
