@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.msense.lab.run.RunLock;
 
 /**
  * {@code msense sweep --slurm} against a real Slurm: a one-node cluster on this machine (munged, slurmctld, slurmd
@@ -111,9 +112,10 @@ class SlurmSweepTest {
         Result scancel = command(List.of("scancel", first + "_0"), 30);
         assertEquals(0, scancel.status(), scancel.text());
         waitForJob(first);
-        // msense goes on briefly after Slurm has let the task go: it finishes its step and writes its files
+        // msense may go on briefly after Slurm has let the task go (it finishes its step and writes its files, within
+        // KillWait): wait until no run of the sweep is held by a live process
         long stopping = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(task0).contains("merges the shards")) {
+        while (liveRuns(cancelled) > 0) {
             assertTrue(System.nanoTime() < stopping, "msense of the cancelled task did not end: " + Files.readString(task0));
             Thread.sleep(200);
         }
@@ -156,6 +158,21 @@ class SlurmSweepTest {
     private String queue(String job) throws Exception {
         Result r = command(List.of("squeue", "-h", "-r", "-j", job, "-o", "%i %T"), 30);
         return r.status() == 0 ? r.text().strip() : "";
+    }
+
+    /** How many run directories of a sweep are held by a live process (their run.lock). */
+    private static long liveRuns(Path sweep) throws IOException {
+        Path points = sweep.resolve("points");
+        if (!Files.isDirectory(points)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(points)) {
+            long live = 0;
+            for (Path run : s.toList()) {
+                live += RunLock.probe(run).state() == RunLock.State.LIVE ? 1 : 0;
+            }
+            return live;
+        }
     }
 
     private static void assertSameResults(Path a, Path b) throws IOException {
