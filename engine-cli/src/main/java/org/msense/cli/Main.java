@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Entry point of {@code msense}: the commands {@code run}, {@code status}, {@code resume}, {@code backends}, {@code reproduce}, {@code bench},
+ * Entry point of {@code msense}: the commands {@code run}, {@code status}, {@code resume}, {@code sweep}, {@code backends}, {@code reproduce}, {@code bench},
  * {@code completion} and {@code help}, parsed by picocli. Every command takes {@code -h/--help} and
  * {@code -V/--version}. Errors the user can fix are printed as one line on stderr, {@code msense CMD: message},
  * and exit with status 2 (command line, config) or 1 (the run failed); stack traces appear only for internal
@@ -66,6 +66,7 @@ public final class Main {
         cl.addSubcommand(new RunCommand(out, err).spec());
         cl.addSubcommand(new StatusCommand(out));
         cl.addSubcommand(new ResumeCommand(out, err));
+        cl.addSubcommand(new SweepCommand(out, err));
         cl.addSubcommand(new BackendsCommand(out, err));
         cl.addSubcommand(ReproduceCommand.commandLine(out, err));
         cl.addSubcommand(new BenchCommand(out));

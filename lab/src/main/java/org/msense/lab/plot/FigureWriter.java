@@ -119,6 +119,39 @@ public final class FigureWriter {
         return files;
     }
 
+    /**
+     * Draws {@code heatmap} and writes it as {@code dir/name.svg} and {@code dir/name.png} (each atomically), with
+     * the same handling of problems as {@link #write(LinePlot, Path, String)}.
+     *
+     * @return the files written: both, one when the other could not be written, or none
+     */
+    public List<Path> write(Heatmap heatmap, Path dir, String name) {
+        List<Path> files = new ArrayList<>();
+        if (unavailable) {
+            return files;
+        }
+        if (startupFailure != null) {
+            skip(startupFailure);
+            return files;
+        }
+        String svg;
+        byte[] png;
+        try {
+            svg = heatmap.toSvg();
+            png = heatmap.toPng();
+        } catch (PlotException e) {
+            if (e.graphicsUnavailable()) {
+                skip(e);
+            } else {
+                warnings.accept(context + "could not draw " + name + ": " + e.getMessage());
+            }
+            return files;
+        }
+        save(dir.resolve(name + ".svg"), svg.getBytes(StandardCharsets.UTF_8), files);
+        save(dir.resolve(name + ".png"), png, files);
+        return files;
+    }
+
     private void skip(PlotException why) {
         unavailable = true;
         warnings.accept("plots skipped: " + why.getMessage()

@@ -247,26 +247,35 @@ public final class LinePlot {
      */
     public byte[] toPng() throws PlotException {
         try {
-            JFreeChart chart = chart();
-            BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            try {
-                g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-                g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
-                chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
-            } finally {
-                g.dispose();
-            }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-            if (!ImageIO.write(image, "png", bytes)) {
-                throw new PlotException("no PNG encoder is available");
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new PlotException("PNG encoding failed (" + PlotException.detail(e, "I/O error") + ")");
+            return png(chart(), width, height);
         } catch (RuntimeException | LinkageError | InternalError | AWTError e) {
             throw PlotException.of(e);
         }
+    }
+
+    /**
+     * Draws a chart with Java2D on a {@code width}×{@code height} image and encodes it as PNG (for every chart of
+     * this package, so that they look alike).
+     */
+    static byte[] png(JFreeChart chart, int width, int height) throws PlotException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+            chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try {
+            if (!ImageIO.write(image, "png", bytes)) {
+                throw new PlotException("no PNG encoder is available");
+            }
+        } catch (IOException e) {
+            throw new PlotException("PNG encoding failed (" + PlotException.detail(e, "I/O error") + ")");
+        }
+        return bytes.toByteArray();
     }
 
     /**
@@ -302,6 +311,11 @@ public final class LinePlot {
 
     /** An SVG canvas of this size; also the scratch surface of the layout pass, so SVG and PNG agree. */
     private SVGGraphics2D svgGraphics() {
+        return svgCanvas(width, height);
+    }
+
+    /** An SVG canvas of that size with the settings of every chart of this package (fixed ids, two decimals). */
+    static SVGGraphics2D svgCanvas(int width, int height) {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         // Fixed ids (the default prefix is random), so that the same plot gives the same file.
         g.setDefsKeyPrefix("msense-");

@@ -159,6 +159,15 @@ public final class RunJob {
         }
     }
 
+    /**
+     * How the configuration of {@code config} differs from that recorded in {@code file} (a run's config.json), one
+     * entry per parameter ({@code step-size 0.5 there, 0.25 here}); empty when the run there is of this configuration.
+     * For jobs that start runs and must tell whether a directory holds the run they would make (a sweep).
+     */
+    public static List<String> configDifferences(Path file, RunConfig config) throws IOException {
+        return differences(file, config);
+    }
+
     /** The parameters kept in config.json: all but where the run goes and how it is shown. */
     private static final Set<String> NOT_IN_CONFIG = Set.of("out", "config", "progress", "overwrite");
 
