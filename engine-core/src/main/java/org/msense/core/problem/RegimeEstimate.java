@@ -32,10 +32,11 @@ import org.msense.core.linalg.Linalg;
  * @param sinAngleLeft         sin θ(U_M, U*) (NaN when skipped)
  * @param sinAngleRight        sin θ(V_M, V*) (NaN when skipped)
  * @param leftSpace            U_M, n1×r row-major with orthonormal columns (empty when skipped)
+ * @param rightSpace           V_M, n2×r row-major with orthonormal columns (empty when skipped)
  * @param skippedBecause       why nothing was measured; null when measured
  */
 public record RegimeEstimate(int rank, double sigmaR, double deviation, double[] singularValues, double sinAngleLeft,
-        double sinAngleRight, double[] leftSpace, String skippedBecause) {
+        double sinAngleRight, double[] leftSpace, double[] rightSpace, String skippedBecause) {
 
     /** Largest n1·n2 for which M is formed densely and decomposed on the host (a 1000×1000 matrix: its SVD takes seconds). */
     public static final long MAX_ENTRIES = 1_000_000L;
@@ -43,6 +44,7 @@ public record RegimeEstimate(int rank, double sigmaR, double deviation, double[]
     public RegimeEstimate {
         singularValues = singularValues.clone();
         leftSpace = leftSpace.clone();
+        rightSpace = rightSpace.clone();
     }
 
     /**
@@ -104,13 +106,13 @@ public record RegimeEstimate(int rank, double sigmaR, double deviation, double[]
         DMatrixRMaj vM = columns(svd.v(), r);
         double sinLeft = sinAngle(uM, DMatrixRMaj.wrap(n1, r, truth.left().clone()));
         double sinRight = sinAngle(vM, DMatrixRMaj.wrap(n2, r, truth.right().clone()));
-        return new RegimeEstimate(r, truth.sigma()[r - 1], deviation, leading, sinLeft, sinRight, uM.data, null);
+        return new RegimeEstimate(r, truth.sigma()[r - 1], deviation, leading, sinLeft, sinRight, uM.data, vM.data, null);
     }
 
     /** An estimate that was not measured, with the reason. */
     public static RegimeEstimate skipped(GroundTruth truth, String reason) {
         return new RegimeEstimate(truth.rank(), truth.sigma()[truth.rank() - 1], Double.NaN, new double[0], Double.NaN,
-                Double.NaN, new double[0], reason);
+                Double.NaN, new double[0], new double[0], reason);
     }
 
     /** Whether M was measured (false: see {@link #skippedBecause}). */
