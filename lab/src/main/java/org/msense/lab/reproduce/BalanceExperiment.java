@@ -36,7 +36,7 @@ public final class BalanceExperiment implements Experiment {
 
     @Override
     public String summary() {
-        return "‖VᵀV − WᵀW‖ for several α, μ: the exact μ² identity along the run, growth then plateau";
+        return "‖VᵀV − WᵀW‖ for several α, μ: the exact μ² identity, ‖Δ_T‖/‖V_T‖₂² and the μ exponent of the drift";
     }
 
     @Override

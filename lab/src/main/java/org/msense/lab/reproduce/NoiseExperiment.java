@@ -45,7 +45,7 @@ public final class NoiseExperiment implements Experiment {
 
     @Override
     public String summary() {
-        return "σ_noise ∈ {0, 1e-4, 1e-3, 1e-2}: error against noise level, log-log slope ≈ 1 above the α floor";
+        return "σ_noise ∈ {0, 1e-4, 1e-3, 1e-2}: error at a noise-independent stopping time K against the oracle tangent-space error and Wind's scale";
     }
 
     @Override

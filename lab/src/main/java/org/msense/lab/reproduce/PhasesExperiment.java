@@ -41,7 +41,7 @@ public final class PhasesExperiment implements Experiment {
 
     @Override
     public String summary() {
-        return "one run annotated with its alignment, growth and refinement phases (principal angles, signal, nuisance)";
+        return "alignment to the top-r spaces of 𝒜*𝒜(X*) (≤ 1e-2), the residual angle to U*, V* against Wedin's bound, growth, refinement";
     }
 
     @Override

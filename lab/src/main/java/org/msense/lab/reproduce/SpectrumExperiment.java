@@ -32,7 +32,7 @@ public final class SpectrumExperiment implements Experiment {
 
     @Override
     public String summary() {
-        return "singular values of VWᵀ: the top r rise to σ(X*) one after another (κ > 1), the rest stay O(α)";
+        return "singular values of VWᵀ: the top r rise to σ(X*) one after another (κ > 1), the rest start at O(α²) and stay ≤ σ_r/10";
     }
 
     @Override
