@@ -168,6 +168,9 @@ public final class BalanceExperiment implements Experiment {
                 RELATIVE_MAX, "implicit balancing: Δ stays at O(α²) plus the μ² drift while ‖V‖₂², ‖W‖₂² grow from O(α²) to"
                         + " σ₁, so at the end VᵀV and WᵀW agree to within a few percent of their scale (at t = 0 the ratio is"
                         + " O(1): independent Gaussian factors). Fails for a step that moves Δ at first order in μ"));
+        checks.add(Check.atMost("variation of ‖Δ_t‖_F over the last quarter of the run, relative to the plateau", worstSettle,
+                0.01, "growth then plateau: once the residual is small the μ² term vanishes, so Δ settles (within 1%)."
+                        + " Fails if Δ keeps drifting (a first-order term, or a run that has not converged)"));
         checks.add(Check.between("μ exponent p of the plateau (plateau ∝ μ^p at the smallest α)", muExponent, 0.7, 1.5,
                 "each step moves Δ by O(μ²) and the growth phase, where the residual is large, lasts O(1/μ) steps: p ≈ 1."
                         + " Fails for a drift that accumulates over a μ-independent number of steps (p = 2) or that does not"
