@@ -30,7 +30,7 @@ public final class AlphaExperiment implements Experiment {
     static final double SMALL_ALPHA = 1e-2;
     /** Lowest exponent accepted for the near-isometric problem (full mode) and in quick mode. */
     static final double NEAR_ISOMETRIC_FULL = 1.4;
-    static final double NEAR_ISOMETRIC_QUICK = 1.2;
+    static final double NEAR_ISOMETRIC_QUICK = 1.1;
     /** Largest exponent accepted: the floor cannot fall faster than the O(α²) nuisance of the initialization. */
     static final double MAX_EXPONENT = 2.2;
     /** Relative tolerance on the time-to-fit slope against ln10/ln(1 + μσ_r(M)). */
@@ -51,7 +51,7 @@ public final class AlphaExperiment implements Experiment {
 
     /** The problems, from the suite's common one (largest δ̂) to a near-isometric one (smallest δ̂). */
     static List<Setup> problems(boolean quick) {
-        return quick ? List.of(Setup.base(true), new Setup(30, 30, 1, 450), new Setup(50, 50, 1, 1250))
+        return quick ? List.of(Setup.base(true), new Setup(30, 30, 1, 450), new Setup(40, 40, 1, 800))
                 : List.of(Setup.base(false), new Setup(50, 50, 2, 1250), new Setup(60, 60, 1, 1800),
                         new Setup(100, 100, 1, 5000));
     }
@@ -60,7 +60,7 @@ public final class AlphaExperiment implements Experiment {
     public ExperimentResult run(Lab lab) throws IOException {
         List<Setup> setups = problems(lab.quick());
         int seeds = lab.quick() ? 2 : 3;
-        int iterations = lab.quick() ? 250 : 800;
+        int iterations = lab.quick() ? 200 : 800;
         int p = setups.size();
         int n = ALPHAS.length;
         double[] deltaHat = new double[p];

@@ -71,4 +71,28 @@ class RegimeChecksTest {
         floor[0] = 0.9; // α = 0.1: not small, not fitted
         assertEquals(1.5, AlphaExperiment.floorExponent(alphas, floor, 1e-12 * 1.0001), 1e-12);
     }
+
+    @Test
+    void alignmentIsMeasuredToTheGivenSpaceAndTheCheckRejectsAlignmentToTheTruth() {
+        // V (4×3) whose top-1 left space is e₁ (σ = 5 against 1 and 0.5); U_M = e₁ rotated by φ = 0.3 towards e₂
+        double[] v = {5, 0, 0, 0, 1, 0, 0, 0, 0.5, 0, 0, 0};
+        double[] rotated = {Math.cos(0.3), Math.sin(0.3), 0, 0};
+        double[] e1 = {1, 0, 0, 0};
+        assertEquals(0, FactorSpaces.sinAngle(v, 0, 4, 3, e1, 1), 1e-15);
+        assertEquals(Math.sin(0.3), FactorSpaces.sinAngle(v, 0, 4, 3, rotated, 1), 1e-14);
+        // a run aligned with U* instead of the top space of 𝒜*𝒜(X*) is off by sin θ(U_M, U*) and fails
+        assertFalse(PhasesExperiment.alignmentCheck(FactorSpaces.sinAngle(v, 0, 4, 3, rotated, 1)).pass());
+        assertTrue(PhasesExperiment.alignmentCheck(FactorSpaces.sinAngle(v, 0, 4, 3, e1, 1)).pass());
+    }
+
+    @Test
+    void theStoppingTimeIsTheNoiselessRunsEndOfRefinement() {
+        List<DiagnosticRecord> h = new ArrayList<>();
+        double[] errors = {1, 0.5, 1e-2, 3e-6, 1.5e-6, 1e-6};
+        for (int t = 0; t < errors.length; t++) {
+            h.add(new DiagnosticRecord(0, 5 * t, 0, errors[t], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new double[] {1}));
+        }
+        assertEquals(20, NoiseExperiment.stoppingTime(h, 1e-6), "first record within 2× the floor");
+        assertEquals(-1, NoiseExperiment.stoppingTime(h.subList(0, 3), 1e-6));
+    }
 }
