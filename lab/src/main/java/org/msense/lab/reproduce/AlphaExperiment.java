@@ -132,7 +132,7 @@ public final class AlphaExperiment implements Experiment {
         for (int b = 0; b < n; b++) {
             square[b] = floors[p - 1][n - 1] * Math.pow(ALPHAS[b] / ALPHAS[n - 1], 2);
         }
-        floorPlot.add(Series.line("slope 2 (α², 𝒜 = I)", ALPHAS, square).dashed().gray());
+        floorPlot.add(Series.line("slope 2 (α², identity operator)", ALPHAS, square).dashed().gray());
         List<String> figures = List.of(lab.figure(floorPlot, "floor-vs-alpha"), lab.figure(curves, "error-vs-iteration"),
                 lab.figure(timePlot, "time-to-fit"));
 

@@ -102,7 +102,7 @@ public final class NoiseExperiment implements Experiment {
                 .add(Series.markers("error at K", levels, errors).withMarkers().color(0))
                 .add(Series.line("oracle (least squares in the tangent space at X*)", levels,
                         java.util.Arrays.copyOfRange(oracle, 1, oracle.length)).dashed().color(2))
-                .add(Series.line("Wind's scale κ√(2r)‖𝒜*ξ‖₂/‖X*‖_F", levels,
+                .add(Series.line("Wind's scale κ√(2r)‖A*(ξ)‖₂/‖X*‖_F", levels,
                         java.util.Arrays.copyOfRange(windScale, 1, windScale.length)).dashed().color(3))
                 .add(Series.markers("final error", levels, java.util.Arrays.copyOfRange(floor, 1, floor.length)).color(1))
                 .horizontalLine(best[0], "noiseless floor (α)");

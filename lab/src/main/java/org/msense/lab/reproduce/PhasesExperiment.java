@@ -171,7 +171,7 @@ public final class PhasesExperiment implements Experiment {
                 .add(Series.line("signal ‖U*ᵀVWᵀV* − Σ‖_F", it, run.column(0, DiagnosticRecord::signalError)).color(3))
                 .add(Series.line("nuisance ‖VWᵀ − P_U VWᵀ P_V‖_F", it, run.column(0, DiagnosticRecord::nuisanceNorm)).color(4))
                 .add(Series.line("σ_1(VWᵀ)", it, run.column(0, d -> d.singularValue(1))).color(5))
-                .horizontalLine(Math.max(regime.sinAngleLeft(), regime.sinAngleRight()), "sin θ(top-r of 𝒜*𝒜(X*), U*/V*)");
+                .horizontalLine(Math.max(regime.sinAngleLeft(), regime.sinAngleRight()), "sin θ(top-r of A*A(X*), U*/V*)");
         plot.band(0, aligned, "alignment");
         if (grown > aligned) {
             plot.band(aligned, grown, "growth");
