@@ -149,8 +149,8 @@ public final class NoiseExperiment implements Experiment {
         if (worstRise > 1.5) {
             notes.add(String.format(Locale.ROOT, "Run on past the end of refinement, the noisiest run slowly fits the noise:"
                     + " its error rises by up to %s× above its lowest value (the noise directions of 𝒜*(ξ) grow from the"
-                    + " scale of α like the signal did, only more slowly). The slope is therefore measured on the lowest"
-                    + " error of each run (stopping at the plateau, as in Wind 2023); the final errors give slope %s.",
+                    + " scale of α like the signal did, only more slowly). The slope and the comparisons are therefore taken at"
+                    + " the stopping time K, fixed from the noiseless run; the final errors give slope %s.",
                     Check.format(worstRise), Check.format(finalSlope)));
         }
         return new ExperimentResult(name(), "noise — the error scales with the noise level (Wind 2023)",
