@@ -20,6 +20,8 @@ public final class SpectrumExperiment implements Experiment {
     static final double ALPHA = 1e-3;
     static final double MU = 0.25;
     static final double CONDITION = 4;
+    /** Seeds: the first gives the figure and the detailed numbers, all enter the checks. */
+    static final int SEEDS = 2;
     /** Bound on max σ_{r+1}(VWᵀ)/σ_r(X*) over the run. */
     static final double NUISANCE_MAX = 0.1;
     /** Relative tolerance on the top-r singular values at the end. */
@@ -83,8 +85,37 @@ public final class SpectrumExperiment implements Experiment {
                 disorder++;
             }
         }
+        // the other seeds: X*, 𝒜 and the init drawn from each; the checks take the worst seed
+        double worstNuisance = maxNuisance / sigmaStar[r - 1];
+        double[] nuisancePerSeed = new double[SEEDS];
+        nuisancePerSeed[0] = worstNuisance;
+        for (int seed = 1; seed < SEEDS; seed++) {
+            ProblemSpec other = s.problem(CONDITION, 0, Setup.seed(seed));
+            Trajectories more = lab.runOnNewProblem(other, k, Setup.gd(iterations, 1),
+                    Setup.balanced(Setup.seed(seed), MU, ALPHA));
+            double most = 0;
+            for (DiagnosticRecord d : more.of(0)) {
+                most = Math.max(most, d.singularValue(r + 1));
+            }
+            nuisancePerSeed[seed] = most / sigmaStar[r - 1];
+            worstNuisance = Math.max(worstNuisance, nuisancePerSeed[seed]);
+            DiagnosticRecord last = more.end(0);
+            double[] rises = new double[r];
+            for (int i = 0; i < r; i++) {
+                worstSigma = Math.max(worstSigma, Math.abs(last.singularValue(i + 1) - sigmaStar[i]) / sigmaStar[i]);
+                int q = i;
+                DiagnosticRecord d = more.first(0, x -> x.singularValue(q + 1) >= sigmaStar[q] / 2);
+                rises[i] = d == null ? Double.NaN : d.iteration();
+            }
+            for (int i = 1; i < r; i++) {
+                if (!(rises[i] > rises[i - 1])) {
+                    disorder++;
+                }
+            }
+        }
         Map<String, Object> numbers = new LinkedHashMap<>();
         numbers.put("σ(X*)", sigmaStar);
+        numbers.put("max σ_{r+1}(VWᵀ) / σ_r(X*) per seed", nuisancePerSeed);
         numbers.put("σ_1…σ_r(VWᵀ) at the end", finalTop);
         numbers.put("iteration at which σ_i(VWᵀ) first reaches σ_i(X*)/2", rise);
         numbers.put("max over the run of σ_{r+1}(VWᵀ)", maxNuisance);
@@ -95,20 +126,21 @@ public final class SpectrumExperiment implements Experiment {
                 predictedGrowth);
         numbers.put("σ_{r+1}(VWᵀ) at the end", end.singularValue(r + 1));
         List<Check> checks = new ArrayList<>();
-        checks.add(Check.atMost("max over the run of σ_{r+1}(VWᵀ) / σ_r(X*)", maxNuisance / sigmaStar[r - 1], NUISANCE_MAX,
+        checks.add(Check.atMost("max over the run of σ_{r+1}(VWᵀ) / σ_r(X*), worst seed", worstNuisance, NUISANCE_MAX,
                 "implicit low-rank bias: the k − r nuisance directions start at O(α²) (here c = max σ_{r+1}/α² is"
                         + " reported) and grow during the growth phase at most at the (r+1)-th rate of the power method on"
                         + " 𝒜*𝒜(X*) (the measured growth factor is reported); they must stay an order of magnitude below the"
                         + " smallest signal σ_r(X*). Fails if the nuisance grew like the signal (no low-rank bias)"));
-        checks.add(Check.atMost("largest relative gap |σ_i(VWᵀ) − σ_i(X*)| / σ_i(X*), i ≤ r, at the end", worstSigma,
+        checks.add(Check.atMost("largest relative gap |σ_i(VWᵀ) − σ_i(X*)| / σ_i(X*), i ≤ r, at the end, worst seed", worstSigma,
                 SIGMA_TOL, "the top r singular values reach those of X* (within 5%, above the α-sized floor)"));
-        checks.add(Check.atMost("pairs i < j ≤ r where σ_j rises no later than σ_i", disorder, 0,
+        checks.add(Check.atMost("pairs i < j ≤ r where σ_j rises no later than σ_i, summed over seeds", disorder, 0,
                 "incremental learning for κ > 1: direction i grows like (1 + μσ_i)^t, so larger σ_i arrive first"));
         return new ExperimentResult(name(), "spectrum — implicit low-rank bias and incremental learning",
                 "The top r singular values of VWᵀ rise to σ(X*), one after another when κ > 1 (the largest first),"
                         + " while the other k − r stay at the scale of α (Soltanolkotabi–Stöger–Xie 2023).",
                 s.describe(CONDITION) + String.format(Locale.ROOT, "; k = %d, α = %s, μ = %s, %d iterations, logged every"
-                        + " iteration", k, Check.format(ALPHA), Check.format(MU), iterations),
+                        + " iteration; %d seeds from %d (the figure: the first)", k, Check.format(ALPHA), Check.format(MU), iterations,
+                        SEEDS, Setup.SEED),
                 numbers, "", figures, checks, List.of(), 0);
     }
 }
