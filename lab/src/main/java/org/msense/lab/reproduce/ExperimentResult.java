@@ -18,15 +18,24 @@ import java.util.Map;
  * @param checks     the verified predictions
  * @param notes      observations worth stating (e.g. where the measurement departs from the theory)
  * @param seconds    wall time of the experiment
+ * @param regimes    the regime (δ̂, angles) of every problem the experiment ran on, in the order they were built
  */
 public record ExperimentResult(String name, String title, String claim, String setup, Map<String, Object> numbers,
-        String table, List<String> figures, List<Check> checks, List<String> notes, double seconds) {
+        String table, List<String> figures, List<Check> checks, List<String> notes, double seconds,
+        List<ProblemRegime> regimes) {
 
     public ExperimentResult {
         numbers = new LinkedHashMap<>(numbers);
         figures = List.copyOf(figures);
         checks = List.copyOf(checks);
         notes = List.copyOf(notes);
+        regimes = List.copyOf(regimes);
+    }
+
+    /** A result whose regimes are added later ({@link #withRegimes}, done by the job from the lab's record). */
+    public ExperimentResult(String name, String title, String claim, String setup, Map<String, Object> numbers,
+            String table, List<String> figures, List<Check> checks, List<String> notes, double seconds) {
+        this(name, title, claim, setup, numbers, table, figures, checks, notes, seconds, List.of());
     }
 
     /** Whether every check passed. */
@@ -36,11 +45,16 @@ public record ExperimentResult(String name, String title, String claim, String s
 
     /** The same result with only the given figures (e.g. those that could be drawn). */
     public ExperimentResult withFigures(List<String> f) {
-        return new ExperimentResult(name, title, claim, setup, numbers, table, f, checks, notes, seconds);
+        return new ExperimentResult(name, title, claim, setup, numbers, table, f, checks, notes, seconds, regimes);
+    }
+
+    /** The same result with the regimes of its problems. */
+    public ExperimentResult withRegimes(List<ProblemRegime> r) {
+        return new ExperimentResult(name, title, claim, setup, numbers, table, figures, checks, notes, seconds, r);
     }
 
     /** The same result with its wall time set. */
     public ExperimentResult withSeconds(double s) {
-        return new ExperimentResult(name, title, claim, setup, numbers, table, figures, checks, notes, s);
+        return new ExperimentResult(name, title, claim, setup, numbers, table, figures, checks, notes, s, regimes);
     }
 }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.msense.core.algorithm.BatchResult;
@@ -19,6 +21,7 @@ import org.msense.core.backend.Precision;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.plot.FigureWriter;
 import org.msense.lab.plot.LinePlot;
+import org.msense.core.problem.RegimeEstimate;
 import org.msense.core.problem.SensingProblem;
 import org.msense.lab.run.ProgressBar;
 import org.msense.core.spec.AlgorithmSpec;
@@ -43,6 +46,8 @@ public final class Lab {
     private final List<String> warnings = new ArrayList<>();
     private final FigureWriter figures = new FigureWriter(warnings::add);
     private final Set<String> drawn = new HashSet<>();
+    /** The regime of every problem built in the current experiment, by its noiseless spec (𝒜*𝒜(X*) ignores ξ). */
+    private final Map<ProblemSpec, RegimeEstimate> regimes = new LinkedHashMap<>();
     private Path directory;
     private String experiment = "";
 
@@ -67,6 +72,7 @@ public final class Lab {
         this.directory = Files.createDirectories(dir);
         figures.context(name + ": ");
         drawn.clear();
+        regimes.clear();
     }
 
     public Engine engine() {
@@ -91,9 +97,45 @@ public final class Lab {
         return warnings;
     }
 
-    /** Generates the problem on the engine; free it with {@link #release}. */
+    /**
+     * Generates the problem on the engine and, the first time this experiment builds it, measures its regime
+     * ({@link RegimeEstimate#measure}; problems that differ only in σ_noise share it); free it with {@link #release}.
+     */
     public SensingProblem problem(ProblemSpec spec) {
-        return SensingProblem.generate(engine, spec, precision);
+        SensingProblem p = SensingProblem.generate(engine, spec, precision);
+        ProblemSpec key = noiseless(spec);
+        if (!regimes.containsKey(key)) {
+            try {
+                regimes.put(key, RegimeEstimate.measure(p));
+            } catch (RuntimeException e) {
+                release(p);
+                throw e;
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The regime of a problem built in the current experiment by {@link #problem} (or {@link #runOnNewProblem}).
+     *
+     * @throws IllegalStateException when this experiment has not built that problem
+     */
+    public RegimeEstimate regime(ProblemSpec spec) {
+        RegimeEstimate e = regimes.get(noiseless(spec));
+        if (e == null) {
+            throw new IllegalStateException("no problem " + spec + " was built in experiment " + experiment);
+        }
+        return e;
+    }
+
+    /** The regimes of the problems built in the current experiment, in the order they were built. */
+    public List<ProblemRegime> regimes() {
+        return regimes.entrySet().stream().map(e -> ProblemRegime.of(e.getKey(), e.getValue())).toList();
+    }
+
+    private static ProblemSpec noiseless(ProblemSpec s) {
+        return new ProblemSpec(s.n1(), s.n2(), s.rank(), s.condition(), s.scale(), s.measurements(), s.operator(), 0,
+                s.seed());
     }
 
     /** Frees a problem's buffers on the engine. */

@@ -96,9 +96,12 @@ public final class ReproduceJob {
                 stdout.flush();
                 long t0 = System.nanoTime();
                 lab.enter(e.name(), out.resolve(e.name()));
-                ExperimentResult r = e.run(lab).withSeconds((System.nanoTime() - t0) / 1e9);
+                ExperimentResult r = e.run(lab).withSeconds((System.nanoTime() - t0) / 1e9).withRegimes(lab.regimes());
                 r = r.withFigures(r.figures().stream().filter(lab::drew).toList());
                 report.add(r);
+                for (ProblemRegime g : r.regimes()) {
+                    stdout.printf(Locale.ROOT, "      regime  %s%n", g.describe());
+                }
                 for (Check c : r.checks()) {
                     stdout.printf(Locale.ROOT, "      %s  %s: %s (threshold %s)%n", c.pass() ? "pass" : "FAIL", c.name(),
                             Check.format(c.measured()), c.thresholdText());

@@ -79,7 +79,7 @@ public final class ReproductionReport {
             List<Figure> figures = r.figures().stream()
                     .map(f -> new Figure(r.name() + "/" + f + ".png", r.name() + "/" + f + ".svg")).toList();
             entries.add(new Entry(r.name(), r.title(), r.passed(), r.seconds(), r.name(), r.setup(), figures, r.numbers(),
-                    r.checks().stream().map(CheckEntry::of).toList(), r.notes()));
+                    r.checks().stream().map(CheckEntry::of).toList(), r.notes(), r.regimes()));
         }
         return new Content(header.mode(), header.backend(), header.device(), header.precision(), status, allPassed(),
                 entries);
@@ -101,9 +101,11 @@ public final class ReproductionReport {
      *
      * @param directory where its figures and data are, relative to the report
      * @param numbers   named measurements (NaN written as null)
+     * @param regimes   δ̂ and the angles of 𝒜*𝒜(X*) for every problem the experiment ran on
      */
     public record Entry(String name, String title, boolean passed, double seconds, String directory, String setup,
-            List<Figure> figures, Map<String, Object> numbers, List<CheckEntry> checks, List<String> notes) {
+            List<Figure> figures, Map<String, Object> numbers, List<CheckEntry> checks, List<String> notes,
+            List<ProblemRegime> regimes) {
     }
 
     /** A figure of {@code report.json}: its two files, relative to the report. */
@@ -146,6 +148,13 @@ public final class ReproductionReport {
             sb.append("\n## ").append(r.title()).append("\n\n");
             sb.append("**Prediction.** ").append(r.claim()).append("\n\n");
             sb.append("**Setup.** ").append(r.setup()).append("\n\n");
+            if (!r.regimes().isEmpty()) {
+                sb.append("**Regime** (δ̂ = ‖𝒜*𝒜(X*) − X*‖₂/σ_r; the theory needs δ̂ well below 1).\n\n");
+                for (ProblemRegime g : r.regimes()) {
+                    sb.append("- ").append(g.describe()).append('\n');
+                }
+                sb.append('\n');
+            }
             for (String f : r.figures()) {
                 sb.append("![").append(f).append("](").append(r.name()).append('/').append(f).append(".png)\n");
             }

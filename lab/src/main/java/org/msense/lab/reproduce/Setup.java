@@ -53,6 +53,25 @@ public record Setup(int n1, int n2, int rank, int m) {
         return new ProblemSpec(n1, n2, rank, condition, 1.0, m, OperatorKind.GAUSSIAN, noise, SEED);
     }
 
+    /** A problem with condition number κ, noise σ_noise and its own seed (X*, 𝒜 and ξ all drawn from it). */
+    public ProblemSpec problem(double condition, double noise, long seed) {
+        return new ProblemSpec(n1, n2, rank, condition, 1.0, m, OperatorKind.GAUSSIAN, noise, seed);
+    }
+
+    /** The i-th seed of a multi-seed experiment ({@link #SEED} + i). */
+    public static long seed(int i) {
+        return SEED + i;
+    }
+
+    /** One balanced trajectory per α with init directions from {@code initSeed}. */
+    public static List<TrajectorySpec> balanced(long initSeed, double mu, double... alphas) {
+        List<TrajectorySpec> t = new ArrayList<>();
+        for (double a : alphas) {
+            t.add(new TrajectorySpec(initSeed, a, a, mu));
+        }
+        return t;
+    }
+
     /** Full-batch gradient descent for T steps, logging every L. */
     public static AlgorithmSpec gd(int iterations, int logEvery) {
         return new AlgorithmSpec(iterations, logEvery, 0, 0);

@@ -27,6 +27,7 @@ import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.io.AtomicFiles;
 import org.msense.lab.io.Json;
 import org.msense.lab.plot.FigureWriter;
+import org.msense.core.problem.RegimeEstimate;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.InvalidSpecException;
@@ -258,6 +259,7 @@ public final class RunJob {
             SensingProblem problem = buildProblem(engine, spec);
             sigmaStar = problem.truth().sigma();
             summary.truth(sigmaStar);
+            summary.regime(RegimeEstimate.measure(problem));
             HostFactors initial = plan.loaded() != null && plan.loaded().initial() != null ? plan.loaded().initial()
                     : HostFactors.drawInitial(spec.trajectories(), problem.n1(), problem.n2(), spec.model().width(),
                             spec.model().normalization());

@@ -16,6 +16,7 @@ import org.msense.core.Version;
 import org.msense.core.algorithm.BatchResult;
 import org.msense.core.algorithm.TrajectoryResult;
 import org.msense.core.diagnostics.DiagnosticRecord;
+import org.msense.core.problem.RegimeEstimate;
 import org.msense.lab.io.AtomicFiles;
 import org.msense.lab.io.Json;
 import org.msense.core.spec.BatchSpec;
@@ -43,6 +44,7 @@ public final class RunSummary {
     private Map<String, String> backendProperties = Map.of();
     private List<String> fallbacks = List.of();
     private double[] sigma;
+    private Regime regime;
     private double setupSeconds = Double.NaN;
     private BatchResult result;
     private DiagnosticRecord[] lastRecords;
@@ -85,6 +87,12 @@ public final class RunSummary {
 
     public RunSummary truth(double[] singularValues) {
         this.sigma = singularValues.clone();
+        return this;
+    }
+
+    /** The regime of the problem (δ̂ and the angles of 𝒜*𝒜(X*)), written in {@code problem.regime}. */
+    public RunSummary regime(RegimeEstimate e) {
+        this.regime = Regime.of(e);
         return this;
     }
 
@@ -133,7 +141,7 @@ public final class RunSummary {
     public Content content() {
         var ps = spec.problem();
         Problem problem = new Problem(problemSource, ps.n1(), ps.n2(), ps.rank(), ps.measurements(), ps.operator().id(),
-                problemFromFiles ? Double.NaN : ps.noise(), problemFromFiles ? null : ps.seed(), sigma);
+                problemFromFiles ? Double.NaN : ps.noise(), problemFromFiles ? null : ps.seed(), sigma, regime);
         Model model = new Model(spec.model().width(), initialFromFiles ? "files: V0.npy, W0.npy"
                 : spec.model().normalization().id());
         var a = spec.algorithm();
@@ -204,10 +212,32 @@ public final class RunSummary {
      * @param noise          σ_noise (null, unknown, for a problem from files)
      * @param seed           the problem's seed (null for a problem from files)
      * @param singularValues σ of X* (absent until the ground truth is known)
+     * @param regime         how near 𝒜 is to an isometry on X* (absent until the problem is built)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Problem(String source, int n1, int n2, int rank, int measurements, String operator, double noise,
-            Long seed, @JsonInclude(Include.NON_NULL) double[] singularValues) {
+            Long seed, @JsonInclude(Include.NON_NULL) double[] singularValues, @JsonInclude(Include.NON_NULL) Regime regime) {
+    }
+
+    /**
+     * The regime of the problem in {@code summary.json} ({@link RegimeEstimate}), M = 𝒜*𝒜(X*) from the noiseless
+     * measurements; the numbers are null and {@code skipped} says why when M was not formed.
+     *
+     * @param deltaHat      δ̂ = ‖M − X*‖₂ / σ_r(X*): the theory's regime is δ̂ well below 1
+     * @param deviation     ‖M − X*‖₂
+     * @param sinAngleLeft  sin θ(U_M, U*), U_M the top-r left singular space of M
+     * @param sinAngleRight sin θ(V_M, V*)
+     * @param wedinBound    ‖M − X*‖₂ / σ_r(M), Wedin's bound on both angles
+     * @param skipped       why M was not formed; absent when it was
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Regime(double deltaHat, double deviation, double sinAngleLeft, double sinAngleRight, double wedinBound,
+            @JsonInclude(Include.NON_NULL) String skipped) {
+
+        static Regime of(RegimeEstimate e) {
+            return new Regime(e.relativeDeviation(), e.deviation(), e.sinAngleLeft(), e.sinAngleRight(),
+                    e.measured() ? e.wedinBound() : Double.NaN, e.skippedBecause());
+        }
     }
 
     /** The model of {@code summary.json}: width k and the initialization's normalization. */

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.msense.core.problem.GroundTruth;
+import org.msense.core.problem.RegimeEstimate;
 import org.junit.jupiter.api.io.TempDir;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.io.Json;
@@ -88,5 +90,20 @@ class RunSummaryTest {
         String text = Files.readString(dir.resolve("summary.json"));
         assertTrue(text.contains("\"singular_values\": [0.9, 0.5, 1.0E-4]"), "short number arrays on one line: " + text);
         assertFalse(text.contains("NaN"), text);
+    }
+
+    @Test
+    void theRegimeIsWrittenInTheProblemAndASkippedOneSaysWhy() throws Exception {
+        // X* = e₁e₁ᵀ (3×2, r = 1) and M = X* + 0.1·e₂e₁ᵀ: ‖M − X*‖₂ = 0.1, U_M = (e₁ + 0.1e₂)/√1.01
+        GroundTruth t = GroundTruth.fromMatrix(new double[] {1, 0, 0, 0, 0, 0}, 3, 2, 1);
+        RegimeEstimate e = RegimeEstimate.of(new double[] {1, 0, 0.1, 0, 0, 0}, t);
+        JsonNode j = written(summary().regime(e), dir.resolve("summary.json")).get("problem").get("regime");
+        assertEquals(List.of("delta_hat", "deviation", "sin_angle_left", "sin_angle_right", "wedin_bound"), keys(j));
+        assertEquals(0.1, j.get("delta_hat").doubleValue(), 1e-15);
+        assertEquals(0.1 / Math.sqrt(1.01), j.get("sin_angle_left").doubleValue(), 1e-15);
+        JsonNode skipped = written(summary().regime(RegimeEstimate.skipped(t, "too large")), dir.resolve("s2.json"))
+                .get("problem").get("regime");
+        assertTrue(skipped.get("delta_hat").isNull());
+        assertEquals("too large", skipped.get("skipped").textValue());
     }
 }

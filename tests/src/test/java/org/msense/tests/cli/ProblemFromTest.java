@@ -72,6 +72,16 @@ class ProblemFromTest {
         assertEquals(2, problem.get("rank"));
         assertNull(problem.get("noise"), "the noise is unknown: y.npy holds it");
         assertNull(problem.get("seed"));
+        // the regime comes from the noiseless measurements of the same X* and 𝒜: the same as the generated run's
+        // (whose y held the same noise), up to the rounding of recovering X* from X_star.npy
+        Map<String, Object> regime = (Map<String, Object>) problem.get("regime");
+        Map<String, Object> source = (Map<String, Object>) ((Map<String, Object>) RunDirectoryFiles.summary(
+                tmp.resolve("source")).get("problem")).get("regime");
+        for (String key : List.of("delta_hat", "sin_angle_left", "sin_angle_right", "wedin_bound")) {
+            double here = ((Number) regime.get(key)).doubleValue();
+            assertEquals(((Number) source.get(key)).doubleValue(), here, 1e-9 * Math.max(1, here), key);
+        }
+        assertTrue(((Number) regime.get("sin_angle_left")).doubleValue() <= ((Number) regime.get("wedin_bound")).doubleValue());
         List<Map<String, Object>> ts = (List<Map<String, Object>>) s.get("trajectories");
         assertEquals(2, ts.size(), "one trajectory per initial pair of V0.npy");
         double a0 = ((Number) ts.get(0).get("alpha_v")).doubleValue();
