@@ -23,7 +23,15 @@ public enum StreamPurpose {
     /** Fresh sensing matrices drawn at each stochastic gradient step. */
     SGD_SENSING(7),
     /** Fresh measurement noise drawn at each stochastic gradient step. */
-    SGD_NOISE(8);
+    SGD_NOISE(8),
+    /** Random signs D of the subsampled Walsh–Hadamard operator ({@link DiscreteDraws#signs}). */
+    HADAMARD_SIGNS(10),
+    /** The distinct rows s_1..s_m kept by the subsampled Walsh–Hadamard operator ({@link DiscreteDraws#distinctSorted}). */
+    HADAMARD_ROWS(11),
+    /** The left vectors a_i of the rank-one operator, m × n1 row-major. */
+    RANK_ONE_LEFT(12),
+    /** The right vectors b_i of the rank-one operator, m × n2 row-major. */
+    RANK_ONE_RIGHT(13);
 
     private final int id;
 
