@@ -2,7 +2,6 @@ package org.msense.cpu;
 
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
-import org.msense.core.backend.Transpose;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
 
@@ -13,15 +12,17 @@ import org.msense.core.rng.StreamPurpose;
  * E[𝒜*𝒜] = I.
  *
  * <p>For factors Z_b = V_b W_bᵀ nothing of size n1 × n2 is formed. The B trajectories are stacked side by
- * side (V_S = [V_1 … V_B], n1 × Bk, and W_S likewise) so each product is one wide GEMM through
- * {@link DenseProducts} (the engine's blocked Vector API products, rows split over the workers):
+ * side (V_S = [V_1 … V_B], n1 × Bk, and W_S likewise) so each product is one pass over A or B for all
+ * trajectories, through {@link TallProducts} (tall-skinny products that read every row of A and B once,
+ * with the SIMD kernels of the sensing pass; a general GEMM reading Aᵀ strides through A, measured 10×
+ * slower at m = 50,000, n = 1000, k = 10):
  * <pre>
  *   P = A V_S,  Q = B W_S                           (m × Bk)
  *   res_bi = Σ_c P_i,bk+c · Q_i,bk+c / √m − y_bi    (rowwise dot products)
  *   ∇V_b = Aᵀ diag(res_b) Q_b / √m  = 𝒜*(res_b) W_b
  *   ∇W_b = Bᵀ diag(res_b) P_b / √m  = 𝒜*(res_b)ᵀ V_b
  * </pre>
- * Four GEMMs of 2·m·n·Bk flops each per gradient step. {@link #gradients} reuses P and Q of the last
+ * Four products of 2·m·n·Bk flops each per gradient step (a single fused pass over A and B was tried and measured no faster on this 2-core machine). {@link #gradients} reuses P and Q of the last
  * {@link #residual} call when it is given bitwise the same factors (checked, O((n1 + n2)·Bk)), and
  * recomputes them otherwise. fp64 only.
  */
@@ -37,6 +38,7 @@ final class RankOneProducts {
     private DMatrixRMaj scaled = new DMatrixRMaj(1, 1);
     private DMatrixRMaj grad = new DMatrixRMaj(1, 1);
     private boolean productsValid;
+    private final TallProducts tall;
 
     /**
      * @param loops the worker threads
@@ -53,6 +55,7 @@ final class RankOneProducts {
         this.left = left;
         this.right = right;
         this.invSqrtM = 1.0 / Math.sqrt(left.numRows);
+        this.tall = new TallProducts(loops);
     }
 
     /**
@@ -125,11 +128,11 @@ final class RankOneProducts {
         // ∇V_S = Aᵀ (diag(res) Q)/√m, then ∇W_S = Bᵀ (diag(res) P)/√m
         rowScaled(q, res, k);
         grad.reshape(left.numCols, v.length * k);
-        DenseProducts.gemm(1.0, left, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, grad, false, loops);
+        tall.transposeTimes(left, scaled, grad);
         unstack(grad, gradV, k);
         rowScaled(p, res, k);
         grad.reshape(right.numCols, v.length * k);
-        DenseProducts.gemm(1.0, right, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, grad, false, loops);
+        tall.transposeTimes(right, scaled, grad);
         unstack(grad, gradW, k);
     }
 
@@ -148,8 +151,8 @@ final class RankOneProducts {
         int width = v.length * k;
         p.reshape(left.numRows, width);
         q.reshape(left.numRows, width);
-        DenseProducts.gemm(1.0, left, Transpose.NONE, vs, Transpose.NONE, 0.0, p, false, loops);
-        DenseProducts.gemm(1.0, right, Transpose.NONE, ws, Transpose.NONE, 0.0, q, false, loops);
+        tall.times(left, vs, p);
+        tall.times(right, ws, q);
         productsValid = true;
     }
 

@@ -97,7 +97,7 @@ final class VectorSensingPass {
         }
     }
 
-    private static void dots4(double[] a, int b0, int n, double[] x, double[] out, int o) {
+    static void dots4(double[] a, int b0, int n, double[] x, double[] out, int o) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
@@ -420,7 +420,7 @@ final class VectorSensingPass {
         d31.intoArray(part, p0 + 3 * bp + L);
     }
 
-    private static void dots4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+    static void dots4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
             int p) {
         int b1 = b0 + n;
         int b2 = b1 + n;
