@@ -24,13 +24,15 @@ public enum StreamPurpose {
     SGD_SENSING(7),
     /** Fresh measurement noise drawn at each stochastic gradient step. */
     SGD_NOISE(8),
-    /** Random signs D of the subsampled Walsh–Hadamard operator ({@link DiscreteDraws#signs}). */
+    /** Candidate entries (j, l) of the matrix-completion operator ({@code DistinctIndexSampler}). */
+    COMPLETION_ENTRIES(9),
+    /** Random signs D of the subsampled Hadamard operator. */
     HADAMARD_SIGNS(10),
-    /** The distinct rows s_1..s_m kept by the subsampled Walsh–Hadamard operator ({@link DiscreteDraws#distinctSorted}). */
+    /** Candidate rows s_i of the subsampled Hadamard operator ({@code DistinctIndexSampler}). */
     HADAMARD_ROWS(11),
-    /** The left vectors a_i of the rank-one operator, m × n1 row-major. */
+    /** Left vectors a_i of the rank-one projection operator. */
     RANK_ONE_LEFT(12),
-    /** The right vectors b_i of the rank-one operator, m × n2 row-major. */
+    /** Right vectors b_i of the rank-one projection operator. */
     RANK_ONE_RIGHT(13);
 
     private final int id;

@@ -23,6 +23,7 @@ import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.io.AtomicFiles;
 import org.msense.lab.io.Json;
@@ -255,7 +256,7 @@ public final class RunJob {
             Path npy = config.getPath("export-npy");
             if (npy != null && from == null) {
                 NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
-                        engine.download(problem.operator()), problem.measurements(), engine.download(problem.observations()),
+                        engine.download(problem.denseOperator()), problem.measurements(), engine.download(problem.observations()),
                         initial, spec.size(), spec.model().width());
             }
             if (from != null) {
@@ -469,9 +470,22 @@ public final class RunJob {
         }
     }
 
-    /** Bytes of the stacked sensing matrix 𝒜 (m × n1·n2) in its storage precision. */
+    /**
+     * Bytes of the sensing operator's data: the stacked matrix 𝒜 (m × n1·n2) in its storage precision for
+     * {@code gaussian}; the index lists of {@code completion} (about 20 bytes per entry: indices, row and column
+     * orders); N signs and m rows for {@code hadamard}; the m·(n1 + n2) vectors of {@code rank-one}; nothing stored
+     * for {@code gaussian-implicit}.
+     */
     static long operatorBytes(BatchSpec spec) {
-        return (long) spec.problem().measurements() * spec.problem().entries() * spec.model().operatorPrecision().bytes();
+        ProblemSpec p = spec.problem();
+        long m = p.measurements();
+        return switch (p.operator()) {
+            case GAUSSIAN -> m * p.entries() * spec.model().operatorPrecision().bytes();
+            case GAUSSIAN_IMPLICIT -> 0;
+            case COMPLETION -> 20 * m;
+            case HADAMARD -> 8L * Long.highestOneBit(Math.max(1, 2L * p.entries() - 1)) + 4 * m;
+            case RANK_ONE -> 8 * m * (p.n1() + p.n2());
+        };
     }
 
     /** Bytes a run allocates on its engine: the problem (𝒜, y, X*, U*, V*) plus the batch state. */
@@ -479,11 +493,11 @@ public final class RunJob {
         ProblemSpec p = spec.problem();
         int bytes = spec.model().precision().bytes();
         long problem = operatorBytes(spec)
-                + (2L * p.measurements() + p.entries()
+                + (2L * p.measurements() + (p.entries() <= SensingOperator.DENSE_LIMIT ? p.entries() : 0)
                 + (long) (p.n1() + p.n2()) * p.rank()) * bytes;
         int rows = spec.algorithm().minibatch() > 0 ? spec.algorithm().minibatch() : p.measurements();
         return problem + FactorizedGradientDescent.stateBytes(spec.size(), p.n1(), p.n2(), spec.model().width(), p.rank(),
-                rows, spec.algorithm().minibatch(), spec.model().precision(), spec.algorithm().method());
+                rows, spec.algorithm().minibatch(), spec.model().precision(), spec.algorithm().method(), p.operator());
     }
 
     static String bytes(long b) {
