@@ -10,9 +10,12 @@ import org.ejml.dense.row.CommonOps_FDRM;
 import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.OperatorDescription;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.backend.Precision;
 import org.msense.core.backend.Transpose;
 import org.msense.core.rng.GaussianStream;
+import org.msense.core.spec.OperatorKind;
 
 /**
  * The CPU engine: {@link VectorGemm} (fp64, when the Vector API is present) or EJML
@@ -279,6 +282,20 @@ final class CpuEngine extends Engine {
         } else {
             sensing.fused(c(op), c(x), c(y), c(res), c(e));
         }
+    }
+
+    /** The dense Gaussian operator and the structured ones of {@link CpuOperatorFactory}. */
+    @Override
+    public boolean supportsOperator(OperatorKind kind) {
+        return super.supportsOperator(kind) || CpuOperatorFactory.builds(kind);
+    }
+
+    @Override
+    protected SensingOperator openOperatorImpl(OperatorDescription description, Precision precision) {
+        if (CpuOperatorFactory.builds(description.kind())) {
+            return CpuOperatorFactory.open(this, loops, description, precision);
+        }
+        return super.openOperatorImpl(description, precision);
     }
 
     @Override

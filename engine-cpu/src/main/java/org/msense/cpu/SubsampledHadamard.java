@@ -26,7 +26,7 @@ final class SubsampledHadamard {
     /**
      * @param loops the worker threads
      * @param n     n1·n2, ≥ 1
-     * @param signs d_0 … d_{n−1}, each ±1 (the signs of the padding never matter: it is zero); not modified
+     * @param signs d_0 … d_{N−1}, each ±1 (those of the zero padding, j ≥ n, never matter); not modified
      * @param rows  s_1 … s_m, strictly ascending in [0, N); not modified
      * @throws IllegalArgumentException if the sizes or rows are inconsistent
      */
@@ -35,8 +35,9 @@ final class SubsampledHadamard {
             throw new IllegalArgumentException("the hadamard operator needs 1 ≤ n1·n2 ≤ 2³⁰, got " + n);
         }
         this.length = Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1;
-        if (signs.length != n) {
-            throw new IllegalArgumentException("expected n1·n2 = " + n + " signs, got " + signs.length);
+        if (signs.length != length) {
+            throw new IllegalArgumentException("the hadamard operator on n1·n2 = " + n + " entries needs N = " + length
+                    + " signs, got " + signs.length);
         }
         if (rows.length < 1 || rows.length > length) {
             throw new IllegalArgumentException("the hadamard operator keeps 1 … N = " + length + " rows, got " + rows.length);

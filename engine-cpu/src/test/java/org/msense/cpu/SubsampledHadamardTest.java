@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.msense.core.rng.DiscreteDraws;
+import org.msense.core.rng.DistinctIndexSampler;
+import org.msense.core.rng.RandomSigns;
 import org.msense.core.rng.StreamPurpose;
 
 /**
@@ -44,8 +45,8 @@ class SubsampledHadamardTest {
         int bigN = 64;
         int m = 20;
         long seed = 42;
-        double[] d = DiscreteDraws.signs(seed, StreamPurpose.HADAMARD_SIGNS, n);
-        int[] s = DiscreteDraws.distinctSorted(seed, StreamPurpose.HADAMARD_ROWS, m, bigN);
+        double[] d = RandomSigns.signs(seed, StreamPurpose.HADAMARD_SIGNS, bigN);
+        int[] s = DistinctIndexSampler.sample(seed, StreamPurpose.HADAMARD_ROWS, bigN, m);
         double[][] a = new double[m][n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -86,8 +87,8 @@ class SubsampledHadamardTest {
     void adjointIdentityHoldsPastTheBlocking() {
         int n = 300 * 70;
         Random rnd = new Random(9);
-        double[] d = DiscreteDraws.signs(7, StreamPurpose.HADAMARD_SIGNS, n);
-        int[] s = DiscreteDraws.distinctSorted(7, StreamPurpose.HADAMARD_ROWS, 5000, 1 << 15);
+        double[] d = RandomSigns.signs(7, StreamPurpose.HADAMARD_SIGNS, 1 << 15);
+        int[] s = DistinctIndexSampler.sample(7, StreamPurpose.HADAMARD_ROWS, 1 << 15, 5000);
         double[][] x = {gaussian(n, rnd)};
         double[][] r = {gaussian(s.length, rnd)};
         double[][] ax = new double[1][s.length];
@@ -117,7 +118,7 @@ class SubsampledHadamardTest {
         for (int i = 0; i < bigN; i++) {
             all[i] = i;
         }
-        double[] d = DiscreteDraws.signs(1, StreamPurpose.HADAMARD_SIGNS, n);
+        double[] d = RandomSigns.signs(1, StreamPurpose.HADAMARD_SIGNS, bigN);
         double[][] x = {gaussian(n, new Random(4))};
         double[][] ax = new double[1][bigN];
         double[][] back = new double[1][n];
@@ -137,7 +138,7 @@ class SubsampledHadamardTest {
     void rejectsRowsThatAreNotAscending() {
         try (ParallelLoops loops = new ParallelLoops(1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new SubsampledHadamard(loops, 6, new double[] {1, 1, 1, 1, 1, 1}, new int[] {3, 3}));
+                    () -> new SubsampledHadamard(loops, 6, new double[] {1, 1, 1, 1, 1, 1, 1, 1}, new int[] {3, 3}));
             assertTrue(e.getMessage().contains("ascending"), e.getMessage());
         }
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.msense.core.rng.DistinctIndexSampler;
 import org.msense.core.rng.GaussianStream;
+import org.msense.core.rng.RandomSigns;
 import org.msense.core.rng.StreamPurpose;
 import org.msense.core.spec.OperatorKind;
 
@@ -294,7 +295,9 @@ public abstract class Engine implements AutoCloseable {
      * {@code precision}, generated (stream {@link StreamPurpose#SENSING} of the seed, scaled by 1/√m) or uploaded
      * from the description; a generated completion operator first draws its m distinct entries on the host
      * ({@link DistinctIndexSampler}, stream {@link StreamPurpose#COMPLETION_ENTRIES}), so every backend observes the
-     * same entries. Other kinds are built by the backend ({@link #openOperatorImpl}).
+     * same entries; a generated hadamard operator likewise draws its m distinct rows of [0, N) (stream
+     * {@link StreamPurpose#HADAMARD_ROWS}) and its N signs ({@link RandomSigns}, stream
+     * {@link StreamPurpose#HADAMARD_SIGNS}), N = n1·n2 rounded up to a power of two. Other kinds are built by the backend ({@link #openOperatorImpl}).
      *
      * @param precision storage precision of a dense operator's matrix (see {@link #supportsOperatorPrecision});
      *                  structured operators compute in the precision of the factors they are given
@@ -332,6 +335,16 @@ public abstract class Engine implements AutoCloseable {
         if (kind == OperatorKind.COMPLETION && d.entries() == null) {
             d = d.withEntries(DistinctIndexSampler.sample(d.seed(), StreamPurpose.COMPLETION_ENTRIES,
                     (long) d.n1() * d.n2(), d.m()));
+        }
+        if (kind == OperatorKind.HADAMARD && d.rows() == null) {
+            long length = Long.highestOneBit(2L * d.n1() * d.n2() - 1);
+            if (length > Integer.MAX_VALUE || d.m() > length) {
+                throw new BackendException("hadamard: the transform length N = " + length + " (n1·n2 = "
+                        + (long) d.n1() * d.n2() + " rounded up to a power of two) must be ≤ 2³⁰ and ≥ m = " + d.m()
+                        + "; lower the dimensions or the measurements");
+            }
+            d = d.withHadamard(DistinctIndexSampler.sample(d.seed(), StreamPurpose.HADAMARD_ROWS, length, d.m()),
+                    RandomSigns.signs(d.seed(), StreamPurpose.HADAMARD_SIGNS, (int) length));
         }
         SensingOperator made = openOperatorImpl(d, precision);
         if (made == null || made.engine() != this || made.kind() != kind || made.n1() != d.n1() || made.n2() != d.n2()
