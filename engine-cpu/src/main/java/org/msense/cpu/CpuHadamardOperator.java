@@ -2,6 +2,7 @@ package org.msense.cpu;
 
 import org.ejml.data.DMatrixRMaj;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.SensingOperator;
 import org.msense.core.spec.OperatorKind;
 
@@ -81,6 +82,11 @@ final class CpuHadamardOperator extends SensingOperator {
         e = CpuOperators.scratch(e, batch, n1() * n2());
         kernel.adjoint(CpuOperators.vectors(res, batch), e);
         return CpuOperators.squaredNorms(e, batch, n1() * n2());
+    }
+
+    @Override
+    protected OperatorDescription describeImpl() {
+        return OperatorDescription.ofHadamard(n1(), n2(), rows.clone(), signs.clone());
     }
 
     @Override

@@ -1,7 +1,9 @@
 package org.msense.cpu;
 
 import org.ejml.data.DMatrixRMaj;
+import org.msense.core.backend.BackendException;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.SensingOperator;
 import org.msense.core.spec.OperatorKind;
 
@@ -105,6 +107,22 @@ final class CpuImplicitGaussianOperator extends SensingOperator {
             adjointOf = res;
         }
         return CpuOperators.squaredNorms(e, res.count(), n1() * n2());
+    }
+
+    /** The dense matrix of the same numbers (the {@code gaussian} operator of the seed), generated row by row. */
+    @Override
+    protected OperatorDescription describeImpl() {
+        long size = (long) measurements() * n1() * n2();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new BackendException("the gaussian-implicit operator is m·n1·n2 = " + size + " numbers, more than one"
+                    + " array can hold; it cannot be written out densely (export a smaller problem)");
+        }
+        int n = n1() * n2();
+        double[] dense = new double[(int) size];
+        for (int i = 0; i < measurements(); i++) {
+            kernel.row(i, dense, i * n);
+        }
+        return OperatorDescription.ofDense(n1(), n2(), measurements(), dense);
     }
 
     @Override

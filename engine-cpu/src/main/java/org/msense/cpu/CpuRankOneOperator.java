@@ -2,6 +2,7 @@ package org.msense.cpu;
 
 import org.ejml.data.DMatrixRMaj;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.SensingOperator;
 import org.msense.core.spec.OperatorKind;
 
@@ -95,6 +96,11 @@ final class CpuRankOneOperator extends SensingOperator {
             out[b] = sum * scale;
         }
         return out;
+    }
+
+    @Override
+    protected OperatorDescription describeImpl() {
+        return OperatorDescription.ofRankOne(n1(), n2(), measurements(), left().data.clone(), right().data.clone());
     }
 
     @Override

@@ -119,6 +119,12 @@ final class DenseSensingOperator extends SensingOperator {
         engine().adjoint(matrix, res, out);
     }
 
+    /** The matrix downloaded (fp32 storage widened). */
+    @Override
+    protected OperatorDescription describeImpl() {
+        return OperatorDescription.ofDense(n1(), n2(), measurements(), engine().download(matrix));
+    }
+
     @Override
     protected void releaseImpl() {
         x = null;

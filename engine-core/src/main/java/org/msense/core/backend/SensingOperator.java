@@ -184,6 +184,27 @@ public abstract class SensingOperator {
         adjointImpl(res, e);
     }
 
+    // ------------------------------------------------------------------ export (hadamard, rank-one, gaussian-implicit)
+
+    /**
+     * The operator as explicit data on the host — the dense matrix, the hadamard rows and signs, the rank-one a_i and
+     * b_i, the completion entries — for export (e.g. to NumPy); {@link Engine#openOperator} of the result builds an
+     * operator with the same numbers. A {@code gaussian-implicit} operator is described by its dense matrix (the
+     * numbers of {@code gaussian} for its seed), when that fits a Java array.
+     *
+     * @throws BackendException when the operator cannot be written out (the message says why)
+     */
+    public final OperatorDescription describe() {
+        ensureUsable("describe");
+        return describeImpl();
+    }
+
+    /** Default: not exportable. */
+    protected OperatorDescription describeImpl() {
+        throw new BackendException("the " + kind.id() + " operator of the " + engine.backendId()
+                + " backend cannot be written out");
+    }
+
     /** Frees what the operator holds (its data and scratch). Safe to call twice; the operator is unusable after. */
     public final void release() {
         if (released) {

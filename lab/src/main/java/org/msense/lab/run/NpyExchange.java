@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.msense.core.spec.InvalidSpecException;
 import org.msense.core.algorithm.HostFactors;
+import org.msense.core.backend.OperatorDescription;
 import org.msense.lab.io.Npy;
 import org.msense.lab.io.NpyArray;
 import org.msense.core.problem.GroundTruth;
@@ -15,8 +16,18 @@ import org.msense.core.problem.GroundTruth;
  * NumPy interop: the files of an exported problem and how to read them back.
  * <ul>
  * <li>{@code X_star.npy} (n1, n2) — the ground truth;</li>
- * <li>{@code A.npy} (m, n1·n2) — the stacked sensing matrix, row i = vec(A_i)/√m with row-major vec, so
- *     {@code A @ X.ravel()} are the measurements;</li>
+ * <li>the operator, one of (files named below; the files present decide the operator of a loaded problem):
+ *   <ul>
+ *   <li>{@code A.npy} (m, n1·n2) — {@code gaussian} and {@code gaussian-implicit}: the stacked sensing matrix,
+ *       row i = vec(A_i)/√m with row-major vec, so {@code A @ X.ravel()} are the measurements (a loaded A is run
+ *       as the dense {@code gaussian} operator);</li>
+ *   <li>{@code hadamard_rows.npy} (m,) and {@code hadamard_signs.npy} (N,) — {@code hadamard}: the rows s_i of the
+ *       length-N transform (ascending integers, stored as float64) and the signs ±1 of D;</li>
+ *   <li>{@code rank_one_a.npy} (m, n1) and {@code rank_one_b.npy} (m, n2) — {@code rank-one}: the a_i and b_i as
+ *       rows (without the 1/√m);</li>
+ *   <li>{@code entries.npy} (m,) — {@code completion}: the observed entries as row-major indices j·n2 + l,
+ *       ascending (integers stored as float64);</li>
+ *   </ul></li>
  * <li>{@code y.npy} (m,) — the observations;</li>
  * <li>{@code V0.npy} (B, n1, k), {@code W0.npy} (B, n2, k) — the initial factors of the B trajectories;</li>
  * <li>{@code V.npy}, {@code W.npy} — the factors at the end of the run, same shapes.</li>
@@ -25,6 +36,14 @@ import org.msense.core.problem.GroundTruth;
 public final class NpyExchange {
     public static final String TRUTH = "X_star.npy";
     public static final String OPERATOR = "A.npy";
+    public static final String HADAMARD_ROWS = "hadamard_rows.npy";
+    public static final String HADAMARD_SIGNS = "hadamard_signs.npy";
+    public static final String RANK_ONE_A = "rank_one_a.npy";
+    public static final String RANK_ONE_B = "rank_one_b.npy";
+    public static final String ENTRIES = "entries.npy";
+    /** Every operator file, for the export-target check. */
+    private static final List<String> OPERATOR_FILES = List.of(OPERATOR, HADAMARD_ROWS, HADAMARD_SIGNS, RANK_ONE_A,
+            RANK_ONE_B, ENTRIES);
     public static final String OBSERVATIONS = "y.npy";
     public static final String V0 = "V0.npy";
     public static final String W0 = "W0.npy";
@@ -38,18 +57,18 @@ public final class NpyExchange {
      * A problem read from files.
      *
      * @param truth    X* with its SVD
-     * @param operator A, m × n1·n2 row-major
+     * @param operator the operator as explicit data (its kind from the files present)
      * @param m        measurements
      * @param y        observations
      * @param initial  V0/W0 if both files exist, else null
      */
-    public record LoadedProblem(GroundTruth truth, double[] operator, int m, double[] y, HostFactors initial,
+    public record LoadedProblem(GroundTruth truth, OperatorDescription operator, int m, double[] y, HostFactors initial,
             int batch, int width) {
     }
 
     /**
-     * Reads X_star.npy, A.npy, y.npy and, when present, V0.npy and W0.npy from {@code dir}, checking every
-     * shape against the others.
+     * Reads X_star.npy, the operator files, y.npy and, when present, V0.npy and W0.npy from {@code dir}, checking
+     * every shape against the others.
      *
      * @param rank the rank of X* to use, or 0 for its numerical rank
      * @throws IOException with a message naming the file and the expected shape
@@ -61,15 +80,10 @@ public final class NpyExchange {
         NpyArray x = Npy.read(dir.resolve(TRUTH)).requireRank("X*, (n1, n2)", 2);
         int n1 = x.dim(0);
         int n2 = x.dim(1);
-        NpyArray a = Npy.read(dir.resolve(OPERATOR)).requireRank("the stacked sensing matrix, (m, n1·n2)", 2);
-        int m = a.dim(0);
-        a.requireShape("the stacked sensing matrix, (m, n1·n2) with n1·n2 = " + n1 * n2 + " from X_star.npy", m, n1 * n2);
-        NpyArray y = Npy.read(dir.resolve(OBSERVATIONS)).requireShape("the observations, (m,) with m = " + m + " from A.npy", m);
-        for (double v : a.data()) {
-            if (!Double.isFinite(v)) {
-                throw new IOException(OPERATOR + " holds a non-finite entry (" + v + ")");
-            }
-        }
+        OperatorDescription operator = readOperator(dir, n1, n2);
+        int m = operator.m();
+        NpyArray y = Npy.read(dir.resolve(OBSERVATIONS)).requireShape("the observations, (m,) with m = " + m
+                + " from the operator files", m);
         for (double v : y.data()) {
             if (!Double.isFinite(v)) {
                 throw new IOException(OBSERVATIONS + " holds a non-finite entry (" + v + ")");
@@ -99,11 +113,117 @@ public final class NpyExchange {
                     "the initial W of each trajectory, (B, n2, k) with B, k from V0.npy and n2 = " + n2, batch, n2, width);
             init = new HostFactors(v0.data(), w0.data());
         }
-        return new LoadedProblem(truth, a.data(), m, y.data(), init, batch, width);
+        return new LoadedProblem(truth, operator, m, y.data(), init, batch, width);
+    }
+
+    /** The operator of whichever set of operator files is in {@code dir} (exactly one set must be). */
+    private static OperatorDescription readOperator(Path dir, int n1, int n2) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String f : OPERATOR_FILES) {
+            if (Files.exists(dir.resolve(f))) {
+                found.add(f);
+            }
+        }
+        boolean dense = found.contains(OPERATOR);
+        boolean hadamard = found.contains(HADAMARD_ROWS) || found.contains(HADAMARD_SIGNS);
+        boolean rankOne = found.contains(RANK_ONE_A) || found.contains(RANK_ONE_B);
+        boolean completion = found.contains(ENTRIES);
+        int sets = (dense ? 1 : 0) + (hadamard ? 1 : 0) + (rankOne ? 1 : 0) + (completion ? 1 : 0);
+        if (sets != 1) {
+            throw new IOException("problem-from: " + dir + " must hold the files of exactly one operator (" + OPERATOR
+                    + "; " + HADAMARD_ROWS + " and " + HADAMARD_SIGNS + "; " + RANK_ONE_A + " and " + RANK_ONE_B + "; or "
+                    + ENTRIES + "), found " + (found.isEmpty() ? "none" : String.join(", ", found)));
+        }
+        try {
+            if (dense) {
+                NpyArray a = Npy.read(dir.resolve(OPERATOR)).requireRank("the stacked sensing matrix, (m, n1·n2)", 2);
+                a.requireShape("the stacked sensing matrix, (m, n1·n2) with n1·n2 = " + n1 * n2 + " from X_star.npy",
+                        a.dim(0), n1 * n2);
+                return OperatorDescription.ofDense(n1, n2, a.dim(0), finite(OPERATOR, a.data()));
+            }
+            if (hadamard) {
+                long length = Long.highestOneBit(2L * n1 * n2 - 1);
+                NpyArray rows = Npy.read(dir.resolve(HADAMARD_ROWS)).requireRank("the hadamard rows s_i, (m,)", 1);
+                NpyArray signs = Npy.read(dir.resolve(HADAMARD_SIGNS)).requireShape("the hadamard signs, (N,) with N = "
+                        + length + " (n1·n2 rounded up to a power of two)", (int) length);
+                for (double d : signs.data()) {
+                    if (d != 1.0 && d != -1.0) {
+                        throw new IOException(HADAMARD_SIGNS + " holds " + d + "; every sign must be +1 or −1");
+                    }
+                }
+                return OperatorDescription.ofHadamard(n1, n2, indices(HADAMARD_ROWS, rows.data(), length),
+                        signs.data());
+            }
+            if (rankOne) {
+                NpyArray a = Npy.read(dir.resolve(RANK_ONE_A)).requireRank("the rank-one vectors a_i, (m, n1)", 2);
+                int m = a.dim(0);
+                a.requireShape("the rank-one vectors a_i, (m, n1) with n1 = " + n1 + " from X_star.npy", m, n1);
+                NpyArray b = Npy.read(dir.resolve(RANK_ONE_B)).requireShape("the rank-one vectors b_i, (m, n2) with m = "
+                        + m + " from " + RANK_ONE_A + " and n2 = " + n2, m, n2);
+                return OperatorDescription.ofRankOne(n1, n2, m, finite(RANK_ONE_A, a.data()), finite(RANK_ONE_B, b.data()));
+            }
+            NpyArray e = Npy.read(dir.resolve(ENTRIES)).requireRank("the completion entries j·n2 + l, (m,)", 1);
+            return OperatorDescription.ofEntries(n1, n2, indices(ENTRIES, e.data(), (long) n1 * n2));
+        } catch (IllegalArgumentException ex) {
+            throw new IOException("problem-from: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static double[] finite(String file, double[] values) throws IOException {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new IOException(file + " holds a non-finite entry (" + v + ")");
+            }
+        }
+        return values;
+    }
+
+    /** Integers in [0, bound) stored as float64, strictly ascending. */
+    private static int[] indices(String file, double[] values, long bound) throws IOException {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (!(v >= 0 && v < bound && v == Math.rint(v))) {
+                throw new IOException(file + " holds " + v + " at position " + i + "; expected integers in [0, " + bound + ")");
+            }
+            out[i] = (int) v;
+            if (i > 0 && out[i] <= out[i - 1]) {
+                throw new IOException(file + " must be strictly ascending; position " + i + " holds " + out[i] + " after "
+                        + out[i - 1]);
+            }
+        }
+        return out;
+    }
+
+    /** Writes the operator files of {@code operator} into {@code dir}. */
+    static void exportOperator(Path dir, OperatorDescription operator) throws IOException {
+        int m = operator.m();
+        if (operator.dense() != null) {
+            Npy.write(dir.resolve(OPERATOR), operator.dense(), m, operator.n1() * operator.n2());
+        } else if (operator.rows() != null) {
+            Npy.write(dir.resolve(HADAMARD_ROWS), asDoubles(operator.rows()), m);
+            Npy.write(dir.resolve(HADAMARD_SIGNS), operator.signs(), operator.signs().length);
+        } else if (operator.left() != null) {
+            Npy.write(dir.resolve(RANK_ONE_A), operator.left(), m, operator.n1());
+            Npy.write(dir.resolve(RANK_ONE_B), operator.right(), m, operator.n2());
+        } else if (operator.entries() != null) {
+            Npy.write(dir.resolve(ENTRIES), asDoubles(operator.entries()), m);
+        } else {
+            throw new IllegalArgumentException("the " + operator.kind().id() + " operator description holds no data to write");
+        }
+    }
+
+    private static double[] asDoubles(int[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
     }
 
     /**
-     * Refuses an export directory that already holds an export (any of X_star, A, y, V0, W0, V, W .npy), unless
+     * Refuses an export directory that already holds an export (any of X_star, y, V0, W0, V, W and the operator files),
+     * unless
      * {@code overwrite}: an earlier export is never replaced silently. A path that is a file is refused too.
      *
      * @throws InvalidSpecException (field {@code export-npy}) naming the files found
@@ -116,7 +236,9 @@ public final class NpyExchange {
             return;
         }
         List<String> there = new ArrayList<>();
-        for (String n : List.of(TRUTH, OPERATOR, OBSERVATIONS, V0, W0, V, W)) {
+        List<String> names = new ArrayList<>(List.of(TRUTH, OBSERVATIONS, V0, W0, V, W));
+        names.addAll(OPERATOR_FILES);
+        for (String n : names) {
             if (Files.exists(dir.resolve(n))) {
                 there.add(n);
             }
@@ -127,13 +249,13 @@ public final class NpyExchange {
         }
     }
 
-    /** Writes X_star, A, y, V0, W0 into {@code dir} (created if needed). */
-    public static void exportProblem(Path dir, double[] truth, int n1, int n2, double[] operator, int m, double[] y,
+    /** Writes X_star, the operator files, y, V0, W0 into {@code dir} (created if needed). */
+    public static void exportProblem(Path dir, double[] truth, int n1, int n2, OperatorDescription operator, double[] y,
             HostFactors initial, int batch, int k) throws IOException {
         Files.createDirectories(dir);
         Npy.write(dir.resolve(TRUTH), truth, n1, n2);
-        Npy.write(dir.resolve(OPERATOR), operator, m, n1 * n2);
-        Npy.write(dir.resolve(OBSERVATIONS), y, m);
+        exportOperator(dir, operator);
+        Npy.write(dir.resolve(OBSERVATIONS), y, operator.m());
         exportFactors(dir, V0, W0, initial, batch, n1, n2, k);
     }
 

@@ -256,7 +256,7 @@ public final class RunJob {
             Path npy = config.getPath("export-npy");
             if (npy != null && from == null) {
                 NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
-                        engine.download(problem.denseOperator()), problem.measurements(), engine.download(problem.observations()),
+                        problem.operator().describe(), engine.download(problem.observations()),
                         initial, spec.size(), spec.model().width());
             }
             if (from != null) {
@@ -427,7 +427,7 @@ public final class RunJob {
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {
         if (plan.loaded() != null) {
             var l = plan.loaded();
-            return SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
+            return SensingProblem.fromDescription(engine, l.truth(), l.operator(), l.y(), spec.model().precision(),
                     spec.model().operatorPrecision());
         }
         return SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());

@@ -41,7 +41,16 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
             loaded = NpyExchange.load(c.getPath("problem-from"), 0);
             requireAgrees(c, "n1", loaded.truth().n1(), NpyExchange.TRUTH);
             requireAgrees(c, "n2", loaded.truth().n2(), NpyExchange.TRUTH);
-            requireAgrees(c, "measurements", loaded.m(), NpyExchange.OPERATOR);
+            requireAgrees(c, "measurements", loaded.m(), "the operator files");
+            String kind = loaded.operator().kind().id();
+            if (c.isExplicit("operator") && c.get("operator") != null
+                    && !OperatorKind.parse(c.getString("operator")).id().equals(kind)) {
+                throw new InvalidSpecException("operator", "is " + c.getString("operator") + " but the files of"
+                        + " --problem-from hold a " + kind + " operator" + (kind.equals("gaussian")
+                        ? " (a gaussian-implicit export is its dense matrix A.npy, run as gaussian)" : "")
+                        + "; leave --operator out or make it agree");
+            }
+            c.set("operator", kind);
             requireAgrees(c, "rank", loaded.truth().rank(), NpyExchange.TRUTH + " (its numerical rank)");
             double[] sigma = loaded.truth().sigma();
             double kappa = sigma[0] / sigma[sigma.length - 1];
