@@ -255,9 +255,7 @@ public final class RunJob {
                             spec.model().normalization());
             Path npy = config.getPath("export-npy");
             if (npy != null && from == null) {
-                NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
-                        engine.download(problem.denseOperator()), problem.measurements(), engine.download(problem.observations()),
-                        initial, spec.size(), spec.model().width());
+                exportProblem(npy, engine, problem, initial, spec);
             }
             if (from != null) {
                 initial = from.factors();
@@ -424,10 +422,27 @@ public final class RunJob {
         }
     }
 
+    /**
+     * Writes the problem for NumPy: X_star, A, y (dense Gaussian) or the entries, factors of X* and y (completion),
+     * with V0, W0.
+     */
+    private static void exportProblem(Path npy, Engine engine, SensingProblem problem, HostFactors initial, BatchSpec spec)
+            throws IOException {
+        switch (problem.operator().kind()) {
+            case GAUSSIAN -> NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
+                    engine.download(problem.denseOperator()), problem.measurements(), engine.download(problem.observations()),
+                    initial, spec.size(), spec.model().width());
+            case COMPLETION -> NpyExchange.exportCompletion(npy, problem.truth(), problem.operator().description().entries(),
+                    engine.download(problem.observations()), initial, spec.size(), spec.model().width());
+            default -> throw new RunInputException("--export-npy does not write the " + problem.operator().kind().id()
+                    + " operator yet; leave --export-npy out");
+        }
+    }
+
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {
         if (plan.loaded() != null) {
             var l = plan.loaded();
-            return SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
+            return SensingProblem.fromDescription(engine, l.truth(), l.operator(), l.y(), spec.model().precision(),
                     spec.model().operatorPrecision());
         }
         return SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());

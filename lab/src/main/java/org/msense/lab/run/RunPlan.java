@@ -48,6 +48,13 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
             requireAgrees(c, "condition", kappa, NpyExchange.TRUTH + " (σ₁/σ_r)");
             requireAgrees(c, "scale", sigma[0], NpyExchange.TRUTH + " (σ₁)");
             refuseWith(c, "noise", NpyExchange.OBSERVATIONS + ", which holds the measurements as they are");
+            String kind = loaded.operator().kind().id();
+            if (c.isExplicit("operator") && c.getString("operator") != null
+                    && !OperatorKind.parse(c.getString("operator")).id().equals(kind)) {
+                throw new InvalidSpecException("operator", "is " + c.getString("operator") + " but the files of --problem-from"
+                        + " hold a " + kind + " operator, and the files decide it; leave --operator out or make it agree");
+            }
+            c.set("operator", kind);
             c.set("n1", loaded.truth().n1());
             c.set("n2", loaded.truth().n2());
             c.set("measurements", loaded.m());
