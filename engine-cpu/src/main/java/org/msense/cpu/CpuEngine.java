@@ -80,10 +80,12 @@ final class CpuEngine extends Engine {
         return operator == work || (operator == Precision.FP32 && work == Precision.FP64);
     }
 
-    /** gaussian (dense, through the sensing pass) and completion ({@link CompletionOperator}). */
+    /** The operators this engine implements: gaussian (dense, through the sensing pass), completion. */
+    static final java.util.Set<OperatorKind> OPERATORS = java.util.EnumSet.of(OperatorKind.GAUSSIAN, OperatorKind.COMPLETION);
+
     @Override
     public boolean supportsOperator(OperatorKind kind) {
-        return kind == OperatorKind.GAUSSIAN || kind == OperatorKind.COMPLETION;
+        return OPERATORS.contains(kind);
     }
 
     @Override

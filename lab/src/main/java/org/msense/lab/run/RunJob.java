@@ -110,7 +110,7 @@ public final class RunJob {
         RunConfig config = plan.config();
         Backends.Selection selection;
         try {
-            selection = Backends.select(config.getString("backend"), backends);
+            selection = Backends.select(config.getString("backend"), backends, plan.spec().problem().operator());
         } catch (BackendException e) {
             if (config.getString("backend").trim().equalsIgnoreCase("auto")) {
                 throw e; // nothing can run on this machine: not a mistake of the command line
