@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Re-run a problem exported by `msense run --export-npy DIR` with a few lines of NumPy.
 
-Reads X_star.npy, the operator, y.npy, V0.npy, W0.npy from DIR and runs the same method as `msense run
+Reads X_star.npy, the operator, y.npy, V0.npy, W0.npy from DIR (for matrix completion X* comes as U_star.npy,
+sigma_star.npy, V_star.npy instead of X_star.npy) and runs the same method as `msense run
 --method` for every trajectory, printing CSV rows `trajectory,iteration,relative_error` at
 t = 0, L, 2L, ... and at the last iteration, the same rows as the engine's metrics.csv.
 The operator is whichever files DIR holds:
   A.npy                                  dense (gaussian, gaussian-implicit): A(Z) = A @ vec(Z)
   hadamard_rows.npy, hadamard_signs.npy  hadamard: A(Z) = sqrt(N/m) (H D [vec Z; 0])[s], H orthonormal
   rank_one_a.npy, rank_one_b.npy         rank-one: A(Z)_i = a_i^T Z b_i / sqrt(m)
-  entries.npy                            completion: A(Z)_i = sqrt(n1 n2/m) vec(Z)[e_i]
+  entries.npy                            completion: A(Z)_i = sqrt(n1 n2/m) Z[j_i, l_i], rows (j_i, l_i)
 With E = A*(A(V W^T) - y) and solves (not inverses) of the k x k systems:
 
   gd        V <- V - mu E W,                 W <- W - mu E^T V                  (simultaneous)
@@ -63,14 +64,14 @@ def load_operator(d, n1, n2):
         a, b = np.load(f"{d}/rank_one_a.npy"), np.load(f"{d}/rank_one_b.npy")
         m = a.shape[0]
         return (lambda Z: np.sum((a @ Z) * b, axis=1) / np.sqrt(m)), (lambda r: a.T @ (r[:, None] * b) / np.sqrt(m))
-    e = np.load(f"{d}/entries.npy").astype(np.int64)
-    c = np.sqrt(n / e.shape[0])
+    J, L = np.load(f"{d}/entries.npy").astype(np.int64).T
+    c = np.sqrt(n / J.shape[0])
 
     def adjoint(r):
-        z = np.zeros(n)
-        z[e] = c * r
-        return z.reshape(n1, n2)
-    return (lambda Z: c * Z.ravel()[e]), adjoint
+        E = np.zeros((n1, n2))
+        E[J, L] = c * r
+        return E
+    return (lambda Z: c * Z[J, L]), adjoint
 
 
 def main():
@@ -84,7 +85,11 @@ def main():
     ap.add_argument("--damping", default="1", help="precgd: the constant c, one value or one per trajectory")
     a = ap.parse_args()
 
-    X = np.load(f"{a.dir}/X_star.npy")
+    if os.path.exists(f"{a.dir}/entries.npy"):
+        U, s, Vs = (np.load(f"{a.dir}/{n}.npy") for n in ("U_star", "sigma_star", "V_star"))
+        X = (U * s) @ Vs.T
+    else:
+        X = np.load(f"{a.dir}/X_star.npy")
     y = np.load(f"{a.dir}/y.npy")
     V0 = np.load(f"{a.dir}/V0.npy")        # (B, n1, k)
     W0 = np.load(f"{a.dir}/W0.npy")        # (B, n2, k)

@@ -80,6 +80,29 @@ final class CpuEngine extends Engine {
         return operator == work || (operator == Precision.FP32 && work == Precision.FP64);
     }
 
+    /**
+     * The operators this engine implements: gaussian (dense, through the sensing pass), completion, and the
+     * structured operators of {@link CpuOperatorFactory} (gaussian-implicit, hadamard, rank-one).
+     */
+    static final java.util.Set<OperatorKind> OPERATORS = java.util.EnumSet.of(OperatorKind.GAUSSIAN, OperatorKind.COMPLETION,
+            OperatorKind.GAUSSIAN_IMPLICIT, OperatorKind.HADAMARD, OperatorKind.RANK_ONE);
+
+    @Override
+    public boolean supportsOperator(OperatorKind kind) {
+        return OPERATORS.contains(kind);
+    }
+
+    @Override
+    protected SensingOperator openOperatorImpl(OperatorDescription d, Precision precision) {
+        if (d.kind() == OperatorKind.COMPLETION) {
+            return new CompletionOperator(this, loops, d.n1(), d.n2(), d.entries());
+        }
+        if (CpuOperatorFactory.builds(d.kind())) {
+            return CpuOperatorFactory.open(this, loops, d, precision);
+        }
+        return super.openOperatorImpl(d, precision);
+    }
+
     private static CpuMatrixBatch c(MatrixBatch m) {
         return (CpuMatrixBatch) m;
     }
@@ -282,20 +305,6 @@ final class CpuEngine extends Engine {
         } else {
             sensing.fused(c(op), c(x), c(y), c(res), c(e));
         }
-    }
-
-    /** The dense Gaussian operator and the structured ones of {@link CpuOperatorFactory}. */
-    @Override
-    public boolean supportsOperator(OperatorKind kind) {
-        return super.supportsOperator(kind) || CpuOperatorFactory.builds(kind);
-    }
-
-    @Override
-    protected SensingOperator openOperatorImpl(OperatorDescription description, Precision precision) {
-        if (CpuOperatorFactory.builds(description.kind())) {
-            return CpuOperatorFactory.open(this, loops, description, precision);
-        }
-        return super.openOperatorImpl(description, precision);
     }
 
     @Override

@@ -330,7 +330,9 @@ public abstract class Engine implements AutoCloseable {
                 release(op);
                 throw ex;
             }
-            return new DenseSensingOperator(this, op, d.n1(), d.n2(), true);
+            DenseSensingOperator dense = new DenseSensingOperator(this, op, d.n1(), d.n2(), true);
+            dense.describedBy(OperatorDescription.generated(kind, d.n1(), d.n2(), m, d.seed()));
+            return dense;
         }
         if (kind == OperatorKind.COMPLETION && d.entries() == null) {
             d = d.withEntries(DistinctIndexSampler.sample(d.seed(), StreamPurpose.COMPLETION_ENTRIES,
@@ -352,6 +354,7 @@ public abstract class Engine implements AutoCloseable {
             throw new IllegalStateException(backendId + " returned an operator that does not match " + kind.id() + " "
                     + d.n1() + "×" + d.n2() + ", m = " + d.m());
         }
+        made.describedBy(d);
         return made;
     }
 

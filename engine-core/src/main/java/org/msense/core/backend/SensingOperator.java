@@ -34,6 +34,8 @@ public abstract class SensingOperator {
     private final int n2;
     private final int m;
     private final List<MatrixBatch> scratch = new ArrayList<>();
+    /** The resolved description it was opened from (data kept by reference), for export; set by the engine. */
+    private OperatorDescription description;
     private boolean released;
 
     protected SensingOperator(Engine engine, OperatorKind kind, int n1, int n2, int m) {
@@ -68,6 +70,19 @@ public abstract class SensingOperator {
     /** m, the number of measurements. */
     public final int measurements() {
         return m;
+    }
+
+    /**
+     * The description the engine opened this operator from, with its drawn data (e.g. the completion entries) filled
+     * in, for export; null for operators made over a caller's matrix. A dense Gaussian operator's description carries
+     * no matrix (download it with {@link Engine#denseMatrix}).
+     */
+    public final OperatorDescription description() {
+        return description;
+    }
+
+    final void describedBy(OperatorDescription d) {
+        this.description = d;
     }
 
     /** Bytes the operator holds on its engine and host (data and scratch), for memory reports. */

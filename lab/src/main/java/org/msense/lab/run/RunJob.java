@@ -30,6 +30,7 @@ import org.msense.lab.io.Json;
 import org.msense.lab.plot.FigureWriter;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.BatchSpec;
+import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.InvalidSpecException;
 import org.msense.core.spec.ProblemSpec;
 
@@ -110,7 +111,7 @@ public final class RunJob {
         RunConfig config = plan.config();
         Backends.Selection selection;
         try {
-            selection = Backends.select(config.getString("backend"), backends);
+            selection = Backends.select(config.getString("backend"), backends, plan.spec().problem().operator());
         } catch (BackendException e) {
             if (config.getString("backend").trim().equalsIgnoreCase("auto")) {
                 throw e; // nothing can run on this machine: not a mistake of the command line
@@ -255,9 +256,7 @@ public final class RunJob {
                             spec.model().normalization());
             Path npy = config.getPath("export-npy");
             if (npy != null && from == null) {
-                NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
-                        problem.operator().describe(), engine.download(problem.observations()),
-                        initial, spec.size(), spec.model().width());
+                exportProblem(npy, engine, problem, initial, spec);
             }
             if (from != null) {
                 initial = from.factors();
@@ -422,6 +421,26 @@ public final class RunJob {
                         + fallback);
             }
         }
+    }
+
+    /**
+     * Writes the problem for NumPy: X_star, A, y (dense Gaussian) or the entries, factors of X* and y (completion),
+     * with V0, W0.
+     */
+    private static void exportProblem(Path npy, Engine engine, SensingProblem problem, HostFactors initial, BatchSpec spec)
+            throws IOException {
+        if (problem.operator().kind() == OperatorKind.COMPLETION) {
+            NpyExchange.exportCompletion(npy, problem.truth(), problem.operator().description().entries(),
+                    engine.download(problem.observations()), initial, spec.size(), spec.model().width());
+            return;
+        }
+        if (!problem.truth().hasMatrix()) {
+            throw new RunInputException("--export-npy writes X* as X_star.npy, which a " + problem.n1() + "×" + problem.n2()
+                    + " problem does not form; leave --export-npy out or export a smaller problem");
+        }
+        // the dense matrix, the hadamard rows and signs, the rank-one a_i and b_i (gaussian-implicit: its dense matrix)
+        NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(), problem.operator().describe(),
+                engine.download(problem.observations()), initial, spec.size(), spec.model().width());
     }
 
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {

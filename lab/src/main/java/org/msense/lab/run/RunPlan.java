@@ -42,21 +42,21 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
             requireAgrees(c, "n1", loaded.truth().n1(), NpyExchange.TRUTH);
             requireAgrees(c, "n2", loaded.truth().n2(), NpyExchange.TRUTH);
             requireAgrees(c, "measurements", loaded.m(), "the operator files");
-            String kind = loaded.operator().kind().id();
-            if (c.isExplicit("operator") && c.get("operator") != null
-                    && !OperatorKind.parse(c.getString("operator")).id().equals(kind)) {
-                throw new InvalidSpecException("operator", "is " + c.getString("operator") + " but the files of"
-                        + " --problem-from hold a " + kind + " operator" + (kind.equals("gaussian")
-                        ? " (a gaussian-implicit export is its dense matrix A.npy, run as gaussian)" : "")
-                        + "; leave --operator out or make it agree");
-            }
-            c.set("operator", kind);
             requireAgrees(c, "rank", loaded.truth().rank(), NpyExchange.TRUTH + " (its numerical rank)");
             double[] sigma = loaded.truth().sigma();
             double kappa = sigma[0] / sigma[sigma.length - 1];
             requireAgrees(c, "condition", kappa, NpyExchange.TRUTH + " (σ₁/σ_r)");
             requireAgrees(c, "scale", sigma[0], NpyExchange.TRUTH + " (σ₁)");
             refuseWith(c, "noise", NpyExchange.OBSERVATIONS + ", which holds the measurements as they are");
+            String kind = loaded.operator().kind().id();
+            if (c.isExplicit("operator") && c.getString("operator") != null
+                    && !OperatorKind.parse(c.getString("operator")).id().equals(kind)) {
+                throw new InvalidSpecException("operator", "is " + c.getString("operator") + " but the files of --problem-from"
+                        + " hold a " + kind + " operator" + (kind.equals("gaussian")
+                        ? " (a gaussian-implicit export is its dense matrix A.npy, run as gaussian)" : "")
+                        + ", and the files decide it; leave --operator out or make it agree");
+            }
+            c.set("operator", kind);
             c.set("n1", loaded.truth().n1());
             c.set("n2", loaded.truth().n2());
             c.set("measurements", loaded.m());
