@@ -20,11 +20,19 @@ import org.msense.core.spec.OperatorKind;
  * column order and the rows in that order) and the two offset arrays, O(m + n1 + n2). Each output row (of res,
  * gradV, gradW) is summed by one thread in a fixed order, and threads split the rows, so the results are bit-identical
  * for any thread count. The residual and gradV are one pass over the row-sorted list; gradW a second pass over the
- * column order. fp32 factors are accumulated in fp64 and rounded once per output.
+ * column order (the row pass also stores the residual in column order). In fp64 both passes visit the entries in
+ * tiles of 1024 output rows × 2048 factor rows, so the factor rows they gather stay in cache; tiles keep each output
+ * row's summation order. fp32 factors use the untiled loops, accumulated in fp64 and rounded once per output.
  */
 final class CompletionOperator extends SensingOperator {
     /** Rows per parallel chunk at least. */
     private static final int MIN_ROWS = 256;
+    /**
+     * Tile of the fp64 passes: rows of V (or W) × columns of W (or rows of V) whose factor rows (k numbers each) stay in
+     * the core's cache while the entries of the tile are visited; 1024 × 2048 rows of k = 10 doubles are 80 + 160 KiB.
+     */
+    private static final int TILE_OUT = 1024;
+    private static final int TILE_IN = 2048;
 
     private final ParallelLoops loops;
     private final double scale;
@@ -34,6 +42,10 @@ final class CompletionOperator extends SensingOperator {
     /** For the p-th entry in column order: its measurement index and its row. */
     private final int[] byColumn;
     private final int[] rowByColumn;
+    /** Inverse of byColumn: the column-order position of measurement i. */
+    private final int[] columnPosition;
+    /** The residual of each item in column order (host scratch, B·m numbers), written by the row pass. */
+    private double[][] residualByColumn = new double[0][];
 
     /**
      * @param entries the observed entries as row-major indices j·n2 + l, strictly increasing (checked by
@@ -63,11 +75,13 @@ final class CompletionOperator extends SensingOperator {
         // counting sort by column, stable: within a column the rows stay ascending
         byColumn = new int[m];
         rowByColumn = new int[m];
+        columnPosition = new int[m];
         int[] next = Arrays.copyOf(columnStart, n2);
         for (int j = 0; j < n1; j++) {
             for (int i = rowStart[j]; i < rowStart[j + 1]; i++) {
                 int p = next[column[i]]++;
                 byColumn[p] = i;
+                columnPosition[i] = p;
                 rowByColumn[p] = j;
             }
         }
@@ -80,8 +94,12 @@ final class CompletionOperator extends SensingOperator {
 
     @Override
     public long bytes() {
-        return 4L * (column.length + byColumn.length + rowByColumn.length + rowStart.length + columnStart.length)
-                + keptBytes();
+        long scratch = 0;
+        for (double[] r : residualByColumn) {
+            scratch += 8L * r.length;
+        }
+        return 4L * (column.length + byColumn.length + rowByColumn.length + columnPosition.length + rowStart.length
+                + columnStart.length) + scratch + keptBytes();
     }
 
     private static CpuMatrixBatch c(MatrixBatch m) {
@@ -97,13 +115,13 @@ final class CompletionOperator extends SensingOperator {
     protected void residualAndGradientsImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
             MatrixBatch gradV, MatrixBatch gradW) {
         pass(v, w, y, res, gradV);
-        columnPass(res, v, gradW);
+        columnPass(res, v, gradW, v.precision() == Precision.FP64);
     }
 
     @Override
     protected void gradientsImpl(MatrixBatch res, MatrixBatch v, MatrixBatch w, MatrixBatch gradV, MatrixBatch gradW) {
         rowGradient(res, w, gradV);
-        columnPass(res, v, gradW);
+        columnPass(res, v, gradW, false);
     }
 
     /** res (and gradV when not null) in one pass over the row-sorted entries. */
@@ -118,26 +136,87 @@ final class CompletionOperator extends SensingOperator {
                 double[] yd = c(y).d(item).data;
                 double[] rd = c(res).d(item).data;
                 double[] gd = gradV == null ? null : c(gradV).d(item).data;
+                double[] rc = gradV == null ? null : columnResidual(item, v.count());
+                int n2 = n2();
                 loops.forChunks(n1, MIN_ROWS, (chunk, from, to) -> {
-                    double[] acc = new double[k];
-                    for (int j = from; j < to; j++) {
-                        int vo = j * k;
-                        Arrays.fill(acc, 0);
-                        for (int i = rowStart[j]; i < rowStart[j + 1]; i++) {
-                            int wo = column[i] * k;
-                            double dot = 0;
-                            for (int q = 0; q < k; q++) {
-                                dot += vd[vo + q] * wd[wo + q];
-                            }
-                            double r = scale * dot - yd[i];
-                            rd[i] = r;
-                            for (int q = 0; q < k; q++) {
-                                acc[q] += r * wd[wo + q];
+                    int[] cursor = new int[TILE_OUT];
+                    for (int j0 = from; j0 < to; j0 += TILE_OUT) {
+                        int j1 = Math.min(to, j0 + TILE_OUT);
+                        for (int j = j0; j < j1; j++) {
+                            cursor[j - j0] = rowStart[j];
+                        }
+                        if (gd != null) {
+                            Arrays.fill(gd, j0 * k, j1 * k, 0);
+                        }
+                        // column tiles in ascending order: each row still sums its entries in column order
+                        for (int l0 = 0; l0 < n2; l0 += TILE_IN) {
+                            int l1 = Math.min(n2, l0 + TILE_IN);
+                            for (int j = j0; j < j1; j++) {
+                                int vo = j * k;
+                                int i = cursor[j - j0];
+                                int end = rowStart[j + 1];
+                                // four entries at a time: four independent dot-product chains (each summed in the
+                                // same order as alone, so the bits do not change), then their updates in entry order
+                                for (; i + 3 < end && column[i + 3] < l1; i += 4) {
+                                    int w0 = column[i] * k;
+                                    int w1 = column[i + 1] * k;
+                                    int w2 = column[i + 2] * k;
+                                    int w3 = column[i + 3] * k;
+                                    double d0 = 0;
+                                    double d1 = 0;
+                                    double d2 = 0;
+                                    double d3 = 0;
+                                    for (int q = 0; q < k; q++) {
+                                        double x = vd[vo + q];
+                                        d0 += x * wd[w0 + q];
+                                        d1 += x * wd[w1 + q];
+                                        d2 += x * wd[w2 + q];
+                                        d3 += x * wd[w3 + q];
+                                    }
+                                    double r0 = scale * d0 - yd[i];
+                                    double r1 = scale * d1 - yd[i + 1];
+                                    double r2 = scale * d2 - yd[i + 2];
+                                    double r3 = scale * d3 - yd[i + 3];
+                                    rd[i] = r0;
+                                    rd[i + 1] = r1;
+                                    rd[i + 2] = r2;
+                                    rd[i + 3] = r3;
+                                    if (gd != null) {
+                                        rc[columnPosition[i]] = r0;
+                                        rc[columnPosition[i + 1]] = r1;
+                                        rc[columnPosition[i + 2]] = r2;
+                                        rc[columnPosition[i + 3]] = r3;
+                                        for (int q = 0; q < k; q++) {
+                                            double g = gd[vo + q];
+                                            g += r0 * wd[w0 + q];
+                                            g += r1 * wd[w1 + q];
+                                            g += r2 * wd[w2 + q];
+                                            g += r3 * wd[w3 + q];
+                                            gd[vo + q] = g;
+                                        }
+                                    }
+                                }
+                                for (; i < end && column[i] < l1; i++) {
+                                    int wo = column[i] * k;
+                                    double dot = 0;
+                                    for (int q = 0; q < k; q++) {
+                                        dot += vd[vo + q] * wd[wo + q];
+                                    }
+                                    double r = scale * dot - yd[i];
+                                    rd[i] = r;
+                                    if (gd != null) {
+                                        rc[columnPosition[i]] = r;
+                                        for (int q = 0; q < k; q++) {
+                                            gd[vo + q] += r * wd[wo + q];
+                                        }
+                                    }
+                                }
+                                cursor[j - j0] = i;
                             }
                         }
                         if (gd != null) {
-                            for (int q = 0; q < k; q++) {
-                                gd[vo + q] = scale * acc[q];
+                            for (int o = j0 * k; o < j1 * k; o++) {
+                                gd[o] *= scale;
                             }
                         }
                     }
@@ -181,9 +260,66 @@ final class CompletionOperator extends SensingOperator {
         accumulate(res, w, gradV, n1(), rowStart, null, column);
     }
 
-    /** gradW[l,:] = s·Σ_{p in column l} res_{i_p}·V[j_p,:]. */
-    private void columnPass(MatrixBatch res, MatrixBatch v, MatrixBatch gradW) {
-        accumulate(res, v, gradW, n2(), columnStart, byColumn, rowByColumn);
+    /**
+     * gradW[l,:] = s·Σ_{p in column l} res_{i_p}·V[j_p,:] (rows ascending within a column). In fp64 the residual is read
+     * in column order from the scratch the row pass filled ({@code ordered}) or gathered here; columns are taken in
+     * tiles against row tiles of V, as in the row pass.
+     */
+    private void columnPass(MatrixBatch res, MatrixBatch v, MatrixBatch gradW, boolean ordered) {
+        if (v.precision() != Precision.FP64) {
+            accumulate(res, v, gradW, n2(), columnStart, byColumn, rowByColumn);
+            return;
+        }
+        int k = v.cols();
+        int n1 = n1();
+        for (int b = 0; b < v.count(); b++) {
+            double[] rc = columnResidual(b, v.count());
+            if (!ordered) {
+                double[] rd = c(res).d(b).data;
+                for (int p = 0; p < rc.length; p++) {
+                    rc[p] = rd[byColumn[p]];
+                }
+            }
+            double[] vd = c(v).d(b).data;
+            double[] gd = c(gradW).d(b).data;
+            loops.forChunks(n2(), MIN_ROWS, (chunk, from, to) -> {
+                int[] cursor = new int[TILE_OUT];
+                for (int l0 = from; l0 < to; l0 += TILE_OUT) {
+                    int l1 = Math.min(to, l0 + TILE_OUT);
+                    for (int l = l0; l < l1; l++) {
+                        cursor[l - l0] = columnStart[l];
+                    }
+                    Arrays.fill(gd, l0 * k, l1 * k, 0);
+                    for (int j0 = 0; j0 < n1; j0 += TILE_IN) {
+                        int j1 = Math.min(n1, j0 + TILE_IN);
+                        for (int l = l0; l < l1; l++) {
+                            int go = l * k;
+                            int p = cursor[l - l0];
+                            int end = columnStart[l + 1];
+                            for (; p < end && rowByColumn[p] < j1; p++) {
+                                double r = rc[p];
+                                int vo = rowByColumn[p] * k;
+                                for (int q = 0; q < k; q++) {
+                                    gd[go + q] += r * vd[vo + q];
+                                }
+                            }
+                            cursor[l - l0] = p;
+                        }
+                    }
+                    for (int o = l0 * k; o < l1 * k; o++) {
+                        gd[o] *= scale;
+                    }
+                }
+            });
+        }
+    }
+
+    /** Item b's residual-in-column-order scratch (allocated for {@code count} items at first use). */
+    private double[] columnResidual(int b, int count) {
+        if (residualByColumn.length != count) {
+            residualByColumn = new double[count][measurements()];
+        }
+        return residualByColumn[b];
     }
 
     /**

@@ -91,6 +91,10 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         ModelSpec model = new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")), precision,
                 operatorPrecision);
         Method method = Method.parse(c.getString("method"));
+        if (c.getInt("minibatch") > 0 && problem.operator() != OperatorKind.GAUSSIAN) {
+            throw new InvalidSpecException("minibatch", "draws fresh dense Gaussian measurements at every step, which the "
+                    + problem.operator().id() + " operator does not have; use --minibatch 0 or --operator gaussian");
+        }
         AlgorithmSpec algorithm = new AlgorithmSpec(c.getInt("iterations"), c.getInt("log-every"), c.getDouble("tolerance"),
                 c.getInt("minibatch"), method);
         double[] dampings = dampings(c, method, loaded != null ? loaded.truth().sigma() : problem.singularValues());
