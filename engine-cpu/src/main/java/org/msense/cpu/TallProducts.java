@@ -17,6 +17,8 @@ import org.ejml.data.DMatrixRMaj;
  * read once, from contiguous memory. fp64 only.
  */
 final class TallProducts {
+    private static final jdk.incubator.vector.VectorSpecies<Double> D = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
+    private static final int L = D.length();
     private static final int ROWS = VectorSensingPass.ROWS;
     private final ParallelLoops loops;
     private double[][] scratch = new double[0][];
@@ -47,7 +49,11 @@ final class TallProducts {
             for (int blk = from; blk < to; blk++) {
                 int i = blk * ROWS;
                 if (i + ROWS <= m) {
-                    for (int q = 0; q < w; q++) {
+                    int q = 0;
+                    for (; q + 2 <= w; q += 2) {
+                        dots4x2(ad, i * n, n, cols[q], cols[q + 1], cd, i * w + q, w);
+                    }
+                    for (; q < w; q++) {
                         VectorSensingPass.dots4(ad, i * n, n, cols[q], out, 0);
                         for (int t = 0; t < ROWS; t++) {
                             cd[(i + t) * w + q] = out[t];
@@ -90,12 +96,7 @@ final class TallProducts {
             for (int blk = from; blk < to; blk++) {
                 int i = blk * ROWS;
                 if (i + ROWS <= m) {
-                    for (int q = 0; q < w; q++) {
-                        for (int t = 0; t < ROWS; t++) {
-                            r[t] = sd[(i + t) * w + q];
-                        }
-                        VectorSensingPass.axpy4(ad, i * n, n, r, 0, acc, q * n);
-                    }
+                    axpy4All(ad, i * n, n, sd, i * w, w, acc);
                 } else {
                     for (int ii = i; ii < m; ii++) {
                         for (int q = 0; q < w; q++) {
@@ -118,5 +119,82 @@ final class TallProducts {
                 }
             }
         });
+    }
+
+    /**
+     * Four rows a_{i..i+3} (at a[b0 …], stride n) against two columns x, z: c[o + t·w] = ⟨a_{i+t}, x⟩ and
+     * c[o + t·w + 1] = ⟨a_{i+t}, z⟩ for t &lt; 4, eight SIMD accumulators, each row chunk loaded once for both
+     * columns. Modifies those eight entries of c.
+     */
+    private static void dots4x2(double[] a, int b0, int n, double[] x, double[] z, double[] c, int o, int w) {
+        jdk.incubator.vector.DoubleVector s0 = jdk.incubator.vector.DoubleVector.zero(D);
+        jdk.incubator.vector.DoubleVector s1 = s0;
+        jdk.incubator.vector.DoubleVector s2 = s0;
+        jdk.incubator.vector.DoubleVector s3 = s0;
+        jdk.incubator.vector.DoubleVector t0 = s0;
+        jdk.incubator.vector.DoubleVector t1 = s0;
+        jdk.incubator.vector.DoubleVector t2 = s0;
+        jdk.incubator.vector.DoubleVector t3 = s0;
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            jdk.incubator.vector.DoubleVector xv = jdk.incubator.vector.DoubleVector.fromArray(D, x, j);
+            jdk.incubator.vector.DoubleVector zv = jdk.incubator.vector.DoubleVector.fromArray(D, z, j);
+            jdk.incubator.vector.DoubleVector a0 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + j);
+            jdk.incubator.vector.DoubleVector a1 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + n + j);
+            jdk.incubator.vector.DoubleVector a2 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + 2 * n + j);
+            jdk.incubator.vector.DoubleVector a3 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + 3 * n + j);
+            s0 = a0.fma(xv, s0);
+            s1 = a1.fma(xv, s1);
+            s2 = a2.fma(xv, s2);
+            s3 = a3.fma(xv, s3);
+            t0 = a0.fma(zv, t0);
+            t1 = a1.fma(zv, t1);
+            t2 = a2.fma(zv, t2);
+            t3 = a3.fma(zv, t3);
+        }
+        jdk.incubator.vector.VectorOperators.Associative add = jdk.incubator.vector.VectorOperators.ADD;
+        double[] sx = {s0.reduceLanes(add), s1.reduceLanes(add), s2.reduceLanes(add), s3.reduceLanes(add)};
+        double[] sz = {t0.reduceLanes(add), t1.reduceLanes(add), t2.reduceLanes(add), t3.reduceLanes(add)};
+        for (; j < n; j++) {
+            for (int t = 0; t < ROWS; t++) {
+                double av = a[b0 + t * n + j];
+                sx[t] += av * x[j];
+                sz[t] += av * z[j];
+            }
+        }
+        for (int t = 0; t < ROWS; t++) {
+            c[o + t * w] = sx[t];
+            c[o + t * w + 1] = sz[t];
+        }
+    }
+
+    /**
+     * acc[q·n + j] += Σ_{t<4} s[so + t·w + q]·a[b0 + t·n + j] for every column q &lt; w: each chunk of the four
+     * rows is loaded once and used for all w columns. Modifies acc.
+     */
+    private static void axpy4All(double[] a, int b0, int n, double[] s, int so, int w, double[] acc) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            jdk.incubator.vector.DoubleVector a0 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + j);
+            jdk.incubator.vector.DoubleVector a1 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + n + j);
+            jdk.incubator.vector.DoubleVector a2 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + 2 * n + j);
+            jdk.incubator.vector.DoubleVector a3 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + 3 * n + j);
+            for (int q = 0; q < w; q++) {
+                int c = q * n + j;
+                jdk.incubator.vector.DoubleVector e = jdk.incubator.vector.DoubleVector.fromArray(D, acc, c);
+                e = a0.fma(jdk.incubator.vector.DoubleVector.broadcast(D, s[so + q]), e);
+                e = a1.fma(jdk.incubator.vector.DoubleVector.broadcast(D, s[so + w + q]), e);
+                e = a2.fma(jdk.incubator.vector.DoubleVector.broadcast(D, s[so + 2 * w + q]), e);
+                e = a3.fma(jdk.incubator.vector.DoubleVector.broadcast(D, s[so + 3 * w + q]), e);
+                e.intoArray(acc, c);
+            }
+        }
+        for (; j < n; j++) {
+            for (int q = 0; q < w; q++) {
+                int c = q * n + j;
+                acc[c] = Math.fma(a[b0 + 3 * n + j], s[so + 3 * w + q], Math.fma(a[b0 + 2 * n + j], s[so + 2 * w + q],
+                        Math.fma(a[b0 + n + j], s[so + w + q], Math.fma(a[b0 + j], s[so + q], acc[c]))));
+            }
+        }
     }
 }
