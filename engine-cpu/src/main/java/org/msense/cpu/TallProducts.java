@@ -50,6 +50,9 @@ final class TallProducts {
                 int i = blk * ROWS;
                 if (i + ROWS <= m) {
                     int q = 0;
+                    for (; q + 4 <= w; q += 4) {
+                        dots4x4(ad, i * n, n, cols, q, cd, i * w + q, w);
+                    }
                     for (; q + 2 <= w; q += 2) {
                         dots4x2(ad, i * n, n, cols[q], cols[q + 1], cd, i * w + q, w);
                     }
@@ -165,6 +168,66 @@ final class TallProducts {
         for (int t = 0; t < ROWS; t++) {
             c[o + t * w] = sx[t];
             c[o + t * w + 1] = sz[t];
+        }
+    }
+
+    /**
+     * Four rows a_{i..i+3} against four columns cols[q0 … q0+3]: c[o + t·w + u] = ⟨a_{i+t}, cols[q0+u]⟩ for t, u &lt; 4,
+     * sixteen SIMD accumulators, each row chunk loaded once for the four columns. Modifies those sixteen entries of c.
+     */
+    private static void dots4x4(double[] a, int b0, int n, double[][] cols, int q0, double[] c, int o, int w) {
+        double[] x0 = cols[q0];
+        double[] x1 = cols[q0 + 1];
+        double[] x2 = cols[q0 + 2];
+        double[] x3 = cols[q0 + 3];
+        jdk.incubator.vector.DoubleVector z = jdk.incubator.vector.DoubleVector.zero(D);
+        jdk.incubator.vector.DoubleVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        jdk.incubator.vector.DoubleVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            jdk.incubator.vector.DoubleVector v0 = jdk.incubator.vector.DoubleVector.fromArray(D, x0, j);
+            jdk.incubator.vector.DoubleVector v1 = jdk.incubator.vector.DoubleVector.fromArray(D, x1, j);
+            jdk.incubator.vector.DoubleVector v2 = jdk.incubator.vector.DoubleVector.fromArray(D, x2, j);
+            jdk.incubator.vector.DoubleVector v3 = jdk.incubator.vector.DoubleVector.fromArray(D, x3, j);
+            jdk.incubator.vector.DoubleVector a0 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + j);
+            c00 = a0.fma(v0, c00);
+            c01 = a0.fma(v1, c01);
+            c02 = a0.fma(v2, c02);
+            c03 = a0.fma(v3, c03);
+            jdk.incubator.vector.DoubleVector a1 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + n + j);
+            c10 = a1.fma(v0, c10);
+            c11 = a1.fma(v1, c11);
+            c12 = a1.fma(v2, c12);
+            c13 = a1.fma(v3, c13);
+            jdk.incubator.vector.DoubleVector a2 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + 2 * n + j);
+            c20 = a2.fma(v0, c20);
+            c21 = a2.fma(v1, c21);
+            c22 = a2.fma(v2, c22);
+            c23 = a2.fma(v3, c23);
+            jdk.incubator.vector.DoubleVector a3 = jdk.incubator.vector.DoubleVector.fromArray(D, a, b0 + 3 * n + j);
+            c30 = a3.fma(v0, c30);
+            c31 = a3.fma(v1, c31);
+            c32 = a3.fma(v2, c32);
+            c33 = a3.fma(v3, c33);
+        }
+        jdk.incubator.vector.VectorOperators.Associative add = jdk.incubator.vector.VectorOperators.ADD;
+        double[] r = {c00.reduceLanes(add), c01.reduceLanes(add), c02.reduceLanes(add), c03.reduceLanes(add),
+            c10.reduceLanes(add), c11.reduceLanes(add), c12.reduceLanes(add), c13.reduceLanes(add),
+            c20.reduceLanes(add), c21.reduceLanes(add), c22.reduceLanes(add), c23.reduceLanes(add),
+            c30.reduceLanes(add), c31.reduceLanes(add), c32.reduceLanes(add), c33.reduceLanes(add)};
+        for (; j < n; j++) {
+            for (int t = 0; t < ROWS; t++) {
+                double av = a[b0 + t * n + j];
+                r[4 * t] += av * x0[j];
+                r[4 * t + 1] += av * x1[j];
+                r[4 * t + 2] += av * x2[j];
+                r[4 * t + 3] += av * x3[j];
+            }
+        }
+        for (int t = 0; t < ROWS; t++) {
+            for (int u = 0; u < 4; u++) {
+                c[o + t * w + u] = r[4 * t + u];
+            }
         }
     }
 
