@@ -52,11 +52,19 @@ import picocli.CommandLine.Spec;
             "  agn-fp32          the same in fp32                            (𝒜 = 1 GB)",
             "  agn-fp32-storage  the same with fp64 data, 𝒜 stored in fp32   (𝒜 = 1 GB)",
             "  sweep-b8          dense-fp64 with an α sweep of B=8 trajectories",
+            "  hadamard          --operator hadamard, n=1024 r=5 k=20 m=200000, fp64, B=1",
+            "  completion        --operator completion, n=20000 r=5 k=10 m=4000000, fp64, B=1",
+            "  rank-one          --operator rank-one, n=1000 r=5 k=10 m=50000, fp64, B=1",
             "and prints the median ms per iteration (after a warm-up), the rate at which 𝒜 was read (GB/s), the ratio"
                     + " to the one-pass floor (bytes of 𝒜 / the memory read rate measured at the start), the arithmetic"
                     + " rate, and, when CMD (default python3) imports NumPy, the NumPy peer bench/peers/numpy_peer.py on"
                     + " the identical problem (one trajectory per run, A @ x and A.T @ r; for sweep-b8 both 8 runs one"
-                    + " after another and the batched A @ X with 8 columns) with the speed-up. The AGN problems need a"
+                    + " after another and the batched A @ X with 8 columns; for hadamard and completion the researcher-style"
+                    + " peers bench/peers/hadamard_peer.py and completion_peer.py) with the speed-up. For the structured"
+                    + " operators the floor counts the bytes an iteration must move at least (hadamard: X, E and two"
+                    + " transform vectors written and read once, y and the residuals; completion: the entry indices, y and"
+                    + " the residuals; rank-one: the a_i and b_i), and rank-one is also set against the engine's own GEMM"
+                    + " rate for the same flops. The AGN problems need a"
                     + " Java heap over 2 GB (the JVM default is a quarter of the RAM; JAVA_OPTS=-Xmx… raises it)."},
         optionListHeading = "%nOptions:%n", usageHelpWidth = 100)
 final class BenchCommand implements Callable<Integer> {
@@ -106,20 +114,66 @@ final class BenchCommand implements Callable<Integer> {
 
     /** One benchmark problem; {@code peerDtype} is the NumPy dtype it is compared with. */
     record Case(String name, int n, int rank, int m, int k, int batch, Precision precision, Precision operator,
-            String peerDtype) {
-        long operatorBytes() {
-            return (long) m * n * n * operator.bytes();
+            String peerDtype, OperatorKind kind) {
+        /** A dense Gaussian case. */
+        Case(String name, int n, int rank, int m, int k, int batch, Precision precision, Precision operator,
+                String peerDtype) {
+            this(name, n, rank, m, k, batch, precision, operator, peerDtype, OperatorKind.GAUSSIAN);
         }
 
-        /** Multiply-adds ×2 of one iteration: the fused pass (4mN per trajectory) and the three GEMMs (6Nk). */
+        /** A structured-operator case in fp64 with one trajectory. */
+        static Case structured(String name, OperatorKind kind, int n, int rank, int m, int k) {
+            return new Case(name, n, rank, m, k, 1, Precision.FP64, Precision.FP64, "float64", kind);
+        }
+
+        /** N = n² rounded up to a power of two (hadamard). */
+        private double transformLength() {
+            return Long.highestOneBit(2L * n * n - 1);
+        }
+
+        /** Bytes the operator holds. */
+        long operatorBytes() {
+            return switch (kind) {
+                case HADAMARD -> (long) (8 * transformLength()) + 4L * m;
+                case COMPLETION -> 8L * m;
+                case RANK_ONE -> 16L * m * n;
+                default -> (long) m * n * n * operator.bytes();
+            };
+        }
+
+        /**
+         * Bytes one iteration must move at least: the dense operator once; hadamard X and E (n² each) and one transform
+         * vector per transform (N) written and read once, y read and the residuals written and read; completion the
+         * entry indices (two ints), y and the residuals; rank-one the a_i and b_i once.
+         */
+        double floorBytes() {
+            double entries = (double) n * n;
+            return switch (kind) {
+                case HADAMARD -> 32 * entries + 32 * transformLength() + 24.0 * m;
+                case COMPLETION -> 32.0 * m;
+                default -> operatorBytes();
+            };
+        }
+
+        /**
+         * Flops of one iteration: dense, the fused pass (4mN per trajectory) and the three GEMMs (6Nk); hadamard, the
+         * three k-wide products (6n²k) and two transforms (2N log₂N additions); completion, the gathers and scatters
+         * (6mk); rank-one, its four products (8m·n·k).
+         */
         double flops() {
             double entries = (double) n * n;
-            return batch * (4.0 * m * entries + 6.0 * entries * k);
+            return switch (kind) {
+                case HADAMARD -> 6.0 * entries * k + 2 * transformLength() * Math.log(transformLength()) / Math.log(2);
+                case COMPLETION -> 6.0 * m * k;
+                case RANK_ONE -> 8.0 * m * n * k;
+                default -> batch * (4.0 * m * entries + 6.0 * entries * k);
+            };
         }
 
         String describe() {
             String p = precision == operator ? precision.id() : precision.id() + ", 𝒜 stored " + operator.id();
-            return String.format(Locale.ROOT, "n=%d r=%d k=%d m=%d %s", n, rank, k, m, p);
+            return String.format(Locale.ROOT, "%sn=%d r=%d k=%d m=%d %s", kind == OperatorKind.GAUSSIAN ? "" : kind.id() + " ",
+                    n, rank, k, m, p);
         }
     }
 
@@ -136,7 +190,11 @@ final class BenchCommand implements Callable<Integer> {
                 new Case("agn-fp64", n, 5, m2, 15, 1, Precision.FP64, Precision.FP64, "float64"),
                 new Case("agn-fp32", n, 5, m2, 15, 1, Precision.FP32, Precision.FP32, "float32"),
                 new Case("agn-fp32-storage", n, 5, m2, 15, 1, Precision.FP64, Precision.FP32, "float32"),
-                new Case("sweep-b8", n, 5, m1, n, 8, Precision.FP64, Precision.FP64, "float64"));
+                new Case("sweep-b8", n, 5, m1, n, 8, Precision.FP64, Precision.FP64, "float64"),
+                Case.structured("hadamard", OperatorKind.HADAMARD, quick ? 64 : 1024, 5, quick ? 2000 : 200_000, quick ? 8 : 20),
+                Case.structured("completion", OperatorKind.COMPLETION, quick ? 500 : 20_000, 5, quick ? 20_000 : 4_000_000,
+                        quick ? 5 : 10),
+                Case.structured("rank-one", OperatorKind.RANK_ONE, quick ? 60 : 1000, 5, quick ? 2000 : 50_000, quick ? 5 : 10));
     }
 
     /** The CUDA bench's problems: the large problem of the GPU validation, B ∈ {1, 8, 32}, fp32 and fp64. */
@@ -305,8 +363,12 @@ final class BenchCommand implements Callable<Integer> {
         double denseSingleNumpy = Double.NaN;
         for (Case c : selected) {
             double ms = msenseIterationMs(c, options, warmup, repeats);
-            if (peer == null) {
+            if (peer == null || c.kind() == OperatorKind.RANK_ONE) {
                 rows.add(new Row(c, ms, "", Double.NaN));
+            } else if (c.kind() != OperatorKind.GAUSSIAN) {
+                String script = c.kind() == OperatorKind.HADAMARD ? "hadamard_peer.py" : "completion_peer.py";
+                rows.add(new Row(c, ms, "NumPy " + script, peer.scriptIterationMs(script, c.n(), c.rank(), c.m(), c.k(),
+                        Math.min(warmup, 2), Math.min(repeats, 5))));
             } else if (c.batch() == 1) {
                 double p = peer.iterationMs(c.n(), c.n(), c.rank(), c.m(), c.k(), 1, c.peerDtype(), warmup, repeats);
                 if (c.name().equals("dense-fp64")) {
@@ -325,6 +387,16 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         String table = table(rows, bandwidth, gemmPeak);
+        for (Row r : rows) {
+            if (r.c().kind() == OperatorKind.RANK_ONE) {
+                double gemm = engineGemmGflops(options, quick ? 200 : 1000) * 1e9;
+                double gemmMs = r.c().flops() / gemm * 1e3;
+                table += String.format(Locale.ROOT, "%nrank-one: %.1f ms/iteration for %.3g GFLOP of products; the engine's"
+                        + " own fp64 GEMM (%d³, Engine.gemm, best of 3) runs %.1f GFLOP/s, i.e. %.1f ms for those flops:"
+                        + " %.2f× the GEMM time%n", r.ms(), r.c().flops() / 1e9, quick ? 200 : 1000, gemm / 1e9, gemmMs,
+                        r.ms() / gemmMs);
+            }
+        }
         out.println();
         out.print(table);
         writeMarkdown(header, table);
@@ -370,10 +442,10 @@ final class BenchCommand implements Callable<Integer> {
         for (Row r : rows) {
             Case c = r.c();
             double bytes = c.operatorBytes();
-            double floorMs = bytes / bandwidth * 1e3;
+            double floorMs = c.floorBytes() / bandwidth * 1e3;
             double gflops = c.flops() / (r.ms() * 1e-3) / 1e9;
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.2f | %.1f | %.2f | %.2f | %.1f | %s | %s | %s | %s |%n",
-                    c.name(), c.describe(), c.batch(), bytes / 1e6, r.ms(), bytes / (r.ms() * 1e-3) / 1e9, floorMs,
+                    c.name(), c.describe(), c.batch(), bytes / 1e6, r.ms(), c.floorBytes() / (r.ms() * 1e-3) / 1e9, floorMs,
                     r.ms() / floorMs, gflops, Double.isNaN(gemmPeak) ? "–" : String.format(Locale.ROOT, "%.0f%%",
                             100 * gflops * 1e9 / gemmPeak),
                     r.peer().isEmpty() ? "–" : r.peer(),
@@ -397,7 +469,7 @@ final class BenchCommand implements Callable<Integer> {
      * ({@link Engine#synchronize}, a no-op on the CPU), so on a GPU every interval is one iteration's device time.
      */
     static double iterationMs(String id, Case c, EngineOptions options, int warmup, int repeats) {
-        ProblemSpec problem = new ProblemSpec(c.n(), c.n(), c.rank(), 1.0, 1.0, c.m(), OperatorKind.GAUSSIAN, 0.0, 1);
+        ProblemSpec problem = new ProblemSpec(c.n(), c.n(), c.rank(), 1.0, 1.0, c.m(), c.kind(), 0.0, 1);
         ModelSpec model = new ModelSpec(c.k(), InitNormalization.PER_WIDTH, c.precision(), c.operator());
         int iterations = warmup + repeats + 1;
         AlgorithmSpec algorithm = new AlgorithmSpec(iterations, iterations, 0.0, 0);
@@ -430,6 +502,29 @@ final class BenchCommand implements Callable<Integer> {
         }
         Arrays.sort(ms);
         return repeats % 2 == 1 ? ms[repeats / 2] : (ms[repeats / 2 - 1] + ms[repeats / 2]) / 2;
+    }
+
+    /**
+     * The cpu backend's fp64 GEMM rate in GFLOP/s: an n×n by n×n product through {@link Engine#gemm} (the same
+     * blocked products the engine uses), best of 3 after one untimed product.
+     */
+    static double engineGemmGflops(EngineOptions options, int n) {
+        try (Engine engine = Backends.select("cpu", Backends.discover()).backend().open(options)) {
+            org.msense.core.backend.MatrixBatch a = engine.allocate(Precision.FP64, 1, n, n);
+            org.msense.core.backend.MatrixBatch b = engine.allocate(Precision.FP64, 1, n, n);
+            org.msense.core.backend.MatrixBatch c = engine.allocate(Precision.FP64, 1, n, n);
+            engine.fillGaussian(new org.msense.core.rng.GaussianStream(1, org.msense.core.rng.StreamPurpose.INIT_V, 0), 1, a);
+            engine.fillGaussian(new org.msense.core.rng.GaussianStream(1, org.msense.core.rng.StreamPurpose.INIT_W, 0), 1, b);
+            engine.gemm(1, a, org.msense.core.backend.Transpose.NONE, b, org.msense.core.backend.Transpose.NONE, 0, c);
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                engine.gemm(1, a, org.msense.core.backend.Transpose.NONE, b, org.msense.core.backend.Transpose.NONE, 0, c);
+                engine.synchronize();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return 2.0 * n * n * n / best / 1e9;
+        }
     }
 
     /** CPU model and core count, from /proc/cpuinfo where there is one. */

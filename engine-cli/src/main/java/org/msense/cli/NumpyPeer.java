@@ -60,6 +60,27 @@ final class NumpyPeer {
         return field(call(cmd, 1800), "median_ms");
     }
 
+    /**
+     * Median ms per iteration of one of the operator peers (bench/peers/{@code script}, packaged in the jar) on
+     * n × n, rank r, m measurements, width k.
+     */
+    double scriptIterationMs(String script, int n, int rank, int m, int k, int warmup, int iterations) throws IOException {
+        Path file = Files.createTempFile("msense-" + script.replace(".py", ""), ".py");
+        file.toFile().deleteOnExit();
+        try (InputStream in = NumpyPeer.class.getResourceAsStream("/peers/" + script)) {
+            if (in == null) {
+                throw new IOException("the NumPy peer " + script + " is missing from the msense jar (rebuild it)");
+            }
+            Files.write(file, in.readAllBytes());
+        }
+        try {
+            return field(call(List.of(python, file.toString(), "--n1", "" + n, "--n2", "" + n, "--rank", "" + rank, "--m",
+                    "" + m, "--k", "" + k, "--warmup", "" + warmup, "--iters", "" + iterations), 3600), "median_ms");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     /** The peer's N×N×N matrix product rate in GFLOP/s (best of 5), the machine's measured compute peak. */
     double gemmGflops(int n) throws IOException {
         return field(call(List.of(python, script.toString(), "--gemm", "" + n), 600), "gemm_gflops");

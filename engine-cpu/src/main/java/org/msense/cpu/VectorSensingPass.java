@@ -97,7 +97,7 @@ final class VectorSensingPass {
         }
     }
 
-    private static void dots4(double[] a, int b0, int n, double[] x, double[] out, int o) {
+    static void dots4(double[] a, int b0, int n, double[] x, double[] out, int o) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
@@ -139,7 +139,7 @@ final class VectorSensingPass {
         out[o + 3] = d3;
     }
 
-    private static void axpy4(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
+    static void axpy4(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
@@ -165,7 +165,7 @@ final class VectorSensingPass {
         }
     }
 
-    private static double dot1(double[] a, int base, int n, double[] x) {
+    static double dot1(double[] a, int base, int n, double[] x) {
         DoubleVector s = DoubleVector.zero(D);
         int j = 0;
         for (; j + L <= n; j += L) {
@@ -178,7 +178,7 @@ final class VectorSensingPass {
         return d;
     }
 
-    private static void axpy1(double[] a, int base, int n, double r, double[] acc, int c) {
+    static void axpy1(double[] a, int base, int n, double r, double[] acc, int c) {
         DoubleVector v = DoubleVector.broadcast(D, r);
         int j = 0;
         for (; j + L <= n; j += L) {
@@ -420,7 +420,7 @@ final class VectorSensingPass {
         d31.intoArray(part, p0 + 3 * bp + L);
     }
 
-    private static void dots4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+    static void dots4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
             int p) {
         int b1 = b0 + n;
         int b2 = b1 + n;
@@ -474,7 +474,7 @@ final class VectorSensingPass {
         }
     }
 
-    private static void axpy4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+    static void axpy4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
             double[] acc) {
         int b1 = b0 + n;
         int b2 = b1 + n;

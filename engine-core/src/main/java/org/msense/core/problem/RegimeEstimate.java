@@ -6,6 +6,8 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.Precision;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.linalg.Linalg;
 
 /**
@@ -21,7 +23,7 @@ import org.msense.core.linalg.Linalg;
  * <li>{@link #wedinBound()} = ‖M − X*‖₂ / σ_r(M): Wedin's sin θ theorem (the asymmetric Davis–Kahan bound, gap
  * σ_r(M) − σ_{r+1}(X*) = σ_r(M)) bounds both angles by it.</li>
  * </ul>
- * M is computed with the engine as the adjoint of the noiseless measurements, 𝒜*(𝒜(X*)) (so the noise of y does
+ * M is computed with the problem's operator as the adjoint of the noiseless measurements, 𝒜*(𝒜(X*)) (so the noise of y does
  * not enter), downloaded as a dense n1×n2 matrix, and decomposed on the host in fp64. Where n1·n2 exceeds
  * {@link #MAX_ENTRIES} the estimate is {@linkplain #skipped(String) skipped} with the reason.
  *
@@ -58,18 +60,22 @@ public record RegimeEstimate(int rank, double sigmaR, double deviation, double[]
             return skipped(truth, String.format(Locale.ROOT, "n1·n2 = %d exceeds %d entries: 𝒜*𝒜(X*) is not formed"
                     + " as a dense matrix on the host", entries, MAX_ENTRIES));
         }
+        SensingOperator operator = problem.operator();
+        if (!operator.hasDenseAdjoint()) {
+            return skipped(truth, "the " + operator.kind().id() + " operator does not form dense n1×n2 matrices");
+        }
         Engine engine = problem.engine();
-        MatrixBatch xStar = problem.truthMatrix();
+        Precision precision = problem.observations().precision();
         int m = problem.measurements();
-        MatrixBatch zero = engine.allocate(xStar.precision(), 1, m, 1);
+        MatrixBatch zero = engine.allocate(precision, 1, m, 1);
         MatrixBatch measured = null;
         MatrixBatch back = null;
         try {
             engine.upload(new double[m], zero);
-            measured = engine.allocate(xStar.precision(), 1, m, 1);
-            engine.residual(problem.operator(), xStar, zero, measured);
-            back = engine.allocate(xStar.precision(), 1, truth.n1(), truth.n2());
-            engine.adjoint(problem.operator(), measured, back);
+            measured = engine.allocate(precision, 1, m, 1);
+            operator.measure(truth.left(), truth.sigma(), truth.right(), truth.rank(), zero, measured);
+            back = engine.allocate(precision, 1, truth.n1(), truth.n2());
+            operator.adjoint(measured, back);
             return of(engine.download(back), truth);
         } finally {
             for (MatrixBatch b : new MatrixBatch[] {zero, measured, back}) {

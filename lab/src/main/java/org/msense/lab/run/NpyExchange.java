@@ -9,14 +9,24 @@ import org.msense.core.spec.InvalidSpecException;
 import org.msense.core.algorithm.HostFactors;
 import org.msense.lab.io.Npy;
 import org.msense.lab.io.NpyArray;
+import org.msense.core.backend.OperatorDescription;
 import org.msense.core.problem.GroundTruth;
 
 /**
  * NumPy interop: the files of an exported problem and how to read them back.
  * <ul>
  * <li>{@code X_star.npy} (n1, n2) — the ground truth;</li>
- * <li>{@code A.npy} (m, n1·n2) — the stacked sensing matrix, row i = vec(A_i)/√m with row-major vec, so
- *     {@code A @ X.ravel()} are the measurements;</li>
+ * <li>the operator, one of (the files present decide the operator of a loaded problem):
+ *   <ul>
+ *   <li>{@code A.npy} (m, n1·n2) — {@code gaussian} and {@code gaussian-implicit}: the stacked sensing matrix,
+ *       row i = vec(A_i)/√m with row-major vec, so {@code A @ X.ravel()} are the measurements (a loaded A is run
+ *       as the dense {@code gaussian} operator);</li>
+ *   <li>{@code hadamard_rows.npy} (m,) and {@code hadamard_signs.npy} (N,) — {@code hadamard}: the rows s_i of the
+ *       length-N transform (ascending integers, stored as float64) and the signs ±1 of D;</li>
+ *   <li>{@code rank_one_a.npy} (m, n1) and {@code rank_one_b.npy} (m, n2) — {@code rank-one}: the a_i and b_i as
+ *       rows (without the 1/√m);</li>
+ *   <li>{@code entries.npy} (m, 2) — {@code completion}, with X* as its factors (below);</li>
+ *   </ul></li>
  * <li>{@code y.npy} (m,) — the observations;</li>
  * <li>{@code V0.npy} (B, n1, k), {@code W0.npy} (B, n2, k) — the initial factors of the B trajectories;</li>
  * <li>{@code V.npy}, {@code W.npy} — the factors at the end of the run, same shapes.</li>
@@ -25,11 +35,25 @@ import org.msense.core.problem.GroundTruth;
 public final class NpyExchange {
     public static final String TRUTH = "X_star.npy";
     public static final String OPERATOR = "A.npy";
+    /** Hadamard: the kept rows s_i, (m,) ascending integers as float64. */
+    public static final String HADAMARD_ROWS = "hadamard_rows.npy";
+    /** Hadamard: the signs of D, (N,) ±1. */
+    public static final String HADAMARD_SIGNS = "hadamard_signs.npy";
+    /** Rank-one: a_i as rows, (m, n1). */
+    public static final String RANK_ONE_A = "rank_one_a.npy";
+    /** Rank-one: b_i as rows, (m, n2). */
+    public static final String RANK_ONE_B = "rank_one_b.npy";
     public static final String OBSERVATIONS = "y.npy";
     public static final String V0 = "V0.npy";
     public static final String W0 = "W0.npy";
     public static final String V = "V.npy";
     public static final String W = "W.npy";
+    /** Completion: the observed entries, (m, 2) float64 rows (j, l), in row-major order; measurement i is row i. */
+    public static final String ENTRIES = "entries.npy";
+    /** The factors of X* (written for operators other than the dense Gaussian, whose X* is X_star.npy). */
+    public static final String TRUTH_LEFT = "U_star.npy";
+    public static final String TRUTH_SIGMA = "sigma_star.npy";
+    public static final String TRUTH_RIGHT = "V_star.npy";
 
     private NpyExchange() {
     }
@@ -37,19 +61,24 @@ public final class NpyExchange {
     /**
      * A problem read from files.
      *
-     * @param truth    X* with its SVD
-     * @param operator A, m × n1·n2 row-major
-     * @param m        measurements
+     * @param truth    X* with its SVD (or as given by its factors)
+     * @param operator the operator's data: the dense A (m × n1·n2 row-major), the hadamard rows and signs, the
+     *                 rank-one a_i and b_i, or the completion entries
      * @param y        observations
      * @param initial  V0/W0 if both files exist, else null
      */
-    public record LoadedProblem(GroundTruth truth, double[] operator, int m, double[] y, HostFactors initial,
+    public record LoadedProblem(GroundTruth truth, OperatorDescription operator, double[] y, HostFactors initial,
             int batch, int width) {
+        /** m, the number of measurements. */
+        public int m() {
+            return operator.m();
+        }
     }
 
     /**
-     * Reads X_star.npy, A.npy, y.npy and, when present, V0.npy and W0.npy from {@code dir}, checking every
-     * shape against the others.
+     * Reads X_star.npy, the operator files (A.npy; hadamard_rows.npy and hadamard_signs.npy; or rank_one_a.npy and
+     * rank_one_b.npy — exactly one set), y.npy and, when present, V0.npy and W0.npy from {@code dir}, checking every
+     * shape against the others; a completion problem (entries.npy) has its own files.
      *
      * @param rank the rank of X* to use, or 0 for its numerical rank
      * @throws IOException with a message naming the file and the expected shape
@@ -58,18 +87,16 @@ public final class NpyExchange {
         if (!Files.isDirectory(dir)) {
             throw new IOException("problem-from: " + dir + " is not a directory");
         }
+        if (Files.exists(dir.resolve(ENTRIES))) {
+            return loadCompletion(dir);
+        }
         NpyArray x = Npy.read(dir.resolve(TRUTH)).requireRank("X*, (n1, n2)", 2);
         int n1 = x.dim(0);
         int n2 = x.dim(1);
-        NpyArray a = Npy.read(dir.resolve(OPERATOR)).requireRank("the stacked sensing matrix, (m, n1·n2)", 2);
-        int m = a.dim(0);
-        a.requireShape("the stacked sensing matrix, (m, n1·n2) with n1·n2 = " + n1 * n2 + " from X_star.npy", m, n1 * n2);
-        NpyArray y = Npy.read(dir.resolve(OBSERVATIONS)).requireShape("the observations, (m,) with m = " + m + " from A.npy", m);
-        for (double v : a.data()) {
-            if (!Double.isFinite(v)) {
-                throw new IOException(OPERATOR + " holds a non-finite entry (" + v + ")");
-            }
-        }
+        OperatorDescription operator = readOperator(dir, n1, n2);
+        int m = operator.m();
+        NpyArray y = Npy.read(dir.resolve(OBSERVATIONS)).requireShape("the observations, (m,) with m = " + m
+                + " from the operator files", m);
         for (double v : y.data()) {
             if (!Double.isFinite(v)) {
                 throw new IOException(OBSERVATIONS + " holds a non-finite entry (" + v + ")");
@@ -81,25 +108,152 @@ public final class NpyExchange {
         } catch (IllegalArgumentException e) {
             throw new IOException(TRUTH + ": " + e.getMessage());
         }
-        HostFactors init = null;
-        int batch = 0;
-        int width = 0;
+        return new LoadedProblem(truth, operator, y.data(), readInitial(dir, n1, n2), batchOf(dir), widthOf(dir));
+    }
+
+    /** The operator of whichever set of operator files is in {@code dir} (exactly one set must be). */
+    private static OperatorDescription readOperator(Path dir, int n1, int n2) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String f : List.of(OPERATOR, HADAMARD_ROWS, HADAMARD_SIGNS, RANK_ONE_A, RANK_ONE_B)) {
+            if (Files.exists(dir.resolve(f))) {
+                found.add(f);
+            }
+        }
+        boolean dense = found.contains(OPERATOR);
+        boolean hadamard = found.contains(HADAMARD_ROWS) || found.contains(HADAMARD_SIGNS);
+        boolean rankOne = found.contains(RANK_ONE_A) || found.contains(RANK_ONE_B);
+        if ((dense ? 1 : 0) + (hadamard ? 1 : 0) + (rankOne ? 1 : 0) != 1) {
+            throw new IOException("problem-from: " + dir + " must hold the files of exactly one operator (" + OPERATOR
+                    + "; " + HADAMARD_ROWS + " and " + HADAMARD_SIGNS + "; " + RANK_ONE_A + " and " + RANK_ONE_B + "; or "
+                    + ENTRIES + " with " + TRUTH_LEFT + ", " + TRUTH_SIGMA + ", " + TRUTH_RIGHT + "), found "
+                    + (found.isEmpty() ? "none" : String.join(", ", found)));
+        }
+        try {
+            if (dense) {
+                NpyArray a = Npy.read(dir.resolve(OPERATOR)).requireRank("the stacked sensing matrix, (m, n1·n2)", 2);
+                a.requireShape("the stacked sensing matrix, (m, n1·n2) with n1·n2 = " + n1 * n2 + " from X_star.npy",
+                        a.dim(0), n1 * n2);
+                return OperatorDescription.ofDense(n1, n2, a.dim(0), finite(OPERATOR, a.data()));
+            }
+            if (hadamard) {
+                long length = Long.highestOneBit(2L * n1 * n2 - 1);
+                NpyArray rows = Npy.read(dir.resolve(HADAMARD_ROWS)).requireRank("the hadamard rows s_i, (m,)", 1);
+                NpyArray signs = Npy.read(dir.resolve(HADAMARD_SIGNS)).requireShape("the hadamard signs, (N,) with N = "
+                        + length + " (n1·n2 rounded up to a power of two)", (int) length);
+                for (double d : signs.data()) {
+                    if (d != 1.0 && d != -1.0) {
+                        throw new IOException(HADAMARD_SIGNS + " holds " + d + "; every sign must be +1 or −1");
+                    }
+                }
+                return OperatorDescription.ofHadamard(n1, n2, ascending(HADAMARD_ROWS, rows.data(), length), signs.data());
+            }
+            NpyArray a = Npy.read(dir.resolve(RANK_ONE_A)).requireRank("the rank-one vectors a_i, (m, n1)", 2);
+            int m = a.dim(0);
+            a.requireShape("the rank-one vectors a_i, (m, n1) with n1 = " + n1 + " from X_star.npy", m, n1);
+            NpyArray b = Npy.read(dir.resolve(RANK_ONE_B)).requireShape("the rank-one vectors b_i, (m, n2) with m = " + m
+                    + " from " + RANK_ONE_A + " and n2 = " + n2, m, n2);
+            return OperatorDescription.ofRankOne(n1, n2, m, finite(RANK_ONE_A, a.data()), finite(RANK_ONE_B, b.data()));
+        } catch (IllegalArgumentException ex) {
+            throw new IOException("problem-from: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static double[] finite(String file, double[] values) throws IOException {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new IOException(file + " holds a non-finite entry (" + v + ")");
+            }
+        }
+        return values;
+    }
+
+    /** Integers in [0, bound) stored as float64, strictly ascending. */
+    private static int[] ascending(String file, double[] values, long bound) throws IOException {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (!(v >= 0 && v < bound && v == Math.rint(v))) {
+                throw new IOException(file + " holds " + v + " at position " + i + "; expected integers in [0, " + bound + ")");
+            }
+            out[i] = (int) v;
+            if (i > 0 && out[i] <= out[i - 1]) {
+                throw new IOException(file + " must be strictly ascending; position " + i + " holds " + out[i] + " after "
+                        + out[i - 1]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A completion problem: U_star (n1, r), sigma_star (r,), V_star (n2, r), entries (m, 2) of (j, l) in row-major
+     * order, y (m,), and optionally V0/W0.
+     */
+    private static LoadedProblem loadCompletion(Path dir) throws IOException {
+        NpyArray u = Npy.read(dir.resolve(TRUTH_LEFT)).requireRank("U*, (n1, r)", 2);
+        int n1 = u.dim(0);
+        int r = u.dim(1);
+        NpyArray s = Npy.read(dir.resolve(TRUTH_SIGMA)).requireShape("σ*, (r,) with r = " + r + " from " + TRUTH_LEFT, r);
+        NpyArray v = Npy.read(dir.resolve(TRUTH_RIGHT)).requireRank("V*, (n2, r)", 2);
+        int n2 = v.dim(0);
+        v.requireShape("V*, (n2, r) with r = " + r + " from " + TRUTH_LEFT, n2, r);
+        NpyArray e = Npy.read(dir.resolve(ENTRIES)).requireRank("the observed entries, (m, 2) rows (j, l)", 2);
+        int m = e.dim(0);
+        e.requireShape("the observed entries, (m, 2) rows (j, l)", m, 2);
+        NpyArray y = Npy.read(dir.resolve(OBSERVATIONS)).requireShape("the observations, (m,) with m = " + m + " from "
+                + ENTRIES, m);
+        int[] entries = new int[m];
+        double[] ed = e.data();
+        for (int i = 0; i < m; i++) {
+            double j = ed[2 * i];
+            double l = ed[2 * i + 1];
+            if (!(j >= 0 && j < n1 && l >= 0 && l < n2 && j == Math.rint(j) && l == Math.rint(l))) {
+                throw new IOException(ENTRIES + ": row " + i + " is (" + j + ", " + l + "); entries must be integers"
+                        + " 0 ≤ j < n1 = " + n1 + ", 0 ≤ l < n2 = " + n2);
+            }
+            entries[i] = (int) j * n2 + (int) l;
+        }
+        for (double value : y.data()) {
+            if (!Double.isFinite(value)) {
+                throw new IOException(OBSERVATIONS + " holds a non-finite entry (" + value + ")");
+            }
+        }
+        GroundTruth truth;
+        OperatorDescription op;
+        try {
+            truth = GroundTruth.fromFactors(n1, n2, s.data(), u.data(), v.data());
+            op = OperatorDescription.ofEntries(n1, n2, entries);
+        } catch (IllegalArgumentException ex) {
+            throw new IOException("problem-from: " + ex.getMessage());
+        }
+        return new LoadedProblem(truth, op, y.data(), readInitial(dir, n1, n2), batchOf(dir), widthOf(dir));
+    }
+
+    /** V0/W0 when both exist (checked against n1, n2 and each other), null when neither. */
+    private static HostFactors readInitial(Path dir, int n1, int n2) throws IOException {
         boolean hasV = Files.exists(dir.resolve(V0));
         boolean hasW = Files.exists(dir.resolve(W0));
         if (hasV != hasW) {
             throw new IOException("problem-from: found " + (hasV ? V0 : W0) + " without " + (hasV ? W0 : V0)
                     + "; give both initial factors or neither");
         }
-        if (hasV) {
-            NpyArray v0 = Npy.read(dir.resolve(V0)).requireRank("the initial V of each trajectory, (B, n1, k)", 3);
-            batch = v0.dim(0);
-            width = v0.dim(2);
-            v0.requireShape("the initial V of each trajectory, (B, n1, k) with n1 = " + n1, batch, n1, width);
-            NpyArray w0 = Npy.read(dir.resolve(W0)).requireShape(
-                    "the initial W of each trajectory, (B, n2, k) with B, k from V0.npy and n2 = " + n2, batch, n2, width);
-            init = new HostFactors(v0.data(), w0.data());
+        if (!hasV) {
+            return null;
         }
-        return new LoadedProblem(truth, a.data(), m, y.data(), init, batch, width);
+        NpyArray v0 = Npy.read(dir.resolve(V0)).requireRank("the initial V of each trajectory, (B, n1, k)", 3);
+        int batch = v0.dim(0);
+        int width = v0.dim(2);
+        v0.requireShape("the initial V of each trajectory, (B, n1, k) with n1 = " + n1, batch, n1, width);
+        NpyArray w0 = Npy.read(dir.resolve(W0)).requireShape(
+                "the initial W of each trajectory, (B, n2, k) with B, k from V0.npy and n2 = " + n2, batch, n2, width);
+        return new HostFactors(v0.data(), w0.data());
+    }
+
+    private static int batchOf(Path dir) throws IOException {
+        return Files.exists(dir.resolve(V0)) ? Npy.read(dir.resolve(V0)).dim(0) : 0;
+    }
+
+    private static int widthOf(Path dir) throws IOException {
+        return Files.exists(dir.resolve(V0)) ? Npy.read(dir.resolve(V0)).dim(2) : 0;
     }
 
     /**
@@ -116,7 +270,8 @@ public final class NpyExchange {
             return;
         }
         List<String> there = new ArrayList<>();
-        for (String n : List.of(TRUTH, OPERATOR, OBSERVATIONS, V0, W0, V, W)) {
+        for (String n : List.of(TRUTH, OPERATOR, OBSERVATIONS, V0, W0, V, W, ENTRIES, TRUTH_LEFT, TRUTH_SIGMA, TRUTH_RIGHT,
+                HADAMARD_ROWS, HADAMARD_SIGNS, RANK_ONE_A, RANK_ONE_B)) {
             if (Files.exists(dir.resolve(n))) {
                 there.add(n);
             }
@@ -127,12 +282,54 @@ public final class NpyExchange {
         }
     }
 
-    /** Writes X_star, A, y, V0, W0 into {@code dir} (created if needed). */
-    public static void exportProblem(Path dir, double[] truth, int n1, int n2, double[] operator, int m, double[] y,
+    /**
+     * Writes X_star, the operator files of {@code operator} (its dense matrix, hadamard rows and signs, or rank-one
+     * a_i and b_i), y, V0, W0 into {@code dir} (created if needed).
+     */
+    public static void exportProblem(Path dir, double[] truth, int n1, int n2, OperatorDescription operator, double[] y,
             HostFactors initial, int batch, int k) throws IOException {
         Files.createDirectories(dir);
+        int m = operator.m();
         Npy.write(dir.resolve(TRUTH), truth, n1, n2);
-        Npy.write(dir.resolve(OPERATOR), operator, m, n1 * n2);
+        if (operator.dense() != null) {
+            Npy.write(dir.resolve(OPERATOR), operator.dense(), m, n1 * n2);
+        } else if (operator.rows() != null) {
+            double[] rows = new double[m];
+            for (int i = 0; i < m; i++) {
+                rows[i] = operator.rows()[i];
+            }
+            Npy.write(dir.resolve(HADAMARD_ROWS), rows, m);
+            Npy.write(dir.resolve(HADAMARD_SIGNS), operator.signs(), operator.signs().length);
+        } else if (operator.left() != null) {
+            Npy.write(dir.resolve(RANK_ONE_A), operator.left(), m, n1);
+            Npy.write(dir.resolve(RANK_ONE_B), operator.right(), m, n2);
+        } else {
+            throw new IllegalArgumentException("the " + operator.kind().id() + " operator description holds no matrix,"
+                    + " rows or vectors to write");
+        }
+        Npy.write(dir.resolve(OBSERVATIONS), y, m);
+        exportFactors(dir, V0, W0, initial, batch, n1, n2, k);
+    }
+
+    /**
+     * Writes a completion problem into {@code dir}: entries (m, 2) as float64 (j, l) (exact integers), U_star,
+     * sigma_star, V_star, y, V0, W0. 𝒜(Z)_i = √(n1·n2/m)·Z[j_i, l_i].
+     */
+    public static void exportCompletion(Path dir, GroundTruth truth, int[] entries, double[] y, HostFactors initial,
+            int batch, int k) throws IOException {
+        Files.createDirectories(dir);
+        int n1 = truth.n1();
+        int n2 = truth.n2();
+        int m = entries.length;
+        double[] jl = new double[2 * m];
+        for (int i = 0; i < m; i++) {
+            jl[2 * i] = entries[i] / n2;
+            jl[2 * i + 1] = entries[i] % n2;
+        }
+        Npy.write(dir.resolve(ENTRIES), jl, m, 2);
+        Npy.write(dir.resolve(TRUTH_LEFT), truth.left(), n1, truth.rank());
+        Npy.write(dir.resolve(TRUTH_SIGMA), truth.sigma(), truth.rank());
+        Npy.write(dir.resolve(TRUTH_RIGHT), truth.right(), n2, truth.rank());
         Npy.write(dir.resolve(OBSERVATIONS), y, m);
         exportFactors(dir, V0, W0, initial, batch, n1, n2, k);
     }

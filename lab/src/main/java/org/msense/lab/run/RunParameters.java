@@ -32,7 +32,7 @@ public final class RunParameters {
                     "condition number κ = σ₁/σ_r; singular values are geometric from scale to scale/κ", PROBLEM),
             new Parameter("scale", DOUBLE, 1.0, "S", "largest singular value σ₁ of X*", PROBLEM),
             new Parameter("measurements", INT, 1000, "M", "number m of Gaussian measurements y_i = ⟨A_i, X*⟩/√m + ξ_i", PROBLEM),
-            new Parameter("operator", STRING, "gaussian", "KIND", "sensing operator family (gaussian)", PROBLEM),
+            new Parameter("operator", STRING, "gaussian", "KIND", "sensing operator family: gaussian (dense, every backend), or on the CPU gaussian-implicit (the same numbers, regenerated), hadamard (subsampled Walsh–Hadamard), completion (m distinct entries), rank-one (a_iᵀ Z b_i)", PROBLEM),
             new Parameter("noise", DOUBLE, 0.0, "SIGMA", "standard deviation σ_noise of the measurement noise ξ_i", PROBLEM),
             new Parameter("seed", LONG, 1L, "SEED", "seed of the problem: X*, 𝒜, noise (and of the initialization unless --init-seed)", PROBLEM),
             new Parameter("problem-from", PATH, null, "DIR",

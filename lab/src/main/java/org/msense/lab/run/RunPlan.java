@@ -41,13 +41,22 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
             loaded = NpyExchange.load(c.getPath("problem-from"), 0);
             requireAgrees(c, "n1", loaded.truth().n1(), NpyExchange.TRUTH);
             requireAgrees(c, "n2", loaded.truth().n2(), NpyExchange.TRUTH);
-            requireAgrees(c, "measurements", loaded.m(), NpyExchange.OPERATOR);
+            requireAgrees(c, "measurements", loaded.m(), "the operator files");
             requireAgrees(c, "rank", loaded.truth().rank(), NpyExchange.TRUTH + " (its numerical rank)");
             double[] sigma = loaded.truth().sigma();
             double kappa = sigma[0] / sigma[sigma.length - 1];
             requireAgrees(c, "condition", kappa, NpyExchange.TRUTH + " (σ₁/σ_r)");
             requireAgrees(c, "scale", sigma[0], NpyExchange.TRUTH + " (σ₁)");
             refuseWith(c, "noise", NpyExchange.OBSERVATIONS + ", which holds the measurements as they are");
+            String kind = loaded.operator().kind().id();
+            if (c.isExplicit("operator") && c.getString("operator") != null
+                    && !OperatorKind.parse(c.getString("operator")).id().equals(kind)) {
+                throw new InvalidSpecException("operator", "is " + c.getString("operator") + " but the files of --problem-from"
+                        + " hold a " + kind + " operator" + (kind.equals("gaussian")
+                        ? " (a gaussian-implicit export is its dense matrix A.npy, run as gaussian)" : "")
+                        + ", and the files decide it; leave --operator out or make it agree");
+            }
+            c.set("operator", kind);
             c.set("n1", loaded.truth().n1());
             c.set("n2", loaded.truth().n2());
             c.set("measurements", loaded.m());
@@ -82,6 +91,10 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         ModelSpec model = new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")), precision,
                 operatorPrecision);
         Method method = Method.parse(c.getString("method"));
+        if (c.getInt("minibatch") > 0 && problem.operator() != OperatorKind.GAUSSIAN) {
+            throw new InvalidSpecException("minibatch", "draws fresh dense Gaussian measurements at every step, which the "
+                    + problem.operator().id() + " operator does not have; use --minibatch 0 or --operator gaussian");
+        }
         AlgorithmSpec algorithm = new AlgorithmSpec(c.getInt("iterations"), c.getInt("log-every"), c.getDouble("tolerance"),
                 c.getInt("minibatch"), method);
         double[] dampings = dampings(c, method, loaded != null ? loaded.truth().sigma() : problem.singularValues());

@@ -49,6 +49,14 @@ class BadInputTest {
     }
 
     @Test
+    void operatorsWithoutWhatTheRunNeedsAreRefused() {
+        assertRejected(CliRunner.run("run", "--out", dir.resolve("c").toString(), "--operator", "completion",
+                "--minibatch", "50"), "minibatch", "completion");
+        assertRejected(CliRunner.run("run", "--out", dir.resolve("o").toString(), "--operator", "sparse"),
+                "operator", "completion");
+    }
+
+    @Test
     void unknownOptionSuggestsTheRightOne() {
         assertRejected(CliRunner.run("run", "--widht", "5"), "--widht", "--width");
     }

@@ -29,7 +29,7 @@ class RegimeMeasurementTest {
                 ProblemSpec spec = new ProblemSpec(24, 18, 2, 2, 1, m, OperatorKind.GAUSSIAN, 0.5, 5);
                 SensingProblem p = SensingProblem.generate(engine, spec, Precision.FP64);
                 RegimeEstimate measured = RegimeEstimate.measure(p);
-                double[] op = engine.download(p.operator());
+                double[] op = p.operator().describe().dense();
                 double[] x = p.truth().matrix();
                 int n = x.length;
                 double[] hostM = new double[n];
