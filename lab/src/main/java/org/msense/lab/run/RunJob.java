@@ -250,8 +250,7 @@ public final class RunJob {
             sigmaStar = problem.truth().sigma();
             summary.truth(sigmaStar);
             HostFactors initial = plan.loaded() != null && plan.loaded().initial() != null ? plan.loaded().initial()
-                    : HostFactors.drawInitial(spec.trajectories(), problem.n1(), problem.n2(), spec.model().width(),
-                            spec.model().normalization());
+                    : HostFactors.drawInitial(spec);
             Path npy = config.getPath("export-npy");
             if (npy != null && from == null) {
                 NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),

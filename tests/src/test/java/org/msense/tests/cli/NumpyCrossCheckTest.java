@@ -93,6 +93,27 @@ class NumpyCrossCheckTest {
                 option, values));
     }
 
+    /**
+     * The symmetric model ({@code --model symmetric}: PSD X*, X = UUᵀ, U ← U − μ E_sym U) over an α sweep, against
+     * the one-line NumPy update on the exported problem (whose X_star.npy is exactly symmetric and V0 = W0).
+     */
+    @Test
+    void numpyReproducesTheSymmetricModel() throws Exception {
+        Assumptions.assumeTrue(numpyAvailable(), "python3 with NumPy is not installed; the NumPy cross-check is skipped");
+        Path out = tmp.resolve("run-symmetric");
+        Path npy = tmp.resolve("npy-symmetric");
+        CliRunner r = CliRunner.run("run", "--out", out.toString(), "--export-npy", npy.toString(), "--model", "symmetric",
+                "--n1", "12", "--rank", "2", "--measurements", "300", "--width", "6", "--alpha", "1e-1,1e-3",
+                "--step-size", "0.2", "--iterations", "300", "--log-every", "25", "--condition", "3", "--no-plots");
+        assertEquals(0, r.status(), r.err());
+        int imbalance = RunDirectoryFiles.column(out, "imbalance_fro");
+        for (double[] row : RunDirectoryFiles.metrics(out)) {
+            assertEquals(0.0, row[imbalance], "V = W = U throughout: the imbalance is exactly 0");
+        }
+        assertAgrees(out, npy, List.of("--step-size", "0.2", "--iterations", "300", "--log-every", "25", "--method",
+                "gd-symmetric"));
+    }
+
     private static void assertAgrees(Path out, Path npy, List<String> args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("python3", repoRoot().resolve("examples/numpy_check.py").toString(),
                 npy.toString()));
