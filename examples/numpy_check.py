@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Re-run a problem exported by `msense run --export-npy DIR` with a few lines of NumPy.
 
-Reads X_star.npy, A.npy, y.npy, V0.npy, W0.npy from DIR and runs the same method as `msense run
+Reads X_star.npy, A.npy, y.npy, V0.npy, W0.npy from DIR (for matrix completion: U_star.npy,
+sigma_star.npy, V_star.npy and entries.npy, the (j, l) of each measurement, instead of X_star and A;
+A(Z)_i = sqrt(n1 n2 / m) Z[j_i, l_i]) and runs the same method as `msense run
 --method` for every trajectory, printing CSV rows `trajectory,iteration,relative_error` at
 t = 0, L, 2L, ... and at the last iteration, the same rows as the engine's metrics.csv.
 With E = A*(A(V W^T) - y) and solves (not inverses) of the k x k systems:
@@ -18,6 +20,7 @@ usage: numpy_check.py DIR --step-size MU[,MU...] --iterations T --log-every L
                       [--method gd|scaledgd|precgd|apgd|gd-symmetric] [--lambda L[,L...]] [--damping C[,C...]]
 """
 import argparse
+import os
 import numpy as np
 
 
@@ -32,24 +35,37 @@ def main():
     ap.add_argument("--damping", default="1", help="precgd: the constant c, one value or one per trajectory")
     a = ap.parse_args()
 
-    X = np.load(f"{a.dir}/X_star.npy")
-    A = np.load(f"{a.dir}/A.npy")          # (m, n1*n2), rows are vec(A_i)/sqrt(m), row-major vec
+    completion = os.path.exists(f"{a.dir}/entries.npy")
+    if completion:                          # A(Z)_i = sqrt(n1 n2 / m) Z[j_i, l_i]
+        U, s, Vs = (np.load(f"{a.dir}/{n}.npy") for n in ("U_star", "sigma_star", "V_star"))
+        X = (U * s) @ Vs.T
+        J, L = np.load(f"{a.dir}/entries.npy").astype(np.int64).T
+    else:
+        X = np.load(f"{a.dir}/X_star.npy")
+        A = np.load(f"{a.dir}/A.npy")      # (m, n1*n2), rows are vec(A_i)/sqrt(m), row-major vec
     y = np.load(f"{a.dir}/y.npy")
     V0 = np.load(f"{a.dir}/V0.npy")        # (B, n1, k)
     W0 = np.load(f"{a.dir}/W0.npy")        # (B, n2, k)
     n1, n2 = X.shape
     B, k = V0.shape[0], V0.shape[2]
+    scale = np.sqrt(n1 * n2 / len(y))
 
     def per_trajectory(text):
         v = [float(s) for s in text.split(",")]
         return v * B if len(v) == 1 else v
 
-    if a.method == "gd-symmetric" and not (np.array_equal(V0, W0) and np.array_equal(X, X.T)):
+    if a.method == "gd-symmetric" and not (np.array_equal(V0, W0)
+                                           and np.allclose(X, X.T, rtol=0, atol=1e-12 * np.abs(X).max())):
         raise SystemExit("gd-symmetric needs V0 = W0 and a symmetric X_star")
 
     mus, lams, cs = per_trajectory(a.step_size), per_trajectory(a.lam), per_trajectory(a.damping)
 
     def adjoint(Z):
+        if completion:
+            res = scale * Z[J, L] - y
+            E = np.zeros((n1, n2))
+            E[J, L] = scale * res
+            return E, res
         res = A @ Z.ravel() - y
         return (A.T @ res).reshape(n1, n2), res
 

@@ -39,6 +39,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean supportsOperator(org.msense.core.spec.OperatorKind kind) {
+        return CpuEngine.OPERATORS.contains(kind);
+    }
+
+    @Override
     public Engine open(EngineOptions options) {
         return new CpuEngine(options.resolvedThreads());
     }

@@ -10,6 +10,9 @@ import org.ejml.dense.row.CommonOps_FDRM;
 import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.OperatorDescription;
+import org.msense.core.backend.SensingOperator;
+import org.msense.core.spec.OperatorKind;
 import org.msense.core.backend.Precision;
 import org.msense.core.backend.Transpose;
 import org.msense.core.rng.GaussianStream;
@@ -75,6 +78,22 @@ final class CpuEngine extends Engine {
     @Override
     public boolean supportsOperatorPrecision(Precision operator, Precision work) {
         return operator == work || (operator == Precision.FP32 && work == Precision.FP64);
+    }
+
+    /** The operators this engine implements: gaussian (dense, through the sensing pass), completion. */
+    static final java.util.Set<OperatorKind> OPERATORS = java.util.EnumSet.of(OperatorKind.GAUSSIAN, OperatorKind.COMPLETION);
+
+    @Override
+    public boolean supportsOperator(OperatorKind kind) {
+        return OPERATORS.contains(kind);
+    }
+
+    @Override
+    protected SensingOperator openOperatorImpl(OperatorDescription d, Precision precision) {
+        if (d.kind() == OperatorKind.COMPLETION) {
+            return new CompletionOperator(this, loops, d.n1(), d.n2(), d.entries());
+        }
+        return super.openOperatorImpl(d, precision);
     }
 
     private static CpuMatrixBatch c(MatrixBatch m) {

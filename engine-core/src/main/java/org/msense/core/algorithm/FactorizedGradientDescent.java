@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.backend.Transpose;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.diagnostics.DiagnosticsCalculator;
@@ -18,17 +19,19 @@ import org.msense.core.problem.SensingProblem;
 import org.msense.core.spec.AlgorithmSpec;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.Method;
+import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.TrajectorySpec;
 
 /**
  * Factorized gradient descent on f(V, W) = ½‖𝒜(VWᵀ) − y‖², for B trajectories at once, written against
- * the {@link Engine} SPI. One step, for every trajectory b:
+ * the {@link Engine} SPI and the problem's {@link SensingOperator}. One step, for every trajectory b:
  * <pre>
- *   X_b   = V_b W_bᵀ                        (batched GEMM)
- *   res_b = 𝒜(X_b) − y,  E_b = 𝒜*(res_b)    (one fused pass over 𝒜 for the whole batch)
- *   V_b  ← V_b − μ_b E_b W_b
- *   W_b  ← W_b − μ_b E_bᵀ V_b               (simultaneous: both use the old V_b, W_b)
+ *   res_b = 𝒜(V_b W_bᵀ) − y,  G_b = 𝒜*(res_b) W_b,  H_b = 𝒜*(res_b)ᵀ V_b   ({@link SensingOperator#residualAndGradients})
+ *   V_b  ← V_b − μ_b G_b
+ *   W_b  ← W_b − μ_b H_b                    (simultaneous: both use the old V_b, W_b)
  * </pre>
+ * The algorithm holds no n1×n2 buffer: the dense Gaussian operator forms X = VWᵀ and E = 𝒜*(res) in its own
+ * scratch (one fused pass over 𝒜), structured operators (completion, …) never form them.
  * Everything stays on the engine between logged iterations; at a logged iteration t (see
  * {@link AlgorithmSpec#logs}) the diagnostics of (V_t, W_t) are read back, and each trajectory may stop
  * ({@link StopRule}); a stopped trajectory is frozen (its step size set to 0) and no longer reported.
@@ -44,8 +47,8 @@ import org.msense.core.spec.TrajectorySpec;
  * <p>The symmetric model ({@link Method#GD_SYMMETRIC}: X = UUᵀ, U ∈ R^{n×k}, f(U) = ¼‖𝒜(UUᵀ) − y‖²) runs on the
  * same two factor buffers with V = W = U. With V = W = U the asymmetric step would give V' = U − μEU and
  * W' = U − μEᵀU, whose mean is U − μ E_sym U with E_sym = (E + Eᵀ)/2, and E_sym U is the gradient ∇f(U)
- * (∂⟨A_i, UUᵀ⟩/∂U = (A_i + A_iᵀ)U). So the step forms G = ½EU + ½EᵀU (two GEMMs into one buffer) and applies
- * U ← U − μG to both buffers: the same operations on equal data, so V and W stay equal bit for bit, the
+ * (∂⟨A_i, UUᵀ⟩/∂U = (A_i + A_iᵀ)U). The operator's gradients at (V, W) = (U, U) are
+ * G = EU and H = EᵀU, so the step forms G + H and applies U ← U − (μ/2)(G + H) to both buffers: the same operations on equal data, so V and W stay equal bit for bit, the
  * forward pass 𝒜(VWᵀ) is 𝒜(UUᵀ), and the diagnostics need no special case (the imbalance VᵀV − WᵀW is exactly 0,
  * the singular values of VWᵀ are the eigenvalues of UUᵀ).
  */
@@ -57,8 +60,6 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     private final int k;
     private final MatrixBatch v;
     private final MatrixBatch w;
-    private final MatrixBatch x;
-    private final MatrixBatch e;
     private final MatrixBatch res;
     private final MatrixBatch gradV;
     private final MatrixBatch gradW;
@@ -96,8 +97,6 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         try {
             v = keep(made, engine.allocate(p, batch, n1, k));
             w = keep(made, engine.allocate(p, batch, n2, k));
-            x = keep(made, engine.allocate(p, batch, n1, n2));
-            e = keep(made, engine.allocate(p, batch, n1, n2));
             gradV = keep(made, engine.allocate(p, batch, n1, k));
             gradW = keep(made, engine.allocate(p, batch, n2, k));
             if (method.preconditioned()) {
@@ -133,15 +132,14 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             });
             throw ex;
         }
-        calculator = new DiagnosticsCalculator(problem.truth().sigma(), problem.truth().frobeniusNorm(),
-                Math.min(k, Math.min(n1, n2)));
+        calculator = new DiagnosticsCalculator(problem.truth(), Math.min(k, Math.min(n1, n2)));
         engine.synchronize();
         setupSeconds = (System.nanoTime() - start) / 1e9;
     }
 
     /**
-     * Device memory a run of this shape allocates beyond the problem itself, in bytes: factors, products,
-     * gradients, residuals, fresh measurements and diagnostic scratch.
+     * Device memory a run of this shape on the dense Gaussian operator allocates beyond the problem itself, in bytes:
+     * factors, the operator's products X and E, gradients, residuals, fresh measurements and diagnostic scratch.
      */
     public static long stateBytes(int batch, int n1, int n2, int k, int r, int rows, int minibatch, Precision p) {
         return stateBytes(batch, n1, n2, k, r, rows, minibatch, p, Method.GD);
@@ -150,7 +148,17 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     /** {@link #stateBytes(int, int, int, int, int, int, int, Precision)} for a given method (preconditioner scratch). */
     public static long stateBytes(int batch, int n1, int n2, int k, int r, int rows, int minibatch, Precision p,
             Method method) {
-        long elements = (long) batch * (2L * n1 * k + 2L * n2 * k + 2L * n1 * n2 + rows);
+        return stateBytes(batch, n1, n2, k, r, rows, minibatch, p, method, OperatorKind.GAUSSIAN);
+    }
+
+    /**
+     * As above for a given operator kind: only the dense Gaussian operator holds the B×n1×n2 products X and E; the
+     * structured operators' own data is counted by {@link SensingOperator#bytes()}.
+     */
+    public static long stateBytes(int batch, int n1, int n2, int k, int r, int rows, int minibatch, Precision p,
+            Method method, OperatorKind kind) {
+        long products = kind.dense() ? 2L * n1 * n2 : 0;
+        long elements = (long) batch * (2L * n1 * k + 2L * n2 * k + products + rows);
         if (method.preconditioned()) {
             elements += (long) batch * (2L * k * k + (long) (n1 + n2) * k);
         }
@@ -230,13 +238,12 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 checkpointed = t;
             }
             measurements.prepare(t);
-            engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
-            engine.residualAndAdjoint(measurements.operator(), x, measurements.observations(), res, e);
+            measurements.operator().residualAndGradients(v, w, measurements.observations(), res, gradV, gradW);
             boolean end = t == algo.iterations() || stopNow;
             boolean interruptNow = stopNow && t < algo.iterations();
             if (algo.logs(t) || end) {
                 double wall = (System.nanoTime() - start) / 1e9;
-                ProbeReadout[] readouts = probe.read(v, w, x, res, e);
+                ProbeReadout[] readouts = probe.read(v, w, res, measurements.operator());
                 List<DiagnosticRecord> records = new ArrayList<>();
                 DiagnosticRecord[] computed = diagnose(calculator, readouts, status, t, wall);
                 boolean anyRunning = false;
@@ -299,8 +306,8 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     }
 
     /**
-     * One update of every trajectory from (V_t, W_t), with E_t and res_t already computed; a trajectory whose
-     * coefficient in {@code negativeStep} is 0 is frozen.
+     * One update of every trajectory from (V_t, W_t), with res_t and the gradients E_t W_t, E_tᵀ V_t already in
+     * {@code res}, {@code gradV}, {@code gradW}; a trajectory whose coefficient in {@code negativeStep} is 0 is frozen.
      */
     private void step(double[] negativeStep, double[] damping) {
         switch (method) {
@@ -316,8 +323,6 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                         d[b] = damping[b] * Math.sqrt(squared[b]);
                     }
                 }
-                engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
-                engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
                 if (method != Method.GD) {
                     precondition(gradV, w, d, negativeStep, scratchV);
                     precondition(gradW, v, d, negativeStep, scratchW);
@@ -327,22 +332,26 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             }
             case APGD -> {
                 // V_{t+1} = V_t − μ E_t W_t (W_tᵀW_t + λI)⁻¹
-                engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
                 precondition(gradV, w, damping, negativeStep, scratchV);
                 engine.scaleAdd(negativeStep, gradV, v);
                 // W_{t+1} = W_t − μ E'ᵀ V_{t+1} (V_{t+1}ᵀV_{t+1} + λI)⁻¹, E' = 𝒜*(𝒜(V_{t+1}W_tᵀ) − y): a second pass
-                engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
-                engine.residualAndAdjoint(measurements.operator(), x, measurements.observations(), res, e);
-                engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
+                // (the pass also recomputes gradV, already applied above; it is overwritten unused)
+                measurements.operator().residualAndGradients(v, w, measurements.observations(), res, gradV, gradW);
                 precondition(gradW, v, damping, negativeStep, scratchW);
                 engine.scaleAdd(negativeStep, gradW, w);
             }
             case GD_SYMMETRIC -> {
-                // U ← U − μ E_sym U, E_sym = (E + Eᵀ)/2, applied alike to V and W (both hold U)
-                engine.gemm(0.5, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
-                engine.gemm(0.5, e, Transpose.TRANSPOSE, v, Transpose.NONE, 1, gradV);
-                engine.scaleAdd(negativeStep, gradV, v);
-                engine.scaleAdd(negativeStep, gradV, w);
+                // U ← U − μ E_sym U = U − (μ/2)(EU + EᵀU): the operator gave G = EW = EU and H = EᵀV = EᵀU;
+                // G ← G + H, then the same update of V and W (both hold U)
+                double[] ones = new double[batch];
+                double[] halfStep = new double[batch];
+                for (int b = 0; b < batch; b++) {
+                    ones[b] = 1;
+                    halfStep[b] = 0.5 * negativeStep[b];
+                }
+                engine.scaleAdd(ones, gradW, gradV);
+                engine.scaleAdd(halfStep, gradV, v);
+                engine.scaleAdd(halfStep, gradV, w);
             }
             default -> throw new IllegalStateException("unknown method " + method);
         }
@@ -413,7 +422,7 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     /** Frees the state (the problem stays). */
     @Override
     public void close() {
-        for (MatrixBatch m : Arrays.asList(v, w, x, e, res, gradV, gradW, gram, choleskyInverse, scratchV, scratchW)) {
+        for (MatrixBatch m : Arrays.asList(v, w, res, gradV, gradW, gram, choleskyInverse, scratchV, scratchW)) {
             if (m != null && !m.isReleased() && !engine.isClosed()) {
                 engine.release(m);
             }

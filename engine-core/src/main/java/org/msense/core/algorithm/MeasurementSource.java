@@ -3,6 +3,8 @@ package org.msense.core.algorithm;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
+import org.msense.core.backend.SensingOperator;
+import org.msense.core.spec.OperatorKind;
 import org.msense.core.problem.SensingProblem;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
@@ -12,12 +14,13 @@ import org.msense.core.rng.StreamPurpose;
  * stochastic gradient descent with fresh measurements, a new Gaussian 𝒜_t of b rows (scaled by 1/√b, so
  * E[𝒜_t*𝒜_t] = I) with y_t = 𝒜_t(X*) + σ_noise·ξ_t at every step t. Fresh draws come from streams
  * {@link StreamPurpose#SGD_SENSING} and {@link StreamPurpose#SGD_NOISE} of the problem seed with substream t,
- * generated on the engine (nothing crosses to the host).
+ * generated on the engine (nothing crosses to the host). Fresh measurements are dense Gaussian, so they need a
+ * {@code gaussian} problem (whose X* is held as a matrix).
  */
 public abstract class MeasurementSource {
 
     /** The operator for step t (valid until the next call). */
-    public abstract MatrixBatch operator();
+    public abstract SensingOperator operator();
 
     /** The observations for step t (valid until the next call). */
     public abstract MatrixBatch observations();
@@ -35,7 +38,7 @@ public abstract class MeasurementSource {
     public static MeasurementSource fixed(SensingProblem problem) {
         return new MeasurementSource() {
             @Override
-            public MatrixBatch operator() {
+            public SensingOperator operator() {
                 return problem.operator();
             }
 
@@ -68,6 +71,7 @@ public abstract class MeasurementSource {
         private final SensingProblem problem;
         private final Engine engine;
         private final MatrixBatch op;
+        private final SensingOperator dense;
         private final MatrixBatch y;
         private final MatrixBatch negativeNoise;
         private final int rows;
@@ -76,7 +80,14 @@ public abstract class MeasurementSource {
             this.problem = problem;
             this.engine = problem.engine();
             this.rows = rows;
-            op = engine.allocate(problem.operator().precision(), 1, rows, problem.n1() * problem.n2());
+            if (problem.operator().kind() != OperatorKind.GAUSSIAN || !problem.hasTruthMatrix()) {
+                throw new IllegalArgumentException("stochastic gradient descent with fresh measurements draws dense Gaussian"
+                        + " operators; it needs a 'gaussian' problem with n1·n2 ≤ " + SensingOperator.DENSE_LIMIT
+                        + ", not '" + problem.operator().kind().id() + "' at " + problem.n1() + "×" + problem.n2()
+                        + " (set the mini-batch to 0 or use --operator gaussian)");
+            }
+            op = engine.allocate(problem.denseOperator().precision(), 1, rows, problem.n1() * problem.n2());
+            dense = engine.denseOperatorOver(op, problem.n1(), problem.n2());
             y = engine.allocate(precision, 1, rows, 1);
             negativeNoise = engine.allocate(precision, 1, rows, 1);
             if (problem.noise() == 0) {
@@ -85,8 +96,8 @@ public abstract class MeasurementSource {
         }
 
         @Override
-        public MatrixBatch operator() {
-            return op;
+        public SensingOperator operator() {
+            return dense;
         }
 
         @Override
@@ -112,6 +123,7 @@ public abstract class MeasurementSource {
 
         @Override
         public void release() {
+            dense.release();
             engine.release(op);
             engine.release(y);
             engine.release(negativeNoise);

@@ -31,4 +31,12 @@ public interface Backend {
      * @throws BackendException when the backend is unavailable or opening fails; the message says why
      */
     Engine open(EngineOptions options);
+
+    /**
+     * Whether engines of this backend implement the operator kind ({@link Engine#supportsOperator} says the same for
+     * an open engine); known without opening one, so that {@code auto} can pass over a backend that lacks it.
+     */
+    default boolean supportsOperator(org.msense.core.spec.OperatorKind kind) {
+        return kind == org.msense.core.spec.OperatorKind.GAUSSIAN;
+    }
 }

@@ -62,6 +62,31 @@ public final class Backends {
     }
 
     /**
+     * Chooses a backend that implements {@code kind}: as {@link #select(String, List)}, and under {@code auto} a backend
+     * that lacks the operator is passed over for the next available one, with the reason among the fallbacks (so it is
+     * announced, never silent). An explicit backend is returned as chosen; opening the operator on it then fails with
+     * a message naming the kinds it has.
+     */
+    public static Selection select(String requested, List<Backend> backends, org.msense.core.spec.OperatorKind kind) {
+        String want = requested == null ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
+        if (!want.equals("auto")) {
+            return select(requested, backends);
+        }
+        List<String> passed = new ArrayList<>();
+        for (Backend b : backends) {
+            Availability a = probe(b);
+            if (!a.available()) {
+                passed.add(b.id() + " unavailable: " + a.reason());
+            } else if (!b.supportsOperator(kind)) {
+                passed.add("the " + b.id() + " backend has no implementation of the '" + kind.id() + "' operator");
+            } else {
+                return new Selection(b, a, passed);
+            }
+        }
+        throw new BackendException("no available backend runs the '" + kind.id() + "' operator: " + String.join("; ", passed));
+    }
+
+    /**
      * Chooses a backend.
      *
      * @param requested {@code auto} or a backend id

@@ -5,7 +5,12 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.msense.core.rng.DistinctIndexSampler;
 import org.msense.core.rng.GaussianStream;
+import org.msense.core.rng.StreamPurpose;
+import org.msense.core.spec.OperatorKind;
 
 /**
  * An open backend: allocates {@link MatrixBatch} buffers and runs the batched operations that the
@@ -276,6 +281,93 @@ public abstract class Engine implements AutoCloseable {
         residualAndAdjointImpl(op, x, y, res, e);
     }
 
+    /**
+     * Whether {@link #openOperator} can build operators of this kind here. Every backend runs
+     * {@link OperatorKind#GAUSSIAN} (through the sensing primitives above); others are backend work.
+     */
+    public boolean supportsOperator(OperatorKind kind) {
+        return kind == OperatorKind.GAUSSIAN;
+    }
+
+    /**
+     * Builds a sensing operator on this engine. The dense Gaussian one is stored as the 1×m×(n1·n2) matrix in
+     * {@code precision}, generated (stream {@link StreamPurpose#SENSING} of the seed, scaled by 1/√m) or uploaded
+     * from the description; a generated completion operator first draws its m distinct entries on the host
+     * ({@link DistinctIndexSampler}, stream {@link StreamPurpose#COMPLETION_ENTRIES}), so every backend observes the
+     * same entries. Other kinds are built by the backend ({@link #openOperatorImpl}).
+     *
+     * @param precision storage precision of a dense operator's matrix (see {@link #supportsOperatorPrecision});
+     *                  structured operators compute in the precision of the factors they are given
+     * @throws BackendException when this backend has no implementation of the kind (the message names the kinds it
+     *                          has and what to use instead)
+     */
+    public final SensingOperator openOperator(OperatorDescription description, Precision precision) {
+        ensureOpen("openOperator");
+        if (description == null || precision == null) {
+            throw new IllegalArgumentException("openOperator: description and precision must be given");
+        }
+        OperatorKind kind = description.kind();
+        if (!supportsOperator(kind)) {
+            String here = Arrays.stream(OperatorKind.values()).filter(this::supportsOperator).map(OperatorKind::id)
+                    .collect(Collectors.joining(", "));
+            throw new BackendException("the " + backendId + " backend has no implementation of the '" + kind.id()
+                    + "' operator (it runs: " + here + "); use one of those, or a backend that has it (--backend cpu)");
+        }
+        OperatorDescription d = description;
+        if (kind == OperatorKind.GAUSSIAN) {
+            int m = d.m();
+            MatrixBatch op = allocate(precision, 1, m, d.n1() * d.n2());
+            try {
+                if (d.dense() != null) {
+                    upload(d.dense(), op);
+                } else {
+                    fillGaussian(new GaussianStream(d.seed(), StreamPurpose.SENSING, 0), 1.0 / Math.sqrt(m), op);
+                }
+            } catch (RuntimeException ex) {
+                release(op);
+                throw ex;
+            }
+            DenseSensingOperator dense = new DenseSensingOperator(this, op, d.n1(), d.n2(), true);
+            dense.describedBy(OperatorDescription.generated(kind, d.n1(), d.n2(), m, d.seed()));
+            return dense;
+        }
+        if (kind == OperatorKind.COMPLETION && d.entries() == null) {
+            d = d.withEntries(DistinctIndexSampler.sample(d.seed(), StreamPurpose.COMPLETION_ENTRIES,
+                    (long) d.n1() * d.n2(), d.m()));
+        }
+        SensingOperator made = openOperatorImpl(d, precision);
+        if (made == null || made.engine() != this || made.kind() != kind || made.n1() != d.n1() || made.n2() != d.n2()
+                || made.measurements() != d.m()) {
+            throw new IllegalStateException(backendId + " returned an operator that does not match " + kind.id() + " "
+                    + d.n1() + "×" + d.n2() + ", m = " + d.m());
+        }
+        made.describedBy(d);
+        return made;
+    }
+
+    /**
+     * A dense Gaussian operator over a matrix the caller keeps (1×m×(n1·n2), row i = vec(A_i)/√m); {@link
+     * SensingOperator#release} frees its scratch but not {@code matrix}. Used for the fresh measurements of SGD.
+     */
+    public final SensingOperator denseOperatorOver(MatrixBatch matrix, int n1, int n2) {
+        ensureOpen("denseOperatorOver");
+        own("denseOperatorOver", "matrix", matrix);
+        return new DenseSensingOperator(this, matrix, n1, n2, false);
+    }
+
+    /**
+     * The stacked matrix of a dense Gaussian operator made by this engine (1×m×(n1·n2)), e.g. for export.
+     *
+     * @throws IllegalArgumentException for other kinds
+     */
+    public final MatrixBatch denseMatrix(SensingOperator operator) {
+        if (!(operator instanceof DenseSensingOperator dense) || operator.engine() != this) {
+            throw new IllegalArgumentException("denseMatrix: " + (operator == null ? "null" : "the " + operator.kind().id()
+                    + " operator") + " is not a dense operator of this engine; only 'gaussian' is stored as a matrix");
+        }
+        return dense.matrix();
+    }
+
     /** Waits until all issued work is done (a no-op on synchronous backends). */
     public final void synchronize() {
         ensureOpen("synchronize");
@@ -356,6 +448,15 @@ public abstract class Engine implements AutoCloseable {
     }
 
     protected void synchronizeImpl() {
+    }
+
+    /**
+     * Builds an operator of a kind {@link #supportsOperator} accepts (other than {@link OperatorKind#GAUSSIAN}, which
+     * the engine builds itself). Generated completion operators arrive with their entries drawn.
+     */
+    protected SensingOperator openOperatorImpl(OperatorDescription description, Precision precision) {
+        throw new BackendException("the " + backendId + " backend has no implementation of the '"
+                + description.kind().id() + "' operator");
     }
 
     protected abstract void closeImpl();

@@ -5,6 +5,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.NormOps_DDRM;
 import org.msense.core.linalg.Linalg;
+import org.msense.core.problem.GroundTruth;
 
 /**
  * Turns a {@link ProbeReadout} (the factors V, W and their small Gram matrices and projections) into a
@@ -17,6 +18,11 @@ import org.msense.core.linalg.Linalg;
  *     ones to about u·κ(V) relative; a route through the Gram matrices resolves σ_min(V)² only to u·‖V‖²
  *     (relative u·κ(V)²) and loses the nuisance values of imbalanced factors.</li>
  * <li>Signal: U*ᵀVWᵀV* = P Qᵀ with P = U*ᵀV, Q = V*ᵀW.</li>
+ * <li>Error, when the readout has no dense ‖VWᵀ − X*‖² (n1·n2 above the dense limit): with Householder QR
+ *     [U*, V] = Q₁R₁ (n1×(r+k)) and [V*, W] = Q₂R₂ (n2×(r+k)), VWᵀ − X* = [U*, V] D [V*, W]ᵀ with
+ *     D = diag(−σ*, I_k), so ‖VWᵀ − X*‖_F = ‖R₁ D R₂ᵀ‖_F, an (r+k)×(r+k) matrix. Backward stable: the computed norm
+ *     is exact for factors perturbed by O(u) relative, so the absolute error is O(u·(‖X*‖ + ‖V‖‖W‖)), where the
+ *     expanded form tr(VᵀV WᵀW) − 2 tr(Vᵀ U*ΣV*ᵀ W) + ‖σ*‖² loses all digits below √u·‖X*‖ to cancellation.</li>
  * <li>Nuisance: VWᵀ − P_U VWᵀ P_V = V_⊥Wᵀ + P_U V W_⊥ᵀ, two terms with orthogonal column spaces, so its
  *     squared norm is tr(V_⊥ᵀV_⊥·WᵀW) + tr(PᵀP·W_⊥ᵀW_⊥) — no cancellation between large terms.</li>
  * <li>Alignment: with VᵀV = Σ λ_j q_j q_jᵀ, the top-r left singular vectors of V are V q_j/√λ_j; the sines of
@@ -29,6 +35,9 @@ public final class DiagnosticsCalculator {
     private final double[] sigmaStar;
     private final double truthNorm;
     private final int singularValueCount;
+    /** U* (n1×r) and V* (n2×r) for the factored error; null when built without them. */
+    private final double[] truthLeft;
+    private final double[] truthRight;
 
     /**
      * @param sigmaStar          σ(X*), descending; not modified (copied)
@@ -39,6 +48,22 @@ public final class DiagnosticsCalculator {
         this.sigmaStar = sigmaStar.clone();
         this.truthNorm = truthNorm;
         this.singularValueCount = singularValueCount;
+        this.truthLeft = null;
+        this.truthRight = null;
+    }
+
+    /**
+     * A calculator that can also compute ‖VWᵀ − X*‖ from the factors of X* (readouts with a NaN squared distance).
+     *
+     * @param truth              the ground truth (its arrays are kept, not modified)
+     * @param singularValueCount how many singular values of VWᵀ to report
+     */
+    public DiagnosticsCalculator(GroundTruth truth, int singularValueCount) {
+        this.sigmaStar = truth.sigma().clone();
+        this.truthNorm = truth.frobeniusNorm();
+        this.singularValueCount = singularValueCount;
+        this.truthLeft = truth.left();
+        this.truthRight = truth.right();
     }
 
     /**
@@ -79,8 +104,9 @@ public final class DiagnosticsCalculator {
         double sinLeft = largestPrincipalSine(eigV, DMatrixRMaj.wrap(k, k, p.gramVPerp()), k, r);
         double sinRight = largestPrincipalSine(eigW, DMatrixRMaj.wrap(k, k, p.gramWPerp()), k, r);
 
+        double squaredDistance = Double.isNaN(p.squaredDistance()) ? factoredSquaredDistance(p) : p.squaredDistance();
         return new DiagnosticRecord(trajectory, iteration, 0.5 * p.squaredResidual(),
-                Math.sqrt(p.squaredDistance()) / truthNorm, imbalanceFro, imbalanceSpectral, Math.sqrt(signal2),
+                Math.sqrt(squaredDistance) / truthNorm, imbalanceFro, imbalanceSpectral, Math.sqrt(signal2),
                 Math.sqrt(Math.max(0, nuisance2)), sinLeft, sinRight, normV, normW, Math.sqrt(p.squaredGradient()),
                 wallSeconds, singular);
     }
@@ -97,6 +123,42 @@ public final class DiagnosticsCalculator {
         DMatrixRMaj rw = Linalg.triangularFactor(DMatrixRMaj.wrap(p.n2(), p.k(), p.w()));
         double[] sv = Linalg.singularValues(CommonOps_DDRM.multTransB(rv, rw, null));
         return Arrays.copyOf(sv, Math.min(singularValueCount, sv.length));
+    }
+
+    /**
+     * ‖VWᵀ − X*‖_F² = ‖R₁ D R₂ᵀ‖_F² with [U*, V] = Q₁R₁, [V*, W] = Q₂R₂, D = diag(−σ*, I_k) (see the class notes).
+     *
+     * @throws IllegalStateException when the calculator was built without the factors of X*
+     */
+    private double factoredSquaredDistance(ProbeReadout p) {
+        if (truthLeft == null) {
+            throw new IllegalStateException("the readout has no dense ‖VWᵀ − X*‖² and this calculator was built without"
+                    + " the factors of X*; construct it from the GroundTruth");
+        }
+        int r = p.r();
+        int k = p.k();
+        DMatrixRMaj r1 = Linalg.triangularFactor(joined(truthLeft, p.v(), p.n1(), r, k));
+        DMatrixRMaj r2 = Linalg.triangularFactor(joined(truthRight, p.w(), p.n2(), r, k));
+        for (int i = 0; i < r1.numRows; i++) {
+            for (int q = 0; q < r; q++) {
+                r1.set(i, q, -r1.get(i, q) * sigmaStar[q]);
+            }
+        }
+        double s = 0;
+        for (double e : CommonOps_DDRM.multTransB(r1, r2, null).data) {
+            s += e * e;
+        }
+        return s;
+    }
+
+    /** [A, B] (n×(r+k)) from row-major A (n×r) and B (n×k). */
+    private static DMatrixRMaj joined(double[] a, double[] b, int n, int r, int k) {
+        DMatrixRMaj out = new DMatrixRMaj(n, r + k);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a, i * r, out.data, i * (r + k), r);
+            System.arraycopy(b, i * k, out.data, i * (r + k) + r, k);
+        }
+        return out;
     }
 
     /** tr(A·B) = Σ_ij a_ij·b_ji for n×n row-major A, B, without forming A·B. */

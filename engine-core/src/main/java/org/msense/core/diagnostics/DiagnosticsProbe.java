@@ -3,13 +3,17 @@ package org.msense.core.diagnostics;
 import java.util.Arrays;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.backend.Transpose;
 import org.msense.core.problem.SensingProblem;
 
 /**
  * Gathers, on the engine, what the diagnostics need for a batch of B trajectories — Gram matrices VᵀV, WᵀW,
  * V_⊥ᵀV_⊥, W_⊥ᵀW_⊥ (k×k), projections U*ᵀV, V*ᵀW (r×k) and three squared norms — and reads back those and the
- * factors V, W themselves. The factors are needed for accurate singular values of VWᵀ (from their QR on the
+ * factors V, W themselves. ‖VWᵀ − X*‖_F² is measured directly (X = VWᵀ formed in scratch, then the engine's fp64
+ * distance to X*) only when the problem holds X* as a matrix (n1·n2 ≤ {@link SensingOperator#DENSE_LIMIT}); above
+ * that it is left NaN for {@link DiagnosticsCalculator} to compute from the factors, and no n1×n2 buffer exists.
+ * ‖𝒜*(res)‖_F² comes from {@link SensingOperator#adjointSquaredNorms}. The factors are needed for accurate singular values of VWᵀ (from their QR on the
  * host; see {@link DiagnosticsCalculator}); reading them costs (n1 + n2)·k numbers per trajectory and logged
  * iteration, far less than an iteration itself, which forms VWᵀ (n1·n2·k multiply-adds) and passes over 𝒜
  * (m·n1·n2). Owns its scratch buffers (released by {@link #release}).
@@ -27,6 +31,8 @@ public final class DiagnosticsProbe {
     private final MatrixBatch projW;
     private final MatrixBatch perpV;
     private final MatrixBatch perpW;
+    /** B×n1×n2 scratch for VWᵀ, only when X* is held as a matrix (null otherwise). */
+    private final MatrixBatch product;
 
     public DiagnosticsProbe(SensingProblem problem, int batch, int width, org.msense.core.backend.Precision precision) {
         this.engine = problem.engine();
@@ -41,11 +47,13 @@ public final class DiagnosticsProbe {
         projW = engine.allocate(precision, batch, r, k);
         perpV = engine.allocate(precision, batch, problem.n1(), k);
         perpW = engine.allocate(precision, batch, problem.n2(), k);
+        product = problem.hasTruthMatrix() ? engine.allocate(precision, batch, problem.n1(), problem.n2()) : null;
     }
 
     /** Bytes of scratch a probe allocates for the given sizes (for memory estimates). */
     public static long scratchBytes(int batch, int n1, int n2, int k, int r, int bytesPerElement) {
-        long perItem = 4L * k * k + 2L * r * k + (long) (n1 + n2) * k;
+        long perItem = 4L * k * k + 2L * r * k + (long) (n1 + n2) * k
+                + ((long) n1 * n2 <= SensingOperator.DENSE_LIMIT ? (long) n1 * n2 : 0);
         return perItem * batch * bytesPerElement;
     }
 
@@ -55,14 +63,20 @@ public final class DiagnosticsProbe {
      *
      * @param v   B×n1×k
      * @param w   B×n2×k
-     * @param x   B×n1×n2, equal to V_b W_bᵀ
-     * @param res B×m×1, the residuals of (V, W)
-     * @param e   B×n1×n2, the gradients 𝒜*(res)
+     * @param res      B×m×1, the residuals of (V, W)
+     * @param operator the operator that computed {@code res} (for ‖𝒜*(res)‖_F)
      */
-    public ProbeReadout[] read(MatrixBatch v, MatrixBatch w, MatrixBatch x, MatrixBatch res, MatrixBatch e) {
+    public ProbeReadout[] read(MatrixBatch v, MatrixBatch w, MatrixBatch res, SensingOperator operator) {
         double[] resSq = engine.squaredNorms(res);
-        double[] gradSq = engine.squaredNorms(e);
-        double[] distSq = engine.squaredDistances(x, problem.truthMatrix());
+        double[] gradSq = operator.adjointSquaredNorms(res);
+        double[] distSq;
+        if (product != null) {
+            engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, product);
+            distSq = engine.squaredDistances(product, problem.truthMatrix());
+        } else {
+            distSq = new double[resSq.length];
+            Arrays.fill(distSq, Double.NaN);
+        }
         engine.gemm(1, v, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gramV);
         engine.gemm(1, w, Transpose.TRANSPOSE, w, Transpose.NONE, 0, gramW);
         engine.gemm(1, problem.truthLeft(), Transpose.TRANSPOSE, v, Transpose.NONE, 0, projV);
@@ -101,8 +115,8 @@ public final class DiagnosticsProbe {
 
     /** Frees the scratch buffers. */
     public void release() {
-        for (MatrixBatch m : new MatrixBatch[] {gramV, gramW, gramVPerp, gramWPerp, projV, projW, perpV, perpW}) {
-            if (!m.isReleased()) {
+        for (MatrixBatch m : new MatrixBatch[] {gramV, gramW, gramVPerp, gramWPerp, projV, projW, perpV, perpW, product}) {
+            if (m != null && !m.isReleased()) {
                 engine.release(m);
             }
         }

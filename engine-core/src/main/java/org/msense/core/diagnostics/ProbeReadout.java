@@ -12,7 +12,7 @@ package org.msense.core.diagnostics;
  * @param r                rank of X*
  * @param squaredResidual  ‖𝒜(VWᵀ) − y‖²
  * @param squaredGradient  ‖E‖_F²
- * @param squaredDistance  ‖VWᵀ − X*‖_F²
+ * @param squaredDistance  ‖VWᵀ − X*‖_F² measured densely, or NaN when it is to be computed from the factors
  * @param v                V (n1×k)
  * @param w                W (n2×k)
  * @param gramV            VᵀV (k×k)

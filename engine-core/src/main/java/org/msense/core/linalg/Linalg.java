@@ -134,6 +134,26 @@ public final class Linalg {
     }
 
     /**
+     * X = U diag(σ) Vᵀ (n1×n2, row-major) from U (n1×r), σ (r) and V (n2×r), row-major; the arguments are not
+     * modified. Summed in the fixed order x_ij = Σ_q (u_iq σ_q) v_jq, q ascending, so every caller gets the same bits.
+     */
+    public static double[] compose(double[] u, double[] sigma, double[] v, int n1, int n2, int r) {
+        double[] x = new double[Math.multiplyExact(n1, n2)];
+        for (int i = 0; i < n1; i++) {
+            for (int q = 0; q < r; q++) {
+                double us = u[i * r + q] * sigma[q];
+                if (us == 0) {
+                    continue;
+                }
+                for (int j = 0; j < n2; j++) {
+                    x[i * n2 + j] += us * v[j * r + q];
+                }
+            }
+        }
+        return x;
+    }
+
+    /**
      * The triangular factor R of a Householder QR factorization A = Q·R, for any shape: R is min(rows, cols)×cols
      * and upper trapezoidal (upper triangular when rows ≥ cols), with the orthonormal Q (rows×min(rows, cols))
      * not formed. The signs of the rows of R are EJML's (R is unique only up to them); RᵀR = AᵀA and, for any B

@@ -1,6 +1,7 @@
 package org.msense.core.problem;
 
 import org.ejml.data.DMatrixRMaj;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.linalg.Linalg;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
@@ -15,7 +16,8 @@ import org.msense.core.spec.ProblemSpec;
  * @param sigma  σ₁ ≥ … ≥ σ_r &gt; 0
  * @param left   U*, n1×r with orthonormal columns
  * @param right  V*, n2×r with orthonormal columns
- * @param matrix X*, n1×n2
+ * @param matrix X*, n1×n2, or null when n1·n2 exceeds {@link SensingOperator#DENSE_LIMIT} (large problems keep X*
+ *               only as its factors; see {@link #hasMatrix})
  */
 public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] left, double[] right, double[] matrix) {
 
@@ -23,20 +25,48 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
      * Generates the ground truth of a problem: U* is the Q factor of the thin Householder QR of an n1×r Gaussian
      * matrix (stream {@link StreamPurpose#TRUTH_LEFT} of the problem seed, row-major), with signs fixed so that
      * diag(R) &gt; 0 ({@link Linalg#thinQr}); V* likewise from {@link StreamPurpose#TRUTH_RIGHT}, or V* = U* for a
-     * {@link ProblemSpec#symmetric} problem (X* = U* diag(σ) U*ᵀ, positive semidefinite); σ geometric from scale
-     * to scale/κ.
+     * {@link ProblemSpec#symmetric} problem (X* = U* diag(σ) U*ᵀ, positive semidefinite, made exactly symmetric);
+     * σ geometric from scale to scale/κ. X* itself is formed ({@link Linalg#compose}) only when
+     * n1·n2 ≤ {@link SensingOperator#DENSE_LIMIT}.
      */
     public static GroundTruth generate(ProblemSpec spec) {
         int r = spec.rank();
         double[] u = orthonormal(new GaussianStream(spec.seed(), StreamPurpose.TRUTH_LEFT, 0), spec.n1(), r);
         double[] v = spec.symmetric() ? u.clone()
                 : orthonormal(new GaussianStream(spec.seed(), StreamPurpose.TRUTH_RIGHT, 0), spec.n2(), r);
-        double[] sigma = spec.singularValues();
-        double[] x = compose(u, sigma, v, spec.n1(), spec.n2(), r);
-        if (spec.symmetric()) {
-            symmetrize(x, spec.n1());
+        GroundTruth truth = fromFactors(spec.n1(), spec.n2(), spec.singularValues(), u, v);
+        if (spec.symmetric() && truth.hasMatrix()) {
+            symmetrize(truth.matrix(), spec.n1());
         }
-        return new GroundTruth(spec.n1(), spec.n2(), r, sigma, u, v, x);
+        return truth;
+    }
+
+    /**
+     * The ground truth U* diag(σ) V*ᵀ from its factors (kept, not copied; U* and V* must have orthonormal columns,
+     * σ be positive and descending). X* is formed only when n1·n2 ≤ {@link SensingOperator#DENSE_LIMIT}.
+     *
+     * @throws IllegalArgumentException if the shapes do not agree or a value is not finite
+     */
+    public static GroundTruth fromFactors(int n1, int n2, double[] sigma, double[] u, double[] v) {
+        int r = sigma.length;
+        if (r < 1 || u.length != (long) n1 * r || v.length != (long) n2 * r) {
+            throw new IllegalArgumentException("ground truth factors: U* has " + u.length + " entries, V* " + v.length
+                    + ", σ " + r + "; expected n1·r = " + (long) n1 * r + " and n2·r = " + (long) n2 * r);
+        }
+        for (double[] a : new double[][] {sigma, u, v}) {
+            for (double e : a) {
+                if (!Double.isFinite(e)) {
+                    throw new IllegalArgumentException("ground truth factors hold a non-finite value (" + e + ")");
+                }
+            }
+        }
+        double[] x = (long) n1 * n2 <= SensingOperator.DENSE_LIMIT ? Linalg.compose(u, sigma, v, n1, n2, r) : null;
+        return new GroundTruth(n1, n2, r, sigma, u, v, x);
+    }
+
+    /** Whether X* is held as an n1×n2 matrix (small problems) rather than only as its factors. */
+    public boolean hasMatrix() {
+        return matrix != null;
     }
 
     /**
@@ -75,8 +105,17 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
         return new GroundTruth(n1, n2, r, sigma, u, v, x.clone());
     }
 
-    /** ‖X*‖_F computed from the stored matrix. */
+    /**
+     * ‖X*‖_F: from the stored matrix when there is one, otherwise ‖σ‖₂ (equal, as U* and V* are orthonormal).
+     */
     public double frobeniusNorm() {
+        if (matrix == null) {
+            double s = 0;
+            for (double e : sigma) {
+                s += e * e;
+            }
+            return Math.sqrt(s);
+        }
         double s = 0;
         for (double e : matrix) {
             s += e * e;
@@ -113,19 +152,4 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
         }
     }
 
-    private static double[] compose(double[] u, double[] sigma, double[] v, int n1, int n2, int r) {
-        double[] x = new double[n1 * n2];
-        for (int i = 0; i < n1; i++) {
-            for (int q = 0; q < r; q++) {
-                double us = u[i * r + q] * sigma[q];
-                if (us == 0) {
-                    continue;
-                }
-                for (int j = 0; j < n2; j++) {
-                    x[i * n2 + j] += us * v[j * r + q];
-                }
-            }
-        }
-        return x;
-    }
 }

@@ -23,7 +23,17 @@ public enum StreamPurpose {
     /** Fresh sensing matrices drawn at each stochastic gradient step. */
     SGD_SENSING(7),
     /** Fresh measurement noise drawn at each stochastic gradient step. */
-    SGD_NOISE(8);
+    SGD_NOISE(8),
+    /** Candidate entries (j, l) of the matrix-completion operator ({@code DistinctIndexSampler}). */
+    COMPLETION_ENTRIES(9),
+    /** Random signs D of the subsampled Hadamard operator. */
+    HADAMARD_SIGNS(10),
+    /** Candidate rows s_i of the subsampled Hadamard operator ({@code DistinctIndexSampler}). */
+    HADAMARD_ROWS(11),
+    /** Left vectors a_i of the rank-one projection operator. */
+    RANK_ONE_LEFT(12),
+    /** Right vectors b_i of the rank-one projection operator. */
+    RANK_ONE_RIGHT(13);
 
     private final int id;
 

@@ -60,7 +60,7 @@ public final class BalanceExperiment implements Experiment {
             HostFactors initial = rounded(HostFactors.drawInitial(ts, s.n1(), s.n2(), k, InitNormalization.PER_WIDTH),
                     lab.precision());
             run = lab.run(spec, problem, k, Setup.gd(iterations, 1), ts, initial);
-            ImbalanceIdentity identity = new ImbalanceIdentity(lab.engine().download(problem.operator()),
+            ImbalanceIdentity identity = new ImbalanceIdentity(lab.engine().download(problem.denseOperator()),
                     lab.engine().download(problem.observations()), s.m(), s.n1(), s.n2(), k,
                     lab.precision().unitRoundoff());
             HostFactors f = initial;

@@ -14,7 +14,6 @@ import org.msense.core.algorithm.FactorizedGradientDescent;
 import org.msense.core.algorithm.HostFactors;
 import org.msense.core.algorithm.RunObserver;
 import org.msense.core.backend.Engine;
-import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.plot.FigureWriter;
@@ -98,11 +97,7 @@ public final class Lab {
 
     /** Frees a problem's buffers on the engine. */
     public void release(SensingProblem p) {
-        for (MatrixBatch m : new MatrixBatch[] {p.operator(), p.observations(), p.truthMatrix(), p.truthLeft(), p.truthRight()}) {
-            if (!m.isReleased()) {
-                engine.release(m);
-            }
-        }
+        p.release();
     }
 
     /** Generates the problem, runs trajectories on it from their random initialization, and frees it again. */

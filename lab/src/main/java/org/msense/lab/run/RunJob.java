@@ -23,6 +23,7 @@ import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.lab.io.AtomicFiles;
 import org.msense.lab.io.Json;
@@ -109,7 +110,7 @@ public final class RunJob {
         RunConfig config = plan.config();
         Backends.Selection selection;
         try {
-            selection = Backends.select(config.getString("backend"), backends);
+            selection = Backends.select(config.getString("backend"), backends, plan.spec().problem().operator());
         } catch (BackendException e) {
             if (config.getString("backend").trim().equalsIgnoreCase("auto")) {
                 throw e; // nothing can run on this machine: not a mistake of the command line
@@ -253,9 +254,7 @@ public final class RunJob {
                     : HostFactors.drawInitial(spec);
             Path npy = config.getPath("export-npy");
             if (npy != null && from == null) {
-                NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
-                        engine.download(problem.operator()), problem.measurements(), engine.download(problem.observations()),
-                        initial, spec.size(), spec.model().width());
+                exportProblem(npy, engine, problem, initial, spec);
             }
             if (from != null) {
                 initial = from.factors();
@@ -422,10 +421,27 @@ public final class RunJob {
         }
     }
 
+    /**
+     * Writes the problem for NumPy: X_star, A, y (dense Gaussian) or the entries, factors of X* and y (completion),
+     * with V0, W0.
+     */
+    private static void exportProblem(Path npy, Engine engine, SensingProblem problem, HostFactors initial, BatchSpec spec)
+            throws IOException {
+        switch (problem.operator().kind()) {
+            case GAUSSIAN -> NpyExchange.exportProblem(npy, problem.truth().matrix(), problem.n1(), problem.n2(),
+                    engine.download(problem.denseOperator()), problem.measurements(), engine.download(problem.observations()),
+                    initial, spec.size(), spec.model().width());
+            case COMPLETION -> NpyExchange.exportCompletion(npy, problem.truth(), problem.operator().description().entries(),
+                    engine.download(problem.observations()), initial, spec.size(), spec.model().width());
+            default -> throw new RunInputException("--export-npy does not write the " + problem.operator().kind().id()
+                    + " operator yet; leave --export-npy out");
+        }
+    }
+
     private SensingProblem buildProblem(Engine engine, BatchSpec spec) {
         if (plan.loaded() != null) {
             var l = plan.loaded();
-            return SensingProblem.fromArrays(engine, l.truth(), l.operator(), l.m(), l.y(), spec.model().precision(),
+            return SensingProblem.fromDescription(engine, l.truth(), l.operator(), l.y(), spec.model().precision(),
                     spec.model().operatorPrecision());
         }
         return SensingProblem.generate(engine, spec.problem(), spec.model().precision(), spec.model().operatorPrecision());
@@ -468,9 +484,22 @@ public final class RunJob {
         }
     }
 
-    /** Bytes of the stacked sensing matrix 𝒜 (m × n1·n2) in its storage precision. */
+    /**
+     * Bytes of the sensing operator's data: the stacked matrix 𝒜 (m × n1·n2) in its storage precision for
+     * {@code gaussian}; the index lists of {@code completion} (about 20 bytes per entry: indices, row and column
+     * orders); N signs and m rows for {@code hadamard}; the m·(n1 + n2) vectors of {@code rank-one}; nothing stored
+     * for {@code gaussian-implicit}.
+     */
     static long operatorBytes(BatchSpec spec) {
-        return (long) spec.problem().measurements() * spec.problem().entries() * spec.model().operatorPrecision().bytes();
+        ProblemSpec p = spec.problem();
+        long m = p.measurements();
+        return switch (p.operator()) {
+            case GAUSSIAN -> m * p.entries() * spec.model().operatorPrecision().bytes();
+            case GAUSSIAN_IMPLICIT -> 0;
+            case COMPLETION -> 20 * m;
+            case HADAMARD -> 8L * Long.highestOneBit(Math.max(1, 2L * p.entries() - 1)) + 4 * m;
+            case RANK_ONE -> 8 * m * (p.n1() + p.n2());
+        };
     }
 
     /** Bytes a run allocates on its engine: the problem (𝒜, y, X*, U*, V*) plus the batch state. */
@@ -478,11 +507,11 @@ public final class RunJob {
         ProblemSpec p = spec.problem();
         int bytes = spec.model().precision().bytes();
         long problem = operatorBytes(spec)
-                + (2L * p.measurements() + p.entries()
+                + (2L * p.measurements() + (p.entries() <= SensingOperator.DENSE_LIMIT ? p.entries() : 0)
                 + (long) (p.n1() + p.n2()) * p.rank()) * bytes;
         int rows = spec.algorithm().minibatch() > 0 ? spec.algorithm().minibatch() : p.measurements();
         return problem + FactorizedGradientDescent.stateBytes(spec.size(), p.n1(), p.n2(), spec.model().width(), p.rank(),
-                rows, spec.algorithm().minibatch(), spec.model().precision(), spec.algorithm().method());
+                rows, spec.algorithm().minibatch(), spec.model().precision(), spec.algorithm().method(), p.operator());
     }
 
     static String bytes(long b) {

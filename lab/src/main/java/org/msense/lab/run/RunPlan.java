@@ -49,6 +49,13 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
             requireAgrees(c, "condition", kappa, NpyExchange.TRUTH + " (σ₁/σ_r)");
             requireAgrees(c, "scale", sigma[0], NpyExchange.TRUTH + " (σ₁)");
             refuseWith(c, "noise", NpyExchange.OBSERVATIONS + ", which holds the measurements as they are");
+            String kind = loaded.operator().kind().id();
+            if (c.isExplicit("operator") && c.getString("operator") != null
+                    && !OperatorKind.parse(c.getString("operator")).id().equals(kind)) {
+                throw new InvalidSpecException("operator", "is " + c.getString("operator") + " but the files of --problem-from"
+                        + " hold a " + kind + " operator, and the files decide it; leave --operator out or make it agree");
+            }
+            c.set("operator", kind);
             c.set("n1", loaded.truth().n1());
             c.set("n2", loaded.truth().n2());
             c.set("measurements", loaded.m());
@@ -238,6 +245,18 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         if (truth.n2() != n) {
             throw new InvalidSpecException("model", "the symmetric model needs a square X*; " + NpyExchange.TRUTH
                     + " of --problem-from is " + n + "×" + truth.n2());
+        }
+        if (!truth.hasMatrix()) {
+            // only the factors are held: X* = U*ΣV*ᵀ is symmetric positive semidefinite when V* = U*
+            double gap = 0;
+            for (int i = 0; i < truth.left().length; i++) {
+                gap = Math.max(gap, Math.abs(truth.left()[i] - truth.right()[i]));
+            }
+            if (gap > 1e-12) {
+                throw new InvalidSpecException("model", "the symmetric model needs a symmetric X*; the factors of"
+                        + " --problem-from differ, max |U*_ij − V*_ij| = " + gap);
+            }
+            return;
         }
         double[] x = truth.matrix();
         double largest = 0;

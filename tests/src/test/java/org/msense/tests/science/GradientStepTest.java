@@ -57,7 +57,7 @@ class GradientStepTest {
         BatchSpec spec = oneStep(Precision.FP64, mu, 0.5);
         try (Engine engine = Fixtures.cpu()) {
             SensingProblem problem = SensingProblem.generate(engine, spec.problem(), Precision.FP64);
-            HostModel host = new HostModel(engine.download(problem.operator()), engine.download(problem.observations()), M, N1, N2, K);
+            HostModel host = new HostModel(engine.download(problem.denseOperator()), engine.download(problem.observations()), M, N1, N2, K);
             HostFactors f0 = HostFactors.drawInitial(spec.trajectories(), N1, N2, K, InitNormalization.PER_WIDTH);
             HostFactors f1 = step(problem, spec, f0);
             double[] gv = new double[f0.v().length];
@@ -101,7 +101,7 @@ class GradientStepTest {
         double u = precision.unitRoundoff();
         try (Engine engine = Fixtures.cpu()) {
             SensingProblem problem = SensingProblem.generate(engine, spec.problem(), precision);
-            HostModel host = new HostModel(engine.download(problem.operator()), engine.download(problem.observations()), M, N1, N2, K);
+            HostModel host = new HostModel(engine.download(problem.denseOperator()), engine.download(problem.observations()), M, N1, N2, K);
             HostFactors f = HostFactors.drawInitial(spec.trajectories(), N1, N2, K, InitNormalization.PER_WIDTH);
             f = new HostFactors(rounded(f.v(), precision), rounded(f.w(), precision));
             double largestTerm = 0;

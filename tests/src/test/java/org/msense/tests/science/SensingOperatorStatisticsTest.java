@@ -24,7 +24,7 @@ class SensingOperatorStatisticsTest {
         int nn = n1 * n2;
         ProblemSpec spec = new ProblemSpec(n1, n2, 1, 1, 1, m, OperatorKind.GAUSSIAN, 0, 2024);
         try (Engine engine = Fixtures.cpu()) {
-            double[] op = engine.download(SensingProblem.generate(engine, spec, Precision.FP64).operator());
+            double[] op = engine.download(SensingProblem.generate(engine, spec, Precision.FP64).denseOperator());
             double diagSum = 0;
             for (int p = 0; p < nn; p++) {
                 for (int q = 0; q < nn; q++) {
