@@ -47,9 +47,9 @@ import org.msense.core.spec.TrajectorySpec;
  * <p>The symmetric model ({@link Method#GD_SYMMETRIC}: X = UUᵀ, U ∈ R^{n×k}, f(U) = ¼‖𝒜(UUᵀ) − y‖²) runs on the
  * same two factor buffers with V = W = U. With V = W = U the asymmetric step would give V' = U − μEU and
  * W' = U − μEᵀU, whose mean is U − μ E_sym U with E_sym = (E + Eᵀ)/2, and E_sym U is the gradient ∇f(U)
- * (∂⟨A_i, UUᵀ⟩/∂U = (A_i + A_iᵀ)U). The operator's gradients at (V, W) = (U, U) are
- * G = EU and H = EᵀU, so the step forms G + H and applies U ← U − (μ/2)(G + H) to both buffers: the same operations on equal data, so V and W stay equal bit for bit, the
- * forward pass 𝒜(VWᵀ) is 𝒜(UUᵀ), and the diagnostics need no special case (the imbalance VᵀV − WᵀW is exactly 0,
+ * (∂⟨A_i, UUᵀ⟩/∂U = (A_i + A_iᵀ)U). The operator's gradients at (V, W) = (U, U) are G = EU and H = EᵀU, so the
+ * step forms G + H and applies U ← U − (μ/2)(G + H) to both buffers: the same operations on equal data, so V and W
+ * stay equal bit for bit, the forward pass 𝒜(VWᵀ) is 𝒜(UUᵀ), and the diagnostics need no special case (the imbalance VᵀV − WᵀW is exactly 0,
  * the singular values of VWᵀ are the eigenvalues of UUᵀ).
  */
 public final class FactorizedGradientDescent implements AutoCloseable {
