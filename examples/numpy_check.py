@@ -17,9 +17,11 @@ With E = A*(A(V W^T) - y) and solves (not inverses) of the k x k systems:
   precgd    the same with lam replaced by eta_t = c * ||A(V W^T) - y||_2
   apgd      V as in scaledgd; then W <- W - mu E'^T V' (V'^T V' + lam I)^-1 with the new V' and
             E' = A*(A(V' W^T) - y)
+  gd-symmetric  U <- U - mu E_sym U with E_sym = (E + E^T)/2, E = A*(A(U U^T) - y): GD on
+            f(U) = 1/4 ||A(U U^T) - y||^2 for a symmetric X* (needs V0 = W0 = U0)
 
 usage: numpy_check.py DIR --step-size MU[,MU...] --iterations T --log-every L
-                      [--method gd|scaledgd|precgd|apgd] [--lambda L[,L...]] [--damping C[,C...]]
+                      [--method gd|scaledgd|precgd|apgd|gd-symmetric] [--lambda L[,L...]] [--damping C[,C...]]
 """
 import argparse
 import os
@@ -80,7 +82,7 @@ def main():
     ap.add_argument("--step-size", required=True, help="one value, or one per trajectory")
     ap.add_argument("--iterations", type=int, required=True)
     ap.add_argument("--log-every", type=int, required=True)
-    ap.add_argument("--method", default="gd", choices=["gd", "scaledgd", "precgd", "apgd"])
+    ap.add_argument("--method", default="gd", choices=["gd", "scaledgd", "precgd", "apgd", "gd-symmetric"])
     ap.add_argument("--lambda", dest="lam", default="0", help="scaledgd/apgd: one value, or one per trajectory")
     ap.add_argument("--damping", default="1", help="precgd: the constant c, one value or one per trajectory")
     a = ap.parse_args()
@@ -100,6 +102,10 @@ def main():
     def per_trajectory(text):
         v = [float(s) for s in text.split(",")]
         return v * B if len(v) == 1 else v
+
+    if a.method == "gd-symmetric" and not (np.array_equal(V0, W0)
+                                           and np.allclose(X, X.T, rtol=0, atol=1e-12 * np.abs(X).max())):
+        raise SystemExit("gd-symmetric needs V0 = W0 and a symmetric X_star")
 
     mus, lams, cs = per_trajectory(a.step_size), per_trajectory(a.lam), per_trajectory(a.damping)
 
@@ -123,6 +129,9 @@ def main():
             E, res = adjoint(Z)
             if a.method == "gd":
                 V, W = V - mu * E @ W, W - mu * E.T @ V
+            elif a.method == "gd-symmetric":
+                V = V - mu * (0.5 * (E + E.T)) @ V
+                W = V
             elif a.method in ("scaledgd", "precgd"):
                 d = lams[b] if a.method == "scaledgd" else cs[b] * np.linalg.norm(res)
                 V, W = V - mu * precondition(E @ W, W, d), W - mu * precondition(E.T @ V, V, d)

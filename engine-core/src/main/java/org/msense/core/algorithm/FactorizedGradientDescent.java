@@ -43,6 +43,14 @@ import org.msense.core.spec.TrajectorySpec;
  * L⁻¹ is uploaded and applied on the engine as G ← (G L⁻ᵀ) L⁻¹, so M⁻¹ is never formed. That is B·k² numbers
  * each way per factor and step, and two more GEMMs of size n×k×k. ScaledGD(λ) and PrecGD keep one pass over
  * 𝒜 per step; APGD makes two, since W's gradient is taken at the new V.
+ *
+ * <p>The symmetric model ({@link Method#GD_SYMMETRIC}: X = UUᵀ, U ∈ R^{n×k}, f(U) = ¼‖𝒜(UUᵀ) − y‖²) runs on the
+ * same two factor buffers with V = W = U. With V = W = U the asymmetric step would give V' = U − μEU and
+ * W' = U − μEᵀU, whose mean is U − μ E_sym U with E_sym = (E + Eᵀ)/2, and E_sym U is the gradient ∇f(U)
+ * (∂⟨A_i, UUᵀ⟩/∂U = (A_i + A_iᵀ)U). The operator's gradients at (V, W) = (U, U) are G = EU and H = EᵀU, so the
+ * step forms G + H and applies U ← U − (μ/2)(G + H) to both buffers: the same operations on equal data, so V and W
+ * stay equal bit for bit, the forward pass 𝒜(VWᵀ) is 𝒜(UUᵀ), and the diagnostics need no special case (the imbalance VᵀV − WᵀW is exactly 0,
+ * the singular values of VWᵀ are the eigenvalues of UUᵀ).
  */
 public final class FactorizedGradientDescent implements AutoCloseable {
     private final Engine engine;
@@ -110,6 +118,10 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             measurements = mb > 0 ? MeasurementSource.fresh(problem, mb, p) : MeasurementSource.fixed(problem);
             res = keep(made, engine.allocate(p, batch, measurements.rows(), 1));
             probe = new DiagnosticsProbe(problem, batch, k, p);
+            if (method.symmetric() && !Arrays.equals(initial.v(), initial.w())) {
+                throw new IllegalArgumentException(method.id() + " trains one factor U (V = W = U): the initial V and W"
+                        + " must be equal (use HostFactors.drawInitial(BatchSpec), or V0.npy equal to W0.npy)");
+            }
             engine.upload(initial.v(), v);
             engine.upload(initial.w(), w);
         } catch (RuntimeException ex) {
@@ -327,6 +339,19 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 measurements.operator().residualAndGradients(v, w, measurements.observations(), res, gradV, gradW);
                 precondition(gradW, v, damping, negativeStep, scratchW);
                 engine.scaleAdd(negativeStep, gradW, w);
+            }
+            case GD_SYMMETRIC -> {
+                // U ← U − μ E_sym U = U − (μ/2)(EU + EᵀU): the operator gave G = EW = EU and H = EᵀV = EᵀU;
+                // G ← G + H, then the same update of V and W (both hold U)
+                double[] ones = new double[batch];
+                double[] halfStep = new double[batch];
+                for (int b = 0; b < batch; b++) {
+                    ones[b] = 1;
+                    halfStep[b] = 0.5 * negativeStep[b];
+                }
+                engine.scaleAdd(ones, gradW, gradV);
+                engine.scaleAdd(halfStep, gradV, v);
+                engine.scaleAdd(halfStep, gradV, w);
             }
             default -> throw new IllegalStateException("unknown method " + method);
         }

@@ -3,6 +3,7 @@ package org.msense.core.algorithm;
 import java.util.List;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
+import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.InitNormalization;
 import org.msense.core.spec.TrajectorySpec;
 
@@ -16,6 +17,18 @@ import org.msense.core.spec.TrajectorySpec;
  * @param w B×n2×k
  */
 public record HostFactors(double[] v, double[] w) {
+
+    /**
+     * Draws the initial factors of every trajectory of a batch: {@link #drawInitial(List, int, int, int, InitNormalization)}
+     * for the asymmetric methods; for a symmetric one ({@link org.msense.core.spec.Method#symmetric}) the single
+     * factor U₀ = α·G_U with G_U from stream {@link StreamPurpose#INIT_V}, stored as V₀ = W₀ = U₀.
+     */
+    public static HostFactors drawInitial(BatchSpec spec) {
+        int n1 = spec.problem().n1();
+        int n2 = spec.problem().n2();
+        HostFactors f = drawInitial(spec.trajectories(), n1, n2, spec.model().width(), spec.model().normalization());
+        return spec.algorithm().method().symmetric() ? new HostFactors(f.v(), f.v().clone()) : f;
+    }
 
     /** Draws the initial factors of every trajectory. */
     public static HostFactors drawInitial(List<TrajectorySpec> trajectories, int n1, int n2, int k, InitNormalization norm) {

@@ -24,14 +24,21 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
     /**
      * Generates the ground truth of a problem: U* is the Q factor of the thin Householder QR of an n1×r Gaussian
      * matrix (stream {@link StreamPurpose#TRUTH_LEFT} of the problem seed, row-major), with signs fixed so that
-     * diag(R) &gt; 0 ({@link Linalg#thinQr}); V* likewise from {@link StreamPurpose#TRUTH_RIGHT}; σ geometric from
-     * scale to scale/κ. X* itself is formed ({@link Linalg#compose}) only when n1·n2 ≤ {@link SensingOperator#DENSE_LIMIT}.
+     * diag(R) &gt; 0 ({@link Linalg#thinQr}); V* likewise from {@link StreamPurpose#TRUTH_RIGHT}, or V* = U* for a
+     * {@link ProblemSpec#symmetric} problem (X* = U* diag(σ) U*ᵀ, positive semidefinite, made exactly symmetric);
+     * σ geometric from scale to scale/κ. X* itself is formed ({@link Linalg#compose}) only when
+     * n1·n2 ≤ {@link SensingOperator#DENSE_LIMIT}.
      */
     public static GroundTruth generate(ProblemSpec spec) {
         int r = spec.rank();
         double[] u = orthonormal(new GaussianStream(spec.seed(), StreamPurpose.TRUTH_LEFT, 0), spec.n1(), r);
-        double[] v = orthonormal(new GaussianStream(spec.seed(), StreamPurpose.TRUTH_RIGHT, 0), spec.n2(), r);
-        return fromFactors(spec.n1(), spec.n2(), spec.singularValues(), u, v);
+        double[] v = spec.symmetric() ? u.clone()
+                : orthonormal(new GaussianStream(spec.seed(), StreamPurpose.TRUTH_RIGHT, 0), spec.n2(), r);
+        GroundTruth truth = fromFactors(spec.n1(), spec.n2(), spec.singularValues(), u, v);
+        if (spec.symmetric() && truth.hasMatrix()) {
+            symmetrize(truth.matrix(), spec.n1());
+        }
+        return truth;
     }
 
     /**
@@ -129,6 +136,20 @@ public record GroundTruth(int n1, int n2, int rank, double[] sigma, double[] lef
             System.arraycopy(a.data, i * a.numCols, c, i * count, count);
         }
         return c;
+    }
+
+    /**
+     * X ← (X + Xᵀ)/2 for a square n×n row-major X (modified): U*ΣU*ᵀ formed in floating point is symmetric only to
+     * rounding; afterwards it is exactly symmetric, which the symmetric model and its exported problem rely on.
+     */
+    private static void symmetrize(double[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double mean = 0.5 * (x[i * n + j] + x[j * n + i]);
+                x[i * n + j] = mean;
+                x[j * n + i] = mean;
+            }
+        }
     }
 
 }

@@ -12,14 +12,18 @@ import java.util.stream.Collectors;
  * <li>{@link #SCALED_GD}: ScaledGD(λ), V ← V − μ E W (WᵀW + λI)⁻¹, W ← W − μ Eᵀ V (VᵀV + λI)⁻¹ (simultaneous);
  * <li>{@link #PREC_GD}: PrecGD, the same with the damping η_t = c·‖𝒜(V_tW_tᵀ) − y‖₂ in place of λ;
  * <li>{@link #APGD}: alternating preconditioned GD, V first, then W with the gradient and the preconditioner
- * taken at the new V.
+ * taken at the new V;
+ * <li>{@link #GD_SYMMETRIC}: GD on the symmetric model X = U Uᵀ (n1 = n2, positive semidefinite X*),
+ * U ← U − μ E_sym U with E_sym = (E + Eᵀ)/2, the gradient of ¼‖𝒜(UUᵀ) − y‖². It runs on the two factor buffers
+ * of the other methods with V = W = U: both get the same update, so they stay equal bit for bit.
  * </ul>
  */
 public enum Method {
     GD("gd"),
     SCALED_GD("scaledgd"),
     PREC_GD("precgd"),
-    APGD("apgd");
+    APGD("apgd"),
+    GD_SYMMETRIC("gd-symmetric");
 
     private final String id;
 
@@ -33,7 +37,12 @@ public enum Method {
 
     /** Whether the method preconditions the gradient with a damped k×k Gram matrix. */
     public boolean preconditioned() {
-        return this != GD;
+        return this != GD && this != GD_SYMMETRIC;
+    }
+
+    /** Whether the method trains the symmetric model X = U Uᵀ (one factor; needs a square, PSD problem). */
+    public boolean symmetric() {
+        return this == GD_SYMMETRIC;
     }
 
     /** Whether the per-trajectory damping value is the fixed λ (scaledgd, apgd). */

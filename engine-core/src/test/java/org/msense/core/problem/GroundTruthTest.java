@@ -42,6 +42,31 @@ class GroundTruthTest {
         assertArrayEquals(t.matrix(), GroundTruth.generate(spec).matrix(), 0, "deterministic");
     }
 
+    /**
+     * A symmetric problem: V* = U* (the factor of stream TRUTH_LEFT), X* exactly symmetric and equal to U*ΣU*ᵀ to
+     * 4r·ε·σ₁, so positive semidefinite with eigenvalues σ; a non-square symmetric problem is refused.
+     */
+    @Test
+    void symmetricProblemHasAPsdTruthWithVEqualU() {
+        int n = 30;
+        int r = 4;
+        ProblemSpec spec = new ProblemSpec(n, n, r, 10, 2, 10, OperatorKind.GAUSSIAN, 0, 42, true);
+        GroundTruth t = GroundTruth.generate(spec);
+        assertFactor(t.left(), n, r, new GaussianStream(42, StreamPurpose.TRUTH_LEFT, 0));
+        assertArrayEquals(t.left(), t.right(), 0, "V* = U*");
+        double[] x = t.matrix();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(x[i * n + j], x[j * n + i], 0, "X* symmetric at " + i + "," + j);
+            }
+        }
+        DMatrixRMaj u = DMatrixRMaj.wrap(n, r, t.left());
+        DMatrixRMaj usut = CommonOps_DDRM.multTransB(CommonOps_DDRM.mult(u, CommonOps_DDRM.diag(t.sigma()), null), u, null);
+        assertArrayEquals(usut.data, x, 4 * r * EPS * t.sigma()[0]);
+        assertThrows(org.msense.core.spec.InvalidSpecException.class,
+                () -> new ProblemSpec(n, n + 1, r, 10, 2, 10, OperatorKind.GAUSSIAN, 0, 42, true));
+    }
+
     private static void assertFactor(double[] q, int n, int r, GaussianStream stream) {
         double[] g = new double[n * r];
         stream.fill(0, 1.0, g, 0, g.length);

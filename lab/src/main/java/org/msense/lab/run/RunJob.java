@@ -263,8 +263,7 @@ public final class RunJob {
             summary.truth(sigmaStar);
             summary.regime(RegimeEstimate.measure(problem));
             HostFactors initial = plan.loaded() != null && plan.loaded().initial() != null ? plan.loaded().initial()
-                    : HostFactors.drawInitial(spec.trajectories(), problem.n1(), problem.n2(), spec.model().width(),
-                            spec.model().normalization());
+                    : HostFactors.drawInitial(spec);
             Path npy = config.getPath("export-npy");
             if (npy != null && from == null) {
                 exportProblem(npy, engine, problem, initial, spec);

@@ -38,6 +38,9 @@ public final class RunParameters {
             new Parameter("problem-from", PATH, null, "DIR",
                     "load X_star.npy, A.npy, y.npy (and V0.npy, W0.npy if present) from DIR instead of generating the problem", PROBLEM),
 
+            new Parameter("model", STRING, null, "MODEL",
+                    "asymmetric (X = VWᵀ) or symmetric (X = UUᵀ with a positive semidefinite X* = U*ΣU*ᵀ, n1 = n2;"
+                            + " trained by gd-symmetric); default asymmetric, symmetric with --method gd-symmetric", MODEL),
             new Parameter("width", INT, null, "K", "width k of the factors V (n1×k), W (n2×k); default min(n1, n2)", MODEL),
             new Parameter("alpha", DOUBLE_LIST, new double[] {1e-1, 1e-2, 1e-3, 1e-4}, "A[,A…]",
                     "initialization scale α (of V₀; also of W₀ unless --alpha-w); a list makes a sweep, one trajectory each", MODEL),
@@ -48,8 +51,9 @@ public final class RunParameters {
                     "seed(s) of the initial directions; a list makes trajectories with different random inits; default --seed", MODEL),
 
             new Parameter("method", STRING, "gd", "NAME",
-                    "update rule: gd, scaledgd (ScaledGD(λ)), precgd (PrecGD, damping c·‖𝒜(VWᵀ) − y‖) or apgd"
-                            + " (alternating preconditioned GD); see docs/math.md", TRAINING),
+                    "update rule: gd, scaledgd (ScaledGD(λ)), precgd (PrecGD, damping c·‖𝒜(VWᵀ) − y‖), apgd"
+                            + " (alternating preconditioned GD) or gd-symmetric (GD on UUᵀ, --model symmetric);"
+                            + " see docs/math.md", TRAINING),
             new Parameter("step-size", DOUBLE_LIST, new double[] {0.25}, "MU[,MU…]", "step size μ; a list makes a sweep", TRAINING),
             new Parameter("lambda", DOUBLE_LIST, null, "L[,L…]",
                     "damping λ ≥ 0 of scaledgd and apgd, in (WᵀW + λI)⁻¹; a list makes a sweep; default 0.01·σ_r(X*)", TRAINING),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.msense.core.backend.Precision;
+import org.msense.core.problem.GroundTruth;
 import org.msense.core.spec.AlgorithmSpec;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.InitNormalization;
@@ -73,11 +74,24 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
                 c.set("width", loaded.width());
             }
         }
+        Method method = Method.parse(c.getString("method"));
+        boolean symmetric = symmetricModel(c, method);
+        if (symmetric) {
+            method = Method.GD_SYMMETRIC;
+            c.set("method", method.id());
+            if (loaded == null && !c.isExplicit("n2")) {
+                c.set("n2", c.getInt("n1")); // X* = U*ΣU*ᵀ is square
+            }
+            if (loaded != null) {
+                requireSymmetric(loaded.truth());
+            }
+        }
         int n1 = c.getInt("n1");
         int n2 = c.getInt("n2");
         Precision precision = parse("precision", () -> Precision.parse(c.getString("precision")));
         ProblemSpec problem = new ProblemSpec(n1, n2, c.getInt("rank"), c.getDouble("condition"), c.getDouble("scale"),
-                c.getInt("measurements"), OperatorKind.parse(c.getString("operator")), c.getDouble("noise"), c.getLong("seed"));
+                c.getInt("measurements"), OperatorKind.parse(c.getString("operator")), c.getDouble("noise"), c.getLong("seed"),
+                symmetric);
         if (loaded != null) {
             c.set("noise", null); // y.npy decides it; not written to config.json
         }
@@ -90,7 +104,6 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         Precision operatorPrecision = parse("operator-precision", () -> Precision.parse(c.getString("operator-precision")));
         ModelSpec model = new ModelSpec(c.getInt("width"), InitNormalization.parse(c.getString("init")), precision,
                 operatorPrecision);
-        Method method = Method.parse(c.getString("method"));
         if (c.getInt("minibatch") > 0 && problem.operator() != OperatorKind.GAUSSIAN) {
             throw new InvalidSpecException("minibatch", "draws fresh dense Gaussian measurements at every step, which the "
                     + problem.operator().id() + " operator does not have; use --minibatch 0 or --operator gaussian");
@@ -196,6 +209,73 @@ public record RunPlan(BatchSpec spec, RunConfig config, NpyExchange.LoadedProble
         String backend = c.getString("backend");
         if (backend == null || backend.isBlank()) {
             throw new InvalidSpecException("backend", "must be auto, cpu or cuda");
+        }
+    }
+
+    /**
+     * Whether the run trains the symmetric model X = UUᵀ: {@code --model symmetric}, or {@code --method gd-symmetric}
+     * (then {@code model} is recorded as symmetric). {@code --model symmetric} turns the default {@code gd} into
+     * {@code gd-symmetric}; with a preconditioned method, or {@code --model asymmetric} with {@code gd-symmetric}, it
+     * is an error (the symmetric model is trained by plain GD only).
+     */
+    private static boolean symmetricModel(RunConfig c, Method method) {
+        String model = c.getString("model");
+        if (model == null) {
+            model = method.symmetric() ? "symmetric" : "asymmetric";
+            c.set("model", model);
+        }
+        switch (model) {
+            case "symmetric" -> {
+                if (method != Method.GD && !method.symmetric()) {
+                    throw new InvalidSpecException("model", "the symmetric model X = UUᵀ is trained by gd-symmetric only;"
+                            + " leave --method out (or give gd-symmetric), or use --model asymmetric with --method "
+                            + method.id());
+                }
+                return true;
+            }
+            case "asymmetric" -> {
+                if (method.symmetric()) {
+                    throw new InvalidSpecException("model", "--method " + method.id()
+                            + " trains the symmetric model; give --model symmetric or leave --model out");
+                }
+                return false;
+            }
+            default -> throw new InvalidSpecException("model", "must be asymmetric (X = VWᵀ) or symmetric (X = UUᵀ), got '"
+                    + model + "'");
+        }
+    }
+
+    /** The symmetric model with --problem-from needs X_star.npy symmetric (to 10⁻¹² of its largest entry). */
+    private static void requireSymmetric(GroundTruth truth) {
+        int n = truth.n1();
+        if (truth.n2() != n) {
+            throw new InvalidSpecException("model", "the symmetric model needs a square X*; " + NpyExchange.TRUTH
+                    + " of --problem-from is " + n + "×" + truth.n2());
+        }
+        if (!truth.hasMatrix()) {
+            // only the factors are held: X* = U*ΣV*ᵀ is symmetric positive semidefinite when V* = U*
+            double gap = 0;
+            for (int i = 0; i < truth.left().length; i++) {
+                gap = Math.max(gap, Math.abs(truth.left()[i] - truth.right()[i]));
+            }
+            if (gap > 1e-12) {
+                throw new InvalidSpecException("model", "the symmetric model needs a symmetric X*; the factors of"
+                        + " --problem-from differ, max |U*_ij − V*_ij| = " + gap);
+            }
+            return;
+        }
+        double[] x = truth.matrix();
+        double largest = 0;
+        double asymmetry = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                largest = Math.max(largest, Math.abs(x[i * n + j]));
+                asymmetry = Math.max(asymmetry, Math.abs(x[i * n + j] - x[j * n + i]));
+            }
+        }
+        if (asymmetry > 1e-12 * largest) {
+            throw new InvalidSpecException("model", "the symmetric model needs a symmetric X*; " + NpyExchange.TRUTH
+                    + " of --problem-from has max |X_ij − X_ji| = " + asymmetry + " (largest entry " + largest + ")");
         }
     }
 

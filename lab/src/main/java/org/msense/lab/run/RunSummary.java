@@ -244,7 +244,7 @@ public final class RunSummary {
     public record Model(int width, String init) {
     }
 
-    /** The algorithm of {@code summary.json}; method is {@code gd}, {@code scaledgd}, {@code precgd}, {@code apgd} or {@code sgd-fresh}. */
+    /** The algorithm of {@code summary.json}; method is {@code gd}, {@code scaledgd}, {@code precgd}, {@code apgd}, {@code gd-symmetric} or {@code sgd-fresh}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Algorithm(String method, int iterations, int logEvery, double tolerance, int minibatch) {
     }

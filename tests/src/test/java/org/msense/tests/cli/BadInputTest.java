@@ -48,6 +48,21 @@ class BadInputTest {
         assertRejected(CliRunner.run("run", "--out", dir.resolve("r").toString(), flag, value), field);
     }
 
+    /** The symmetric model's combinations that cannot run: each refused with the field and what to do. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--model symmetric --method scaledgd | model | gd-symmetric",
+            "--model asymmetric --method gd-symmetric | model | --model symmetric",
+            "--model psd | model | symmetric",
+            "--model symmetric --n1 20 --n2 15 | model | n1 = n2",
+            "--model symmetric --n1 20 --alpha 1e-2 --alpha-w 1e-3 | alpha-w | α_W = α",
+    })
+    void symmetricModelMisuseIsExplained(String options, String field, String hint) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--out", dir.resolve("r").toString()));
+        args.addAll(java.util.List.of(options.split(" ")));
+        assertRejected(CliRunner.run(args.toArray(String[]::new)), field, hint);
+    }
+
     @Test
     void operatorsWithoutWhatTheRunNeedsAreRefused() {
         assertRejected(CliRunner.run("run", "--out", dir.resolve("c").toString(), "--operator", "completion",

@@ -136,20 +136,45 @@ class NumpyCrossCheckTest {
     }
 
     /**
+     * The symmetric model ({@code --model symmetric}: PSD X*, X = UUᵀ, U ← U − μ E_sym U) over an α sweep, against
+     * the one-line NumPy update on the exported problem (whose X_star.npy is exactly symmetric and V0 = W0).
+     */
+    @Test
+    void numpyReproducesTheSymmetricModel() throws Exception {
+        Assumptions.assumeTrue(numpyAvailable(), "python3 with NumPy is not installed; the NumPy cross-check is skipped");
+        Path out = tmp.resolve("run-symmetric");
+        Path npy = tmp.resolve("npy-symmetric");
+        CliRunner r = CliRunner.run("run", "--out", out.toString(), "--export-npy", npy.toString(), "--model", "symmetric",
+                "--n1", "12", "--rank", "2", "--measurements", "300", "--width", "6", "--alpha", "1e-1,1e-3",
+                "--step-size", "0.2", "--iterations", "300", "--log-every", "25", "--condition", "3", "--no-plots");
+        assertEquals(0, r.status(), r.err());
+        int imbalance = RunDirectoryFiles.column(out, "imbalance_fro");
+        for (double[] row : RunDirectoryFiles.metrics(out)) {
+            assertEquals(0.0, row[imbalance], "V = W = U throughout: the imbalance is exactly 0");
+        }
+        assertAgrees(out, npy, List.of("--step-size", "0.2", "--iterations", "300", "--log-every", "25", "--method",
+                "gd-symmetric"));
+    }
+
+    /**
      * Matrix completion on an exported problem (entries, factors of X*, y): the same relative-error trajectory from
-     * NumPy's dense E = 𝒜*(res) as from the engine's gather/scatter passes, for gd and scaledgd.
+     * NumPy's dense E = 𝒜*(res) as from the engine's gather/scatter passes, for every method (gd-symmetric on a
+     * square PSD X*).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"gd", "scaledgd"})
+    @ValueSource(strings = {"gd", "scaledgd", "precgd", "apgd", "gd-symmetric"})
     void numpyReproducesCompletion(String method) throws Exception {
         Assumptions.assumeTrue(numpyAvailable(), "python3 with NumPy is not installed; the NumPy cross-check is skipped");
         Path out = tmp.resolve("run-completion-" + method);
         Path npy = tmp.resolve("npy-completion-" + method);
-        List<String> methodArgs = method.equals("gd") ? List.of("--method", method)
-                : List.of("--method", method, "--lambda", "1e-2");
+        List<String> methodArgs = switch (method) {
+            case "scaledgd", "apgd" -> List.of("--method", method, "--lambda", "1e-2");
+            case "precgd" -> List.of("--method", method, "--damping", "1");
+            default -> List.of("--method", method);
+        };
         List<String> args = new java.util.ArrayList<>(List.of("run", "--out", out.toString(), "--export-npy",
-                npy.toString(), "--operator", "completion", "--n1", "30", "--n2", "24", "--rank", "2", "--measurements",
-                "400", "--width", "6", "--alpha", "1e-1,1e-3", "--step-size", "0.2", "--iterations", "300", "--log-every",
+                npy.toString(), "--operator", "completion", "--n1", "30", "--n2", method.equals("gd-symmetric") ? "30" : "24",
+                "--rank", "2", "--measurements", "400", "--width", "6", "--alpha", "1e-1,1e-3", "--step-size", "0.2", "--iterations", "300", "--log-every",
                 "25", "--condition", "2", "--no-plots"));
         args.addAll(methodArgs);
         CliRunner r = CliRunner.run(args.toArray(new String[0]));
