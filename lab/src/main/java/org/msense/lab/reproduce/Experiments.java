@@ -13,7 +13,7 @@ public final class Experiments {
         return List.of(new AlphaExperiment(), new WidthExperiment(), new SpectrumExperiment(), new BalanceExperiment(),
                 new PhasesExperiment(),
                 new NoiseExperiment(), new SgdExperiment(), new ImbalancedInitExperiment(),
-                new SgdBudgetExperiment());
+                new SgdBudgetExperiment(), new PhaseDiagramExperiment());
     }
 
     /** The experiment of that name. */
