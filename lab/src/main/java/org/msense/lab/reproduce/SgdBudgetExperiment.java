@@ -77,7 +77,7 @@ public final class SgdBudgetExperiment implements Experiment {
         double[][] sgdRate = new double[seeds][batches.length];
         double[][] gdFinal = new double[seeds][gdBudgets.length];
         double[][] gdRate = new double[seeds][gdBudgets.length];
-        LinePlot perStep = new LinePlot("Equal per-step samples: GD on a fixed 𝒜 against SGD with fresh measurements")
+        LinePlot perStep = new LinePlot("Equal per-step samples: GD on a fixed operator against SGD with fresh measurements")
                 .xLabel("iteration").yLabel("‖VWᵀ − X*‖_F / ‖X*‖_F").yLog(true);
         LinePlot perSample = new LinePlot("Equal total samples: error against measurements drawn")
                 .xLabel("measurements drawn (SGD: b per step; GD: m once)").yLabel("‖VWᵀ − X*‖_F / ‖X*‖_F")
@@ -94,7 +94,7 @@ public final class SgdBudgetExperiment implements Experiment {
                 if (gdBudgets[g] == perStepM) {
                     perStepIndex = g;
                     if (s == 0) {
-                        perStep.add(Series.line("GD, fixed 𝒜, m = " + perStepM, gd.iterations(0),
+                        perStep.add(Series.line("GD, fixed operator, m = " + perStepM, gd.iterations(0),
                                 gd.column(0, d -> d.relativeError())).color(0).width(1.5));
                     }
                 }
