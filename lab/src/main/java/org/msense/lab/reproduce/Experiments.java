@@ -12,7 +12,8 @@ public final class Experiments {
     public static List<Experiment> all() {
         return List.of(new AlphaExperiment(), new WidthExperiment(), new SpectrumExperiment(), new BalanceExperiment(),
                 new PhasesExperiment(),
-                new NoiseExperiment(), new SgdExperiment(), new ImbalancedInitExperiment(), new PreconditioningExperiment());
+                new NoiseExperiment(), new SgdExperiment(), new ImbalancedInitExperiment(), new PreconditioningExperiment(),
+                new SgdBudgetExperiment(), new PhaseDiagramExperiment());
     }
 
     /** The experiment of that name. */

@@ -210,6 +210,14 @@ public final class Lab {
         return name;
     }
 
+    /** Writes a heatmap as {@code name.svg} and {@code name.png} into the experiment directory, as {@link #figure(LinePlot, String)}. */
+    public String figure(org.msense.lab.plot.Heatmap map, String name) {
+        if (figures.write(map, directory, name).size() == 2) {
+            drawn.add(name);
+        }
+        return name;
+    }
+
     /** Whether the current experiment's figure {@code name} was written (as PNG and SVG). */
     public boolean drew(String name) {
         return drawn.contains(name);
