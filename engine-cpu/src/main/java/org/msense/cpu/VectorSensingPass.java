@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>B &lt; {@value #INTERLEAVE_MIN}: trajectories row-major (x_b, e_b as vectors of length N); dot
  *       products are SIMD over j with two accumulators per row of the block, reduced at the end of the
- *       row;</li>
+ *       row; the rows go in pairs of 4-row blocks whose adjoint is added in one sweep (each accumulator
+ *       vector loaded and stored once per 8 rows, the terms in row order);</li>
  *   <li>B ≥ {@value #INTERLEAVE_MIN}: x and e interleaved in panels of 2L trajectories (B rounded up to the
  *       vector length L, padding lanes zero; {@link #panelIndex}), so one operator element a_ij is
  *       broadcast and multiplied into 2L trajectories at once — a register tile of 4 rows × 2 vectors
