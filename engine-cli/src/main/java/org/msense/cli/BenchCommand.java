@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
             "  sweep-b8          dense-fp64 with an α sweep of B=8 trajectories",
             "and prints the median ms per iteration (after a warm-up), the rate at which 𝒜 was read (GB/s), the ratio"
                     + " to the one-pass floor (bytes of 𝒜 / the memory read rate measured right before and after the case; a case"
-                    + " whose floor moved by more than 15% is flagged), the arithmetic"
+                    + " whose floor moved by more than 15%% is flagged), the arithmetic"
                     + " rate, and, when CMD (default python3) imports NumPy, the NumPy peer bench/peers/numpy_peer.py on"
                     + " the identical problem (one trajectory per run, A @ x and A.T @ r; for sweep-b8 both 8 runs one"
                     + " after another and the batched A @ X with 8 columns) with the speed-up. The AGN problems need a"
