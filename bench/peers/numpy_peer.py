@@ -9,6 +9,8 @@ With --batch B > 1 the B trajectories run at once: A @ X with B columns, then A.
 
 Prints one JSON line: the per-iteration times in ms after the warm-up, their median, the NumPy version.
 With --gemm N it instead times an N x N x N matrix product (best of 5) and prints its GFLOP/s.
+With --matvec it instead times A @ x for the m x n1*n2 A of the problem (best of --iters, after --warmup) and
+prints the rate at which that product reads A, in GB/s: NumPy's own memory floor.
 """
 import argparse
 import json
@@ -31,6 +33,20 @@ def gemm_rate(n, dtype):
     return 2.0 * n ** 3 / best / 1e9
 
 
+def matvec_rate(m, n, dtype, warmup, iters):
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((m, n), dtype=dtype)
+    x = rng.standard_normal(n, dtype=dtype)
+    for _ in range(warmup):
+        A @ x
+    best = float("inf")
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        A @ x
+        best = min(best, time.perf_counter() - t0)
+    return A.nbytes / best / 1e9
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--n1", type=int, default=100)
@@ -46,8 +62,13 @@ def main():
     p.add_argument("--mu", type=float, default=0.25)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--gemm", type=int, default=0, help="time an N x N x N product instead")
+    p.add_argument("--matvec", action="store_true", help="time A @ x alone and print its read rate")
     a = p.parse_args()
     dtype = np.dtype(a.dtype)
+    if a.matvec:
+        rate = matvec_rate(a.m, a.n1 * a.n2, dtype, a.warmup, a.iters)
+        print(json.dumps({"matvec_gbps": rate, "numpy": np.__version__}))
+        return 0
     if a.gemm > 0:
         print(json.dumps({"gemm_gflops": gemm_rate(a.gemm, dtype), "numpy": np.__version__}))
         return 0

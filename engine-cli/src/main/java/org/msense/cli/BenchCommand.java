@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +57,8 @@ import picocli.CommandLine.Spec;
             "  completion        --operator completion, n=20000 r=5 k=10 m=4000000, fp64, B=1",
             "  rank-one          --operator rank-one, n=1000 r=5 k=10 m=50000, fp64, B=1",
             "and prints the median ms per iteration (after a warm-up), the rate at which 𝒜 was read (GB/s), the ratio"
-                    + " to the one-pass floor (bytes of 𝒜 / the memory read rate measured at the start), the arithmetic"
+                    + " to the one-pass floor (bytes of 𝒜 / the memory read rate measured right before and after the case; a case"
+                    + " whose floor moved by more than 15%% is flagged), the arithmetic"
                     + " rate, and, when CMD (default python3) imports NumPy, the NumPy peer bench/peers/numpy_peer.py on"
                     + " the identical problem (one trajectory per run, A @ x and A.T @ r; for sweep-b8 both 8 runs one"
                     + " after another and the batched A @ X with 8 columns; for hadamard and completion the researcher-style"
@@ -346,6 +348,7 @@ final class BenchCommand implements Callable<Integer> {
                 gemmPeak = peer.gemmGflops(quick ? 400 : 2000) * 1e9;
                 header.add(String.format(Locale.ROOT, "NumPy peer: NumPy %s (%s); measured compute peak (NumPy float64 %d³"
                         + " matrix product): %.1f GFLOP/s", peer.version(), python, quick ? 400 : 2000, gemmPeak / 1e9));
+                header.add(numpyFloorLine(peer, selected.get(0), floorBytes, bandwidth));
             }
         } else {
             header.add("NumPy peer: not run (--no-peer)");
@@ -361,8 +364,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Row> rows = new ArrayList<>();
         double denseSingleNumpy = Double.NaN;
+        FloorWatch watch = new FloorWatch(quick ? 128L << 20 : 512L << 20, resolvedThreads);
+        Map<String, Double> floors = new HashMap<>();
         for (Case c : selected) {
+            double floorBefore = watch.read();
             double ms = msenseIterationMs(c, options, warmup, repeats);
+            double floorAfter = watch.read();
+            floors.put(c.name(), FloorWatch.during(floorBefore, floorAfter));
+            String floorLine = FloorWatch.describe(c.name(), floorBefore, floorAfter);
+            header.add(floorLine);
+            out.println("  " + floorLine);
             if (peer == null || c.kind() == OperatorKind.RANK_ONE) {
                 rows.add(new Row(c, ms, "", Double.NaN));
             } else if (c.kind() != OperatorKind.GAUSSIAN) {
@@ -386,7 +397,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "  %-17s %8.2f ms/iteration", c.name(), ms));
             out.flush();
         }
-        String table = table(rows, bandwidth, gemmPeak);
+        String table = table(rows, floors, bandwidth, gemmPeak);
         for (Row r : rows) {
             if (r.c().kind() == OperatorKind.RANK_ONE) {
                 double gemm = engineGemmGflops(options, quick ? 200 : 1000) * 1e9;
@@ -403,7 +414,22 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeMarkdown(List<String> header, String table) throws IOException {
+    /**
+     * NumPy's own {@code A @ x} read rate on an fp64 A with the columns of {@code c}'s operator and at least its
+     * rows, at least {@code minBytes} large (so that it streams from memory as the floor does), beside the floor:
+     * the floor is trustworthy when the two agree within {@value FloorWatch#DRIFT_PERCENT}%.
+     */
+    private static String numpyFloorLine(NumpyPeer peer, Case c, long minBytes, double bandwidth) throws IOException {
+        int cols = c.n() * c.n();
+        int rows = (int) Math.max(c.m(), minBytes / 8 / cols);
+        double rate = peer.matvecBytesPerSecond(rows, cols, "float64", 3, 15);
+        return String.format(Locale.ROOT, "NumPy A @ x read rate: %.1f GB/s (%d×%d float64, best of 15): %.2f× the"
+                + " floor%s", rate / 1e9, rows, cols, rate / bandwidth,
+                Math.abs(rate - bandwidth) > FloorWatch.DRIFT_PERCENT / 100.0 * bandwidth
+                        ? " — differs by more than " + FloorWatch.DRIFT_PERCENT + "%" : "");
+    }
+
+        private void writeMarkdown(List<String> header, String table) throws IOException {
         if (markdown != null) {
             StringBuilder md = new StringBuilder();
             List<String> shown = shownArguments(spec.commandLine().getParseResult().originalArgs());
@@ -436,13 +462,21 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The table in Markdown (readable as text too). */
     static String table(List<Row> rows, double bandwidth, double gemmPeak) {
+        return table(rows, Map.of(), bandwidth, gemmPeak);
+    }
+
+    /**
+     * The table, each case set against its own floor in {@code floors} (by case name; {@link FloorWatch}), or
+     * against {@code bandwidth} when it has none.
+     */
+    static String table(List<Row> rows, Map<String, Double> floors, double defaultBandwidth, double gemmPeak) {
         StringBuilder sb = new StringBuilder();
         sb.append("| case | problem | B | 𝒜 MB | ms/iteration | GB/s | floor ms | ×floor | GFLOP/s | % peak | peer | peer ms/iteration | speed-up |\n");
         sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|\n");
         for (Row r : rows) {
             Case c = r.c();
             double bytes = c.operatorBytes();
-            double floorMs = c.floorBytes() / bandwidth * 1e3;
+            double floorMs = c.floorBytes() / floors.getOrDefault(c.name(), defaultBandwidth) * 1e3;
             double gflops = c.flops() / (r.ms() * 1e-3) / 1e9;
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.2f | %.1f | %.2f | %.2f | %.1f | %s | %s | %s | %s |%n",
                     c.name(), c.describe(), c.batch(), bytes / 1e6, r.ms(), c.floorBytes() / (r.ms() * 1e-3) / 1e9, floorMs,

@@ -86,6 +86,15 @@ final class NumpyPeer {
         return field(call(List.of(python, script.toString(), "--gemm", "" + n), 600), "gemm_gflops");
     }
 
+    /**
+     * The rate in bytes per second at which NumPy's own {@code A @ x} reads an m × n A of {@code dtype} (best of
+     * {@code iterations} after {@code warmup}): the floor as NumPy's BLAS reaches it.
+     */
+    double matvecBytesPerSecond(int m, int n, String dtype, int warmup, int iterations) throws IOException {
+        return 1e9 * field(call(List.of(python, script.toString(), "--matvec", "--m", "" + m, "--n1", "" + n, "--n2", "1",
+                "--dtype", dtype, "--warmup", "" + warmup, "--iters", "" + iterations), 600), "matvec_gbps");
+    }
+
     private static double field(String output, String name) throws IOException {
         String[] lines = output.strip().split("\n");
         JsonNode value;

@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>B &lt; {@value #INTERLEAVE_MIN}: trajectories row-major (x_b, e_b as vectors of length N); dot
  *       products are SIMD over j with two accumulators per row of the block, reduced at the end of the
- *       row;</li>
+ *       row; the rows go in pairs of 4-row blocks whose adjoint is added in one sweep (each accumulator
+ *       vector loaded and stored once per 8 rows, the terms in row order);</li>
  *   <li>B ≥ {@value #INTERLEAVE_MIN}: x and e interleaved in panels of 2L trajectories (B rounded up to the
  *       vector length L, padding lanes zero; {@link #panelIndex}), so one operator element a_ij is
  *       broadcast and multiplied into 2L trajectories at once — a register tile of 4 rows × 2 vectors
@@ -72,7 +73,23 @@ final class VectorSensingPass {
             double[] acc) {
         int batch = x.length;
         double[] r = new double[ROWS * batch];
+        double[] r8 = new double[2 * ROWS * batch];
         int i = from;
+        for (; i + 2 * ROWS <= to; i += 2 * ROWS) {
+            int base = i * n;
+            for (int b = 0; b < batch; b++) {
+                dots4(a, base, n, x[b], r8, 2 * b * ROWS);
+                dots4(a, base + ROWS * n, n, x[b], r8, 2 * b * ROWS + ROWS);
+                for (int q = 0; q < 2 * ROWS; q++) {
+                    double v = r8[2 * b * ROWS + q] - y[b][i + q];
+                    r8[2 * b * ROWS + q] = v;
+                    res[b][i + q] = v;
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                axpy8(a, base, n, r8, 2 * b * ROWS, acc, b * n);
+            }
+        }
         for (; i + ROWS <= to; i += ROWS) {
             int base = i * n;
             for (int b = 0; b < batch; b++) {
@@ -139,6 +156,49 @@ final class VectorSensingPass {
         out[o + 3] = d3;
     }
 
+    /**
+     * acc[c + j] += Σ_q r[o + q]·a[b0 + q·n + j] over the eight rows q = 0 … 7 at b0, for j ∈ [0, n): each accumulator
+     * vector is loaded and stored once per eight rows, the terms added in row order (the same rounding as two
+     * calls of {@link #axpy4}). Modifies acc.
+     */
+    private static void axpy8(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int b4 = b3 + n;
+        int b5 = b4 + n;
+        int b6 = b5 + n;
+        int b7 = b6 + n;
+        DoubleVector v0 = DoubleVector.broadcast(D, r[o]);
+        DoubleVector v1 = DoubleVector.broadcast(D, r[o + 1]);
+        DoubleVector v2 = DoubleVector.broadcast(D, r[o + 2]);
+        DoubleVector v3 = DoubleVector.broadcast(D, r[o + 3]);
+        DoubleVector v4 = DoubleVector.broadcast(D, r[o + 4]);
+        DoubleVector v5 = DoubleVector.broadcast(D, r[o + 5]);
+        DoubleVector v6 = DoubleVector.broadcast(D, r[o + 6]);
+        DoubleVector v7 = DoubleVector.broadcast(D, r[o + 7]);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            DoubleVector e = DoubleVector.fromArray(D, acc, c + j);
+            e = DoubleVector.fromArray(D, a, b0 + j).fma(v0, e);
+            e = DoubleVector.fromArray(D, a, b1 + j).fma(v1, e);
+            e = DoubleVector.fromArray(D, a, b2 + j).fma(v2, e);
+            e = DoubleVector.fromArray(D, a, b3 + j).fma(v3, e);
+            e = DoubleVector.fromArray(D, a, b4 + j).fma(v4, e);
+            e = DoubleVector.fromArray(D, a, b5 + j).fma(v5, e);
+            e = DoubleVector.fromArray(D, a, b6 + j).fma(v6, e);
+            e = DoubleVector.fromArray(D, a, b7 + j).fma(v7, e);
+            e.intoArray(acc, c + j);
+        }
+        for (; j < n; j++) {
+            double s = acc[c + j];
+            for (int q = 0; q < 2 * ROWS; q++) {
+                s = Math.fma(a[b0 + q * n + j], r[o + q], s);
+            }
+            acc[c + j] = s;
+        }
+    }
+
     static void axpy4(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
         int b1 = b0 + n;
         int b2 = b1 + n;
@@ -195,7 +255,23 @@ final class VectorSensingPass {
             double[] acc) {
         int batch = x.length;
         double[] r = new double[ROWS * batch];
+        double[] r8 = new double[2 * ROWS * batch];
         int i = from;
+        for (; i + 2 * ROWS <= to; i += 2 * ROWS) {
+            int base = i * n;
+            for (int b = 0; b < batch; b++) {
+                dots4(a, base, n, x[b], r8, 2 * b * ROWS);
+                dots4(a, base + ROWS * n, n, x[b], r8, 2 * b * ROWS + ROWS);
+                for (int q = 0; q < 2 * ROWS; q++) {
+                    double v = r8[2 * b * ROWS + q] - y[b][i + q];
+                    r8[2 * b * ROWS + q] = v;
+                    res[b][i + q] = v;
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                axpy8(a, base, n, r8, 2 * b * ROWS, acc, b * n);
+            }
+        }
         for (; i + ROWS <= to; i += ROWS) {
             int base = i * n;
             for (int b = 0; b < batch; b++) {
@@ -264,6 +340,49 @@ final class VectorSensingPass {
         out[o + 1] = d1;
         out[o + 2] = d2;
         out[o + 3] = d3;
+    }
+
+    /**
+     * acc[c + j] += Σ_q r[o + q]·a[b0 + q·n + j] over the eight rows q = 0 … 7 at b0, for j ∈ [0, n): each accumulator
+     * vector is loaded and stored once per eight rows, the terms added in row order (the same rounding as two
+     * calls of {@link #axpy4}). Modifies acc.
+     */
+    private static void axpy8(float[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        int b4 = b3 + n;
+        int b5 = b4 + n;
+        int b6 = b5 + n;
+        int b7 = b6 + n;
+        DoubleVector v0 = DoubleVector.broadcast(D, r[o]);
+        DoubleVector v1 = DoubleVector.broadcast(D, r[o + 1]);
+        DoubleVector v2 = DoubleVector.broadcast(D, r[o + 2]);
+        DoubleVector v3 = DoubleVector.broadcast(D, r[o + 3]);
+        DoubleVector v4 = DoubleVector.broadcast(D, r[o + 4]);
+        DoubleVector v5 = DoubleVector.broadcast(D, r[o + 5]);
+        DoubleVector v6 = DoubleVector.broadcast(D, r[o + 6]);
+        DoubleVector v7 = DoubleVector.broadcast(D, r[o + 7]);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            DoubleVector e = DoubleVector.fromArray(D, acc, c + j);
+            e = load(a, b0 + j).fma(v0, e);
+            e = load(a, b1 + j).fma(v1, e);
+            e = load(a, b2 + j).fma(v2, e);
+            e = load(a, b3 + j).fma(v3, e);
+            e = load(a, b4 + j).fma(v4, e);
+            e = load(a, b5 + j).fma(v5, e);
+            e = load(a, b6 + j).fma(v6, e);
+            e = load(a, b7 + j).fma(v7, e);
+            e.intoArray(acc, c + j);
+        }
+        for (; j < n; j++) {
+            double s = acc[c + j];
+            for (int q = 0; q < 2 * ROWS; q++) {
+                s = Math.fma(a[b0 + q * n + j], r[o + q], s);
+            }
+            acc[c + j] = s;
+        }
     }
 
     private static void axpy4(float[] a, int b0, int n, double[] r, int o, double[] acc, int c) {

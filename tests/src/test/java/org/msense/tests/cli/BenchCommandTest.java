@@ -36,6 +36,12 @@ class BenchCommandTest {
             assertTrue(header.contains(column), "column " + column + " in " + header);
         }
         boolean peer = !out.contains("NumPy peer: not run");
+        // the floor is re-read around every case, and NumPy's own A @ x rate is shown beside it when the peer ran
+        for (String c : CASES) {
+            assertTrue(out.matches("(?s).*floor around " + c + ": \\d+\\.\\d GB/s before, \\d+\\.\\d GB/s after \\([+-]\\d+%\\).*"),
+                    "the floor around " + c + " in\n" + out);
+        }
+        assertEquals(peer, out.matches("(?s).*NumPy A @ x read rate: \\d+\\.\\d GB/s.*"), out);
         for (String c : CASES) {
             long rows = out.lines().filter(l -> l.startsWith("| " + c + " |")).count();
             assertEquals(c.equals("sweep-b8") && peer ? 2 : 1, rows, "rows of " + c + " in\n" + out);
