@@ -16,13 +16,13 @@ import org.msense.core.spec.OperatorKind;
  *   gradW[l,:]     = s·Σ_{i: l_i = l} res_i·V[j_i,:]      (a column-sorted permutation of the same list)
  *   ‖𝒜*(res)‖_F²   = s²·‖res‖²                           (distinct entries)
  * </pre>
- * Nothing of size n1×n2 is formed: the operator holds four int arrays of length m (row and column of each entry, the
- * column order and the rows in that order) and the two offset arrays, O(m + n1 + n2). Each output row (of res,
- * gradV, gradW) is summed by one thread in a fixed order, and threads split the rows, so the results are bit-identical
- * for any thread count. The residual and gradV are one pass over the row-sorted list; gradW a second pass over the
- * column order (the row pass also stores the residual in column order). In fp64 both passes visit the entries in
- * tiles of 1024 output rows × 2048 factor rows, so the factor rows they gather stay in cache; tiles keep each output
- * row's summation order. fp32 factors use the untiled loops, accumulated in fp64 and rounded once per output.
+ * Nothing of size n1×n2 is formed: the operator holds int arrays of length m (row and column of each entry, the
+ * column order and the rows in that order), the offsets, and the tile layout of {@link CompletionTileSweep},
+ * O(m + n1 + n2). In fp64 the residual and both gradients are one tiled sweep ({@link CompletionTileSweep}), the residual
+ * alone a row-order pass in tiles of 1024 rows × 2048 columns; both compute each residual with
+ * {@link CompletionTileSweep#dot}, so the fused and unfused calls give the same bits. fp32 factors use untiled loops
+ * over the row order and the column order, accumulated in fp64 and rounded once per output. Every output row is summed
+ * in an order fixed by the data layout alone, so the results are bit-identical for any thread count.
  */
 final class CompletionOperator extends SensingOperator {
     /** Rows per parallel chunk at least. */
@@ -42,10 +42,8 @@ final class CompletionOperator extends SensingOperator {
     /** For the p-th entry in column order: its measurement index and its row. */
     private final int[] byColumn;
     private final int[] rowByColumn;
-    /** Inverse of byColumn: the column-order position of measurement i. */
-    private final int[] columnPosition;
-    /** The residual of each item in column order (host scratch, B·m numbers), written by the row pass. */
-    private double[][] residualByColumn = new double[0][];
+    /** The fp64 gradient pass. */
+    private final CompletionTileSweep tiles;
 
     /**
      * @param entries the observed entries as row-major indices j·n2 + l, strictly increasing (checked by
@@ -75,16 +73,15 @@ final class CompletionOperator extends SensingOperator {
         // counting sort by column, stable: within a column the rows stay ascending
         byColumn = new int[m];
         rowByColumn = new int[m];
-        columnPosition = new int[m];
         int[] next = Arrays.copyOf(columnStart, n2);
         for (int j = 0; j < n1; j++) {
             for (int i = rowStart[j]; i < rowStart[j + 1]; i++) {
                 int p = next[column[i]]++;
                 byColumn[p] = i;
-                columnPosition[i] = p;
                 rowByColumn[p] = j;
             }
         }
+        tiles = new CompletionTileSweep(loops, n1, n2, rowStart, column);
     }
 
     /** s = √(n1·n2/m). */
@@ -94,12 +91,8 @@ final class CompletionOperator extends SensingOperator {
 
     @Override
     public long bytes() {
-        long scratch = 0;
-        for (double[] r : residualByColumn) {
-            scratch += 8L * r.length;
-        }
-        return 4L * (column.length + byColumn.length + rowByColumn.length + columnPosition.length + rowStart.length
-                + columnStart.length) + scratch + keptBytes();
+        return 4L * (column.length + byColumn.length + rowByColumn.length + rowStart.length + columnStart.length)
+                + tiles.bytes() + keptBytes();
     }
 
     private static CpuMatrixBatch c(MatrixBatch m) {
@@ -114,14 +107,31 @@ final class CompletionOperator extends SensingOperator {
     @Override
     protected void residualAndGradientsImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
             MatrixBatch gradV, MatrixBatch gradW) {
+        if (v.precision() == Precision.FP64) {
+            sweep(v, w, y, res, gradV, gradW, true);
+            return;
+        }
         pass(v, w, y, res, gradV);
-        columnPass(res, v, gradW, v.precision() == Precision.FP64);
+        accumulate(res, v, gradW, n2(), columnStart, byColumn, rowByColumn);
     }
 
     @Override
     protected void gradientsImpl(MatrixBatch res, MatrixBatch v, MatrixBatch w, MatrixBatch gradV, MatrixBatch gradW) {
+        if (v.precision() == Precision.FP64) {
+            sweep(v, w, null, res, gradV, gradW, false);
+            return;
+        }
         rowGradient(res, w, gradV);
-        columnPass(res, v, gradW, false);
+        accumulate(res, v, gradW, n2(), columnStart, byColumn, rowByColumn);
+    }
+
+    /** The fp64 gradients (and the residual when {@code compute}) of every item, by the tile sweep. */
+    private void sweep(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res, MatrixBatch gradV,
+            MatrixBatch gradW, boolean compute) {
+        for (int b = 0; b < v.count(); b++) {
+            tiles.run(c(v).d(b).data, c(w).d(b).data, compute ? c(y).d(b).data : null, c(res).d(b).data,
+                    c(gradV).d(b).data, c(gradW).d(b).data, v.cols(), scale, compute);
+        }
     }
 
     /** res (and gradV when not null) in one pass over the row-sorted entries. */
@@ -131,12 +141,13 @@ final class CompletionOperator extends SensingOperator {
         for (int b = 0; b < v.count(); b++) {
             int item = b;
             if (v.precision() == Precision.FP64) {
+                if (gradV != null) {
+                    throw new IllegalStateException("the fp64 gradients are computed by the tile sweep");
+                }
                 double[] vd = c(v).d(item).data;
                 double[] wd = c(w).d(item).data;
                 double[] yd = c(y).d(item).data;
                 double[] rd = c(res).d(item).data;
-                double[] gd = gradV == null ? null : c(gradV).d(item).data;
-                double[] rc = gradV == null ? null : columnResidual(item, v.count());
                 int n2 = n2();
                 loops.forChunks(n1, MIN_ROWS, (chunk, from, to) -> {
                     int[] cursor = new int[TILE_OUT];
@@ -145,78 +156,17 @@ final class CompletionOperator extends SensingOperator {
                         for (int j = j0; j < j1; j++) {
                             cursor[j - j0] = rowStart[j];
                         }
-                        if (gd != null) {
-                            Arrays.fill(gd, j0 * k, j1 * k, 0);
-                        }
-                        // column tiles in ascending order: each row still sums its entries in column order
+                        // column tiles in ascending order, so that the gathered rows of W stay in cache
                         for (int l0 = 0; l0 < n2; l0 += TILE_IN) {
                             int l1 = Math.min(n2, l0 + TILE_IN);
                             for (int j = j0; j < j1; j++) {
                                 int vo = j * k;
                                 int i = cursor[j - j0];
                                 int end = rowStart[j + 1];
-                                // four entries at a time: four independent dot-product chains (each summed in the
-                                // same order as alone, so the bits do not change), then their updates in entry order
-                                for (; i + 3 < end && column[i + 3] < l1; i += 4) {
-                                    int w0 = column[i] * k;
-                                    int w1 = column[i + 1] * k;
-                                    int w2 = column[i + 2] * k;
-                                    int w3 = column[i + 3] * k;
-                                    double d0 = 0;
-                                    double d1 = 0;
-                                    double d2 = 0;
-                                    double d3 = 0;
-                                    for (int q = 0; q < k; q++) {
-                                        double x = vd[vo + q];
-                                        d0 += x * wd[w0 + q];
-                                        d1 += x * wd[w1 + q];
-                                        d2 += x * wd[w2 + q];
-                                        d3 += x * wd[w3 + q];
-                                    }
-                                    double r0 = scale * d0 - yd[i];
-                                    double r1 = scale * d1 - yd[i + 1];
-                                    double r2 = scale * d2 - yd[i + 2];
-                                    double r3 = scale * d3 - yd[i + 3];
-                                    rd[i] = r0;
-                                    rd[i + 1] = r1;
-                                    rd[i + 2] = r2;
-                                    rd[i + 3] = r3;
-                                    if (gd != null) {
-                                        rc[columnPosition[i]] = r0;
-                                        rc[columnPosition[i + 1]] = r1;
-                                        rc[columnPosition[i + 2]] = r2;
-                                        rc[columnPosition[i + 3]] = r3;
-                                        for (int q = 0; q < k; q++) {
-                                            double g = gd[vo + q];
-                                            g += r0 * wd[w0 + q];
-                                            g += r1 * wd[w1 + q];
-                                            g += r2 * wd[w2 + q];
-                                            g += r3 * wd[w3 + q];
-                                            gd[vo + q] = g;
-                                        }
-                                    }
-                                }
                                 for (; i < end && column[i] < l1; i++) {
-                                    int wo = column[i] * k;
-                                    double dot = 0;
-                                    for (int q = 0; q < k; q++) {
-                                        dot += vd[vo + q] * wd[wo + q];
-                                    }
-                                    double r = scale * dot - yd[i];
-                                    rd[i] = r;
-                                    if (gd != null) {
-                                        rc[columnPosition[i]] = r;
-                                        for (int q = 0; q < k; q++) {
-                                            gd[vo + q] += r * wd[wo + q];
-                                        }
-                                    }
+                                    rd[i] = scale * CompletionTileSweep.dot(vd, vo, wd, column[i] * k, k) - yd[i];
                                 }
                                 cursor[j - j0] = i;
-                            }
-                        }
-                        if (gd != null) {
-                            for (int o = j0 * k; o < j1 * k; o++) {
-                                gd[o] *= scale;
                             }
                         }
                     }
@@ -258,68 +208,6 @@ final class CompletionOperator extends SensingOperator {
     /** gradV[j,:] = s·Σ_{i in row j} res_i·W[l_i,:]. */
     private void rowGradient(MatrixBatch res, MatrixBatch w, MatrixBatch gradV) {
         accumulate(res, w, gradV, n1(), rowStart, null, column);
-    }
-
-    /**
-     * gradW[l,:] = s·Σ_{p in column l} res_{i_p}·V[j_p,:] (rows ascending within a column). In fp64 the residual is read
-     * in column order from the scratch the row pass filled ({@code ordered}) or gathered here; columns are taken in
-     * tiles against row tiles of V, as in the row pass.
-     */
-    private void columnPass(MatrixBatch res, MatrixBatch v, MatrixBatch gradW, boolean ordered) {
-        if (v.precision() != Precision.FP64) {
-            accumulate(res, v, gradW, n2(), columnStart, byColumn, rowByColumn);
-            return;
-        }
-        int k = v.cols();
-        int n1 = n1();
-        for (int b = 0; b < v.count(); b++) {
-            double[] rc = columnResidual(b, v.count());
-            if (!ordered) {
-                double[] rd = c(res).d(b).data;
-                for (int p = 0; p < rc.length; p++) {
-                    rc[p] = rd[byColumn[p]];
-                }
-            }
-            double[] vd = c(v).d(b).data;
-            double[] gd = c(gradW).d(b).data;
-            loops.forChunks(n2(), MIN_ROWS, (chunk, from, to) -> {
-                int[] cursor = new int[TILE_OUT];
-                for (int l0 = from; l0 < to; l0 += TILE_OUT) {
-                    int l1 = Math.min(to, l0 + TILE_OUT);
-                    for (int l = l0; l < l1; l++) {
-                        cursor[l - l0] = columnStart[l];
-                    }
-                    Arrays.fill(gd, l0 * k, l1 * k, 0);
-                    for (int j0 = 0; j0 < n1; j0 += TILE_IN) {
-                        int j1 = Math.min(n1, j0 + TILE_IN);
-                        for (int l = l0; l < l1; l++) {
-                            int go = l * k;
-                            int p = cursor[l - l0];
-                            int end = columnStart[l + 1];
-                            for (; p < end && rowByColumn[p] < j1; p++) {
-                                double r = rc[p];
-                                int vo = rowByColumn[p] * k;
-                                for (int q = 0; q < k; q++) {
-                                    gd[go + q] += r * vd[vo + q];
-                                }
-                            }
-                            cursor[l - l0] = p;
-                        }
-                    }
-                    for (int o = l0 * k; o < l1 * k; o++) {
-                        gd[o] *= scale;
-                    }
-                }
-            });
-        }
-    }
-
-    /** Item b's residual-in-column-order scratch (allocated for {@code count} items at first use). */
-    private double[] columnResidual(int b, int count) {
-        if (residualByColumn.length != count) {
-            residualByColumn = new double[count][measurements()];
-        }
-        return residualByColumn[b];
     }
 
     /**
