@@ -36,7 +36,6 @@ final class CpuEngine extends Engine {
         super(CpuBackend.ID);
         this.loops = new ParallelLoops(threads);
         this.sensing = new SensingKernels(loops);
-        KernelWarmup.startOnce();
     }
 
     @Override
@@ -51,7 +50,6 @@ final class CpuEngine extends Engine {
         p.put("ejml", EjmlVersion.VERSION);
         p.put("fp64 products", SensingKernels.VECTOR_API && !ejmlProducts ? "Vector API" : "EJML");
         p.put("sensing pass", fused ? sensing.implementation() : "unfused (EJML reference)");
-        p.put("kernel warm-up", SensingKernels.VECTOR_API ? "in the background at the first open" : "none");
         return p;
     }
 
