@@ -122,40 +122,44 @@ public final class SweepJob {
                 todo.add(g);
             }
         }
-        header(mine, total, done, todo.size());
-        List<Backend> forAuto = chooseOnce();
-        double costLeft = todo.stream().mapToDouble(SweepPlan.Group::cost).sum();
-        double costRun = 0;
-        SweepProgress bar = new SweepProgress(err, progress, total);
+        // the handlers go in before anything is printed or probed, so that a signal at any point after the header
+        // (a scheduler's scancel, say) is acknowledged and ends the sweep with 130/143 between or inside runs
         List<String> failed = new ArrayList<>();
         int exit = OK;
-        long lastDrawn = System.nanoTime();
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (InterruptSignal stop = InterruptSignal.install("msense-sweep-interrupt", n -> err.println("msense sweep: "
                 + (n == 2 ? "interrupted (SIGINT)" : "terminated (SIGTERM)") + "; stopping (the same command again goes on)"))) {
-            for (SweepPlan.Group g : todo) {
-                if (stop.requested()) {
-                    exit = stop.exitStatus();
-                    break;
+            header(mine, total, done, todo.size());
+            List<Backend> forAuto = chooseOnce();
+            double costLeft = todo.stream().mapToDouble(SweepPlan.Group::cost).sum();
+            double costRun = 0;
+            SweepProgress bar = new SweepProgress(err, progress, total);
+            long lastDrawn = System.nanoTime();
+            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            try {
+                for (SweepPlan.Group g : todo) {
+                    if (stop.requested()) {
+                        exit = stop.exitStatus();
+                        break;
+                    }
+                    int status = runGroup(g, quiet, failed, forAuto);
+                    if (status == InterruptSignal.SIGINT_STATUS || status == InterruptSignal.SIGTERM_STATUS) {
+                        exit = status;
+                        break;
+                    }
+                    costRun += g.cost();
+                    costLeft -= g.cost();
+                    if (status == RunJob.OK || status == RunJob.DIVERGED) {
+                        done += g.points().size();
+                    }
+                    bar.update(done, costRun, Math.max(0, costLeft));
+                    if (shard == null && System.nanoTime() - lastDrawn > 5_000_000_000L) {
+                        writeOutputs(false);
+                        lastDrawn = System.nanoTime();
+                    }
                 }
-                int status = runGroup(g, quiet, failed, forAuto);
-                if (status == InterruptSignal.SIGINT_STATUS || status == InterruptSignal.SIGTERM_STATUS) {
-                    exit = status;
-                    break;
-                }
-                costRun += g.cost();
-                costLeft -= g.cost();
-                if (status == RunJob.OK || status == RunJob.DIVERGED) {
-                    done += g.points().size();
-                }
-                bar.update(done, costRun, Math.max(0, costLeft));
-                if (shard == null && System.nanoTime() - lastDrawn > 5_000_000_000L) {
-                    writeOutputs(false);
-                    lastDrawn = System.nanoTime();
-                }
+            } finally {
+                bar.finish();
             }
-        } finally {
-            bar.finish();
         }
         if (shard == null) {
             writeOutputs(true);
