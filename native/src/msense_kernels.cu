@@ -323,3 +323,229 @@ extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_fused
 {
     fused_residual_adjoint<float>(op, x, y, res, e, eacc, partial, barrier, m, n, count, y_broadcast, wave, chunk);
 }
+
+/* ==== structured operators: matrix completion and rank-one projections ===========================
+ * (org.msense.cuda.CudaCompletionOperator, CudaRankOneOperator). No atomics: every output element is
+ * written by one thread that sums its terms in an order fixed by the data layout, so the results are
+ * bitwise reproducible. fp32 data is accumulated in fp64 and rounded once per output, as on the CPU. */
+
+/* <a, b> over k elements in fp64: for double with four partial sums (q mod 4) added as (s0 + s1) + (s2 + s3),
+ * the order of the CPU engine's CompletionTileSweep.dot; for float sequentially, as its fp32 loop. */
+template <typename T>
+__device__ double completion_dot(const T *a, const T *b, unsigned int k)
+{
+    if (sizeof(T) == sizeof(float)) {
+        double s = 0.0;
+        for (unsigned int q = 0; q < k; q++) {
+            s += (double)a[q] * (double)b[q];
+        }
+        return s;
+    }
+    double s0 = k > 0 ? (double)a[0] * (double)b[0] : 0.0;
+    double s1 = k > 1 ? (double)a[1] * (double)b[1] : 0.0;
+    double s2 = k > 2 ? (double)a[2] * (double)b[2] : 0.0;
+    double s3 = k > 3 ? (double)a[3] * (double)b[3] : 0.0;
+    unsigned int q = 4;
+    for (; q + 3 < k; q += 4) {
+        s0 += (double)a[q] * (double)b[q];
+        s1 += (double)a[q + 1] * (double)b[q + 1];
+        s2 += (double)a[q + 2] * (double)b[q + 2];
+        s3 += (double)a[q + 3] * (double)b[q + 3];
+    }
+    if (q < k) {
+        s0 += (double)a[q] * (double)b[q];
+    }
+    if (q + 1 < k) {
+        s1 += (double)a[q + 1] * (double)b[q + 1];
+    }
+    if (q + 2 < k) {
+        s2 += (double)a[q + 2] * (double)b[q + 2];
+    }
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* Completion residual, a gather: res[b*m + i] = scale * <V_b[row[i], :], W_b[col[i], :]> - y_(b or 0)[i] for
+ * b < count, i < m (V_b n1 x k, W_b n2 x k, row-major, items back to back). One thread per (b, i). */
+template <typename T>
+__device__ void completion_residual(const T *v, const T *w, const T *y, T *res, const int *row, const int *col,
+        unsigned long long m, unsigned int n1, unsigned int n2, unsigned int k, unsigned int count, int y_broadcast,
+        double scale)
+{
+    unsigned long long total = m * count;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
+        unsigned long long b = t / m;
+        unsigned long long i = t - b * m;
+        const T *vr = v + (b * n1 + (unsigned long long)row[i]) * k;
+        const T *wr = w + (b * n2 + (unsigned long long)col[i]) * k;
+        double d = completion_dot<T>(vr, wr, k);
+        res[t] = (T)(scale * d - (double)y[(y_broadcast ? 0 : b) * m + i]);
+    }
+}
+
+extern "C" __global__ void msense_completion_residual_f64(const double *v, const double *w, const double *y,
+        double *res, const int *row, const int *col, unsigned long long m, unsigned int n1, unsigned int n2,
+        unsigned int k, unsigned int count, int y_broadcast, double scale)
+{
+    completion_residual<double>(v, w, y, res, row, col, m, n1, n2, k, count, y_broadcast, scale);
+}
+
+extern "C" __global__ void msense_completion_residual_f32(const float *v, const float *w, const float *y,
+        float *res, const int *row, const int *col, unsigned long long m, unsigned int n1, unsigned int n2,
+        unsigned int k, unsigned int count, int y_broadcast, double scale)
+{
+    completion_residual<float>(v, w, y, res, row, col, m, n1, n2, k, count, y_broadcast, scale);
+}
+
+/* Completion gradient, a deterministic scatter written as a gather over a compressed list (CSR):
+ *   out_b[o, q] = scale * sum_{p = start[o] .. start[o+1]-1} res_b[index ? index[p] : p] * factor_b[other[p], q]
+ * for b < count, o < rows, q < k, the terms in increasing p. With the row-sorted list (start = row offsets,
+ * index = 0, other = column of each entry, factor = W) this is E W; with the column-sorted permutation
+ * (start = column offsets, index = measurement of each, other = its row, factor = V) it is E^T V.
+ * One thread per output element (b, o, q): a warp reads k consecutive numbers of each gathered factor row. */
+template <typename T>
+__device__ void completion_gradient(const T *res, const T *factor, T *out, const int *start, const int *index,
+        const int *other, unsigned int rows, unsigned int factor_rows, unsigned long long m, unsigned int k,
+        unsigned int count, double scale)
+{
+    unsigned long long item = (unsigned long long)rows * k;
+    unsigned long long total = item * count;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
+        unsigned long long b = t / item;
+        unsigned long long rest = t - b * item;
+        unsigned long long o = rest / k;
+        unsigned long long q = rest - o * k;
+        const T *rb = res + b * m;
+        const T *fb = factor + b * factor_rows * (unsigned long long)k + q;
+        double acc = 0.0;
+        for (int p = start[o]; p < start[o + 1]; p++) {
+            double r = (double)rb[index == 0 ? p : index[p]];
+            acc += r * (double)fb[(unsigned long long)other[p] * k];
+        }
+        out[t] = (T)(scale * acc);
+    }
+}
+
+extern "C" __global__ void msense_completion_gradient_f64(const double *res, const double *factor, double *out,
+        const int *start, const int *index, const int *other, unsigned int rows, unsigned int factor_rows,
+        unsigned long long m, unsigned int k, unsigned int count, double scale)
+{
+    completion_gradient<double>(res, factor, out, start, index, other, rows, factor_rows, m, k, count, scale);
+}
+
+extern "C" __global__ void msense_completion_gradient_f32(const float *res, const float *factor, float *out,
+        const int *start, const int *index, const int *other, unsigned int rows, unsigned int factor_rows,
+        unsigned long long m, unsigned int k, unsigned int count, double scale)
+{
+    completion_gradient<float>(res, factor, out, start, index, other, rows, factor_rows, m, k, count, scale);
+}
+
+/* Rank-one residual from the products P_b = A V_b and Q_b = B W_b (m x k each, row-major, items back to back):
+ *   res[b*m + i] = (sum_c P_b[i, c] * Q_b[i, c]) * inv_sqrt_m - y_(b or 0)[i]
+ * the sum in increasing c in fp64 (the CPU engine's RankOneProducts.residual). One thread per (b, i). */
+template <typename T>
+__device__ void rank_one_residual(const T *p, const T *q, const T *y, T *res, unsigned long long m, unsigned int k,
+        unsigned int count, int y_broadcast, double inv_sqrt_m)
+{
+    unsigned long long total = m * count;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
+        unsigned long long b = t / m;
+        unsigned long long i = t - b * m;
+        const T *pr = p + t * k;
+        const T *qr = q + t * k;
+        double s = 0.0;
+        for (unsigned int c = 0; c < k; c++) {
+            s += (double)pr[c] * (double)qr[c];
+        }
+        res[t] = (T)(s * inv_sqrt_m - (double)y[(y_broadcast ? 0 : b) * m + i]);
+    }
+}
+
+extern "C" __global__ void msense_rank_one_residual_f64(const double *p, const double *q, const double *y,
+        double *res, unsigned long long m, unsigned int k, unsigned int count, int y_broadcast, double inv_sqrt_m)
+{
+    rank_one_residual<double>(p, q, y, res, m, k, count, y_broadcast, inv_sqrt_m);
+}
+
+extern "C" __global__ void msense_rank_one_residual_f32(const float *p, const float *q, const float *y,
+        float *res, unsigned long long m, unsigned int k, unsigned int count, int y_broadcast, double inv_sqrt_m)
+{
+    rank_one_residual<float>(p, q, y, res, m, k, count, y_broadcast, inv_sqrt_m);
+}
+
+/* Rows scaled by the residual: dst[(b*m + i)*k + c] = ((double)res[b*m + i] * inv_sqrt_m) * src[(b*m + i)*k + c],
+ * i.e. diag(res_b) src_b / sqrt(m), the right operand of the gradient GEMMs A^T (diag(res) Q)/sqrt(m) and
+ * B^T (diag(res) P)/sqrt(m). One thread per element. */
+template <typename T>
+__device__ void rank_one_scale_rows(const T *res, const T *src, T *dst, unsigned long long m, unsigned int k,
+        unsigned int count, double inv_sqrt_m)
+{
+    unsigned long long total = m * count * k;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
+        double r = (double)res[t / k] * inv_sqrt_m;
+        dst[t] = (T)(r * (double)src[t]);
+    }
+}
+
+extern "C" __global__ void msense_rank_one_scale_rows_f64(const double *res, const double *src, double *dst,
+        unsigned long long m, unsigned int k, unsigned int count, double inv_sqrt_m)
+{
+    rank_one_scale_rows<double>(res, src, dst, m, k, count, inv_sqrt_m);
+}
+
+extern "C" __global__ void msense_rank_one_scale_rows_f32(const float *res, const float *src, float *dst,
+        unsigned long long m, unsigned int k, unsigned int count, double inv_sqrt_m)
+{
+    rank_one_scale_rows<float>(res, src, dst, m, k, count, inv_sqrt_m);
+}
+
+/* The rank-one adjoint of trajectory `item`, entry by entry, for ||A*(res)||_F and the dense adjoint:
+ *   E[j, l] = scale * sum_i (res_item[i] * a[i, j]) * bm[i, l]      (a m x n1, bm m x n2, i increasing, fp64)
+ * with scale = 1/sqrt(m). Each thread takes entries t = j*n2 + l with a grid stride; partial[blockIdx.x] gets the
+ * block's sum of E[j, l]^2 (fp64, fixed tree order), and where e is not 0, e[item*n1*n2 + t] = (T)E[j, l].
+ * Launched with MSENSE_REDUCE_THREADS threads per block. O(m*n1*n2) work: the host calls it only within a budget. */
+template <typename T>
+__device__ void rank_one_adjoint(const T *a, const T *bm, const T *res, T *e, double *partial, unsigned long long m,
+        unsigned int n1, unsigned int n2, unsigned int item, double scale)
+{
+    unsigned long long total = (unsigned long long)n1 * n2;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    const T *r = res + (unsigned long long)item * m;
+    double sq = 0.0;
+    for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
+        unsigned long long j = t / n2;
+        unsigned long long l = t - j * n2;
+        double s = 0.0;
+        for (unsigned long long i = 0; i < m; i++) {
+            s += ((double)r[i] * (double)a[i * n1 + j]) * (double)bm[i * n2 + l];
+        }
+        s = s * scale;
+        if (e != 0) {
+            e[(unsigned long long)item * total + t] = (T)s;
+        }
+        sq += s * s;
+    }
+    sq = block_sum(sq);
+    if (threadIdx.x == 0) {
+        partial[blockIdx.x] = sq;
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_rank_one_adjoint_f64(const double *a,
+        const double *bm, const double *res, double *e, double *partial, unsigned long long m, unsigned int n1,
+        unsigned int n2, unsigned int item, double scale)
+{
+    rank_one_adjoint<double>(a, bm, res, e, partial, m, n1, n2, item, scale);
+}
+
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_rank_one_adjoint_f32(const float *a,
+        const float *bm, const float *res, float *e, double *partial, unsigned long long m, unsigned int n1,
+        unsigned int n2, unsigned int item, double scale)
+{
+    rank_one_adjoint<float>(a, bm, res, e, partial, m, n1, n2, item, scale);
+}
+
+/* ==== end of the structured operators ============================================================ */

@@ -28,7 +28,13 @@ final class KernelImage {
             "msense_subtract_f64", "msense_subtract_f32",
             "msense_scale_add_f64", "msense_scale_add_f32",
             "msense_squared_distances_f64", "msense_squared_distances_f32",
-            "msense_fused_residual_adjoint_f64", "msense_fused_residual_adjoint_f32");
+            "msense_fused_residual_adjoint_f64", "msense_fused_residual_adjoint_f32",
+            // structured operators: completion and rank-one
+            "msense_completion_residual_f64", "msense_completion_residual_f32",
+            "msense_completion_gradient_f64", "msense_completion_gradient_f32",
+            "msense_rank_one_residual_f64", "msense_rank_one_residual_f32",
+            "msense_rank_one_scale_rows_f64", "msense_rank_one_scale_rows_f32",
+            "msense_rank_one_adjoint_f64", "msense_rank_one_adjoint_f32");
 
     static final String CUDA12_MANIFEST = "msense_kernels.cuda12.manifest";
     /** cuDriverGetVersion of CUDA 13.0 and 12.0. */

@@ -90,6 +90,15 @@ final class Kernels implements AutoCloseable {
             m.put("msense_squared_distances" + t, List.of("u64", "u64", "u64", "u32", "u64"));
             m.put("msense_fused_residual_adjoint" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u64", "u64",
                     "u64", "u64", "u32", "u32", "u32", "u64"));
+            // structured operators (completion, rank-one): see the block at the end of this class
+            m.put("msense_completion_residual" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u64", "u32", "u32",
+                    "u32", "u32", "u32", "f64"));
+            m.put("msense_completion_gradient" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u32", "u32", "u64",
+                    "u32", "u32", "f64"));
+            m.put("msense_rank_one_residual" + t, List.of("u64", "u64", "u64", "u64", "u64", "u32", "u32", "u32", "f64"));
+            m.put("msense_rank_one_scale_rows" + t, List.of("u64", "u64", "u64", "u64", "u32", "u32", "f64"));
+            m.put("msense_rank_one_adjoint" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u32", "u32", "u32",
+                    "f64"));
         }
         return Map.copyOf(m);
     }
@@ -256,6 +265,88 @@ final class Kernels implements AutoCloseable {
             int count, boolean yBroadcast) {
         launch(fusedResidualAdjointArgs(p, plan, op, x, y, res, e, eacc, partial, barrier, m, n, count, yBroadcast));
     }
+
+    // ------------------------------------------------------------------ structured operators (completion, rank-one)
+
+    /**
+     * Completion residual: res[b·m + i] = scale·⟨V_b[row_i,:], W_b[col_i,:]⟩ − y_b[i] for b &lt; count, i &lt; m; row and
+     * col are device int arrays of length m.
+     */
+    static Launch completionResidualArgs(Precision p, CUdeviceptr v, CUdeviceptr w, CUdeviceptr y, CUdeviceptr res,
+            CUdeviceptr row, CUdeviceptr col, long m, int n1, int n2, int k, int count, boolean yBroadcast, double scale) {
+        return new Args().ptr(v).ptr(w).ptr(y).ptr(res).ptr(row).ptr(col).u64(m).u32(n1).u32(n2).u32(k).u32(count)
+                .u32(yBroadcast ? 1 : 0).f64(scale).build("msense_completion_residual" + suffix(p), blocks(m * count), THREADS);
+    }
+
+    void completionResidual(Precision p, CUdeviceptr v, CUdeviceptr w, CUdeviceptr y, CUdeviceptr res, CUdeviceptr row,
+            CUdeviceptr col, long m, int n1, int n2, int k, int count, boolean yBroadcast, double scale) {
+        launch(completionResidualArgs(p, v, w, y, res, row, col, m, n1, n2, k, count, yBroadcast, scale));
+    }
+
+    /**
+     * Completion gradient over a compressed list: out_b[o,q] = scale·Σ_{p ∈ [start[o], start[o+1])}
+     * res_b[index == null ? p : index[p]]·factor_b[other[p], q], o &lt; rows (factor_b is factorRows×k). start,
+     * index and other are device int arrays; a null index means the identity.
+     */
+    static Launch completionGradientArgs(Precision p, CUdeviceptr res, CUdeviceptr factor, CUdeviceptr out,
+            CUdeviceptr start, CUdeviceptr index, CUdeviceptr other, int rows, int factorRows, long m, int k, int count,
+            double scale) {
+        return new Args().ptr(res).ptr(factor).ptr(out).ptr(start).ptr(index).ptr(other).u32(rows).u32(factorRows).u64(m)
+                .u32(k).u32(count).f64(scale)
+                .build("msense_completion_gradient" + suffix(p), blocks((long) rows * k * count), THREADS);
+    }
+
+    void completionGradient(Precision p, CUdeviceptr res, CUdeviceptr factor, CUdeviceptr out, CUdeviceptr start,
+            CUdeviceptr index, CUdeviceptr other, int rows, int factorRows, long m, int k, int count, double scale) {
+        launch(completionGradientArgs(p, res, factor, out, start, index, other, rows, factorRows, m, k, count, scale));
+    }
+
+    /** Rank-one residual: res[b·m + i] = (Σ_c P_b[i,c]·Q_b[i,c])·invSqrtM − y_b[i] (P, Q count×m×k). */
+    static Launch rankOneResidualArgs(Precision p, CUdeviceptr pp, CUdeviceptr q, CUdeviceptr y, CUdeviceptr res, long m,
+            int k, int count, boolean yBroadcast, double invSqrtM) {
+        return new Args().ptr(pp).ptr(q).ptr(y).ptr(res).u64(m).u32(k).u32(count).u32(yBroadcast ? 1 : 0).f64(invSqrtM)
+                .build("msense_rank_one_residual" + suffix(p), blocks(m * count), THREADS);
+    }
+
+    void rankOneResidual(Precision p, CUdeviceptr pp, CUdeviceptr q, CUdeviceptr y, CUdeviceptr res, long m, int k,
+            int count, boolean yBroadcast, double invSqrtM) {
+        launch(rankOneResidualArgs(p, pp, q, y, res, m, k, count, yBroadcast, invSqrtM));
+    }
+
+    /** dst[(b·m + i)·k + c] = (res[b·m + i]·invSqrtM)·src[(b·m + i)·k + c]: diag(res_b) src_b/√m. */
+    static Launch rankOneScaleRowsArgs(Precision p, CUdeviceptr res, CUdeviceptr src, CUdeviceptr dst, long m, int k,
+            int count, double invSqrtM) {
+        return new Args().ptr(res).ptr(src).ptr(dst).u64(m).u32(k).u32(count).f64(invSqrtM)
+                .build("msense_rank_one_scale_rows" + suffix(p), blocks(m * k * count), THREADS);
+    }
+
+    void rankOneScaleRows(Precision p, CUdeviceptr res, CUdeviceptr src, CUdeviceptr dst, long m, int k, int count,
+            double invSqrtM) {
+        launch(rankOneScaleRowsArgs(p, res, src, dst, m, k, count, invSqrtM));
+    }
+
+    /** Blocks of {@link #REDUCE_THREADS} threads of the rank-one adjoint for n1×n2 entries (its partial sums). */
+    static int rankOneAdjointBlocks(int n1, int n2) {
+        return (int) Math.max(1, Math.min(MAX_BLOCKS, ((long) n1 * n2 + REDUCE_THREADS - 1) / REDUCE_THREADS));
+    }
+
+    /**
+     * The rank-one adjoint of trajectory {@code item}: E[j,l] = scale·Σ_i res_item[i]·a[i,j]·bm[i,l], written to e
+     * (item·n1·n2 + j·n2 + l) unless e is null, and each block's Σ E² to partial[block] ({@link #rankOneAdjointBlocks}
+     * blocks).
+     */
+    static Launch rankOneAdjointArgs(Precision p, CUdeviceptr a, CUdeviceptr bm, CUdeviceptr res, CUdeviceptr e,
+            CUdeviceptr partial, long m, int n1, int n2, int item, double scale) {
+        return new Args().ptr(a).ptr(bm).ptr(res).ptr(e).ptr(partial).u64(m).u32(n1).u32(n2).u32(item).f64(scale)
+                .build("msense_rank_one_adjoint" + suffix(p), rankOneAdjointBlocks(n1, n2), REDUCE_THREADS);
+    }
+
+    void rankOneAdjoint(Precision p, CUdeviceptr a, CUdeviceptr bm, CUdeviceptr res, CUdeviceptr e, CUdeviceptr partial,
+            long m, int n1, int n2, int item, double scale) {
+        launch(rankOneAdjointArgs(p, a, bm, res, e, partial, m, n1, n2, item, scale));
+    }
+
+    // ------------------------------------------------------------------ end of the structured operators
 
     @Override
     public void close() {

@@ -1,0 +1,201 @@
+package org.msense.cuda;
+
+import java.util.Arrays;
+import jcuda.driver.CUdeviceptr;
+import org.msense.core.backend.BackendException;
+import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.OperatorDescription;
+import org.msense.core.backend.Precision;
+import org.msense.core.backend.SensingOperator;
+import org.msense.core.backend.Transpose;
+import org.msense.core.rng.GaussianStream;
+import org.msense.core.rng.StreamPurpose;
+import org.msense.core.spec.OperatorKind;
+
+/**
+ * The {@code rank-one} operator on the CUDA engine: 𝒜(Z)_i = a_iᵀ Z b_i/√m with A (m × n1, row i = a_iᵀ) and B
+ * (m × n2) resident on the device, generated there from the same Philox streams as the CPU
+ * ({@link StreamPurpose#RANK_ONE_LEFT}, {@link StreamPurpose#RANK_ONE_RIGHT}, substream 0, unscaled standard normals)
+ * or uploaded from the description. For a batch of B trajectories (V_b n1×k, W_b n2×k):
+ * <pre>
+ *   P_b = A V_b,  Q_b = B W_b                          (two strided-batched cuBLAS GEMMs, A and B shared: m × k each)
+ *   res_b[i] = Σ_c P_b[i,c]·Q_b[i,c]/√m − y_b[i]       (msense_rank_one_residual, fp64 sum in c order)
+ *   gradV_b = Aᵀ (diag(res_b) Q_b)/√m = 𝒜*(res_b) W_b   (msense_rank_one_scale_rows, then a GEMM with Aᵀ)
+ *   gradW_b = Bᵀ (diag(res_b) P_b)/√m = 𝒜*(res_b)ᵀ V_b  (likewise with Bᵀ)
+ * </pre>
+ * Nothing of size n1 × n2 is formed for the step. {@link #residualAndGradients} forms P and Q once;
+ * {@link #gradients} alone forms them again (four GEMMs, the CPU's cost).
+ *
+ * <p>{@link #adjointSquaredNorms}: ‖𝒜*(r)‖²_F = ‖Aᵀ diag(r) B‖²_F/m has no factored form; msense_rank_one_adjoint forms
+ * each entry of 𝒜*(r) in registers (O(m·n1·n2) work, no n1×n2 buffer) and sums the squares per block; the host adds
+ * the block sums in order. Like the CPU backend it reports NaN (not available) when m·n1·n2 exceeds
+ * {@value #NORM_BUDGET}, so both backends give the same diagnostics for the same problem.
+ *
+ * <p>A and B are stored in the precision the operator is opened in (fp64, or fp32 where the run is fp32) and the
+ * factors must be in that precision.
+ */
+final class CudaRankOneOperator extends SensingOperator {
+    /** Largest m·n1·n2 for which ‖𝒜*(r)‖ is computed: the CPU backend's budget (CpuRankOneOperator.NORM_BUDGET). */
+    static final long NORM_BUDGET = 1L << 32;
+
+    private final CudaEngine engine;
+    private final Kernels kernels;
+    private final Precision precision;
+    private final MatrixBatch left;
+    private final MatrixBatch right;
+    private final double invSqrtM;
+    /** Scratch for the current batch shape: P, Q, the row-scaled operand, and the norm's block sums. */
+    private MatrixBatch p;
+    private MatrixBatch q;
+    private MatrixBatch scaled;
+    private MatrixBatch partial;
+
+    /**
+     * Generates A and B from {@code d.seed()}, or uploads {@code d.left()} and {@code d.right()} (m × n1 and m × n2,
+     * row-major, not modified), in {@code precision}.
+     */
+    CudaRankOneOperator(CudaEngine engine, Kernels kernels, OperatorDescription d, Precision precision) {
+        super(engine, OperatorKind.RANK_ONE, d.n1(), d.n2(), d.m());
+        this.engine = engine;
+        this.kernels = kernels;
+        this.precision = precision;
+        this.invSqrtM = 1.0 / Math.sqrt(d.m());
+        left = keep(engine.allocate(precision, 1, d.m(), d.n1()));
+        right = keep(engine.allocate(precision, 1, d.m(), d.n2()));
+        if (d.left() != null) {
+            engine.upload(d.left(), left);
+            engine.upload(d.right(), right);
+        } else {
+            engine.fillGaussian(new GaussianStream(d.seed(), StreamPurpose.RANK_ONE_LEFT, 0), 1.0, left);
+            engine.fillGaussian(new GaussianStream(d.seed(), StreamPurpose.RANK_ONE_RIGHT, 0), 1.0, right);
+        }
+    }
+
+    @Override
+    public long bytes() {
+        return keptBytes();
+    }
+
+    private static CUdeviceptr ptr(MatrixBatch b) {
+        return ((CudaMatrixBatch) b).pointer;
+    }
+
+    private void requirePrecision(MatrixBatch b) {
+        if (b.precision() != precision) {
+            throw new BackendException("the rank-one operator of the cuda backend holds a_i, b_i in " + precision
+                    + " and cannot apply them to " + b.precision() + " factors; open it in " + b.precision()
+                    + " (--precision " + b.precision() + ")");
+        }
+    }
+
+    /** P, Q and the scaled operand as count×m×k batches, reallocated when the batch shape changes. */
+    private void scratch(int count, int k) {
+        if (p != null && p.count() == count && p.cols() == k) {
+            return;
+        }
+        drop(p);
+        drop(q);
+        drop(scaled);
+        p = null;
+        q = null;
+        scaled = null;
+        p = keep(engine.allocate(precision, count, measurements(), k));
+        q = keep(engine.allocate(precision, count, measurements(), k));
+        scaled = keep(engine.allocate(precision, count, measurements(), k));
+    }
+
+    /** P_b = A V_b and Q_b = B W_b. */
+    private void products(MatrixBatch v, MatrixBatch w) {
+        scratch(v.count(), v.cols());
+        engine.gemm(1.0, left, Transpose.NONE, v, Transpose.NONE, 0.0, p);
+        engine.gemm(1.0, right, Transpose.NONE, w, Transpose.NONE, 0.0, q);
+    }
+
+    @Override
+    protected void residualImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res) {
+        requirePrecision(v);
+        products(v, w);
+        residualFromProducts(v, y, res);
+    }
+
+    private void residualFromProducts(MatrixBatch v, MatrixBatch y, MatrixBatch res) {
+        engine.current();
+        kernels.rankOneResidual(precision, ptr(p), ptr(q), ptr(y), ptr(res), measurements(), v.cols(), v.count(),
+                y.count() == 1, invSqrtM);
+    }
+
+    @Override
+    protected void gradientsImpl(MatrixBatch res, MatrixBatch v, MatrixBatch w, MatrixBatch gradV, MatrixBatch gradW) {
+        requirePrecision(v);
+        products(v, w);
+        gradientsFromProducts(res, v, gradV, gradW);
+    }
+
+    @Override
+    protected void residualAndGradientsImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
+            MatrixBatch gradV, MatrixBatch gradW) {
+        requirePrecision(v);
+        products(v, w);
+        residualFromProducts(v, y, res);
+        gradientsFromProducts(res, v, gradV, gradW);
+    }
+
+    /** gradV_b = Aᵀ(diag(res_b) Q_b)/√m, gradW_b = Bᵀ(diag(res_b) P_b)/√m, from the current P and Q. */
+    private void gradientsFromProducts(MatrixBatch res, MatrixBatch v, MatrixBatch gradV, MatrixBatch gradW) {
+        int k = v.cols();
+        int count = v.count();
+        engine.current();
+        kernels.rankOneScaleRows(precision, ptr(res), ptr(q), ptr(scaled), measurements(), k, count, invSqrtM);
+        engine.gemm(1.0, left, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, gradV);
+        engine.current();
+        kernels.rankOneScaleRows(precision, ptr(res), ptr(p), ptr(scaled), measurements(), k, count, invSqrtM);
+        engine.gemm(1.0, right, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, gradW);
+    }
+
+    @Override
+    protected double[] adjointSquaredNormsImpl(MatrixBatch res) {
+        requirePrecision(res);
+        double[] out = new double[res.count()];
+        if ((double) measurements() * n1() * n2() > NORM_BUDGET) {
+            Arrays.fill(out, Double.NaN);
+            return out;
+        }
+        for (int b = 0; b < res.count(); b++) {
+            out[b] = adjointPass(res, null, b);
+        }
+        return out;
+    }
+
+    /** E_b = 𝒜*(res_b) entry by entry (written to e unless null); returns ‖E_b‖_F². */
+    private double adjointPass(MatrixBatch res, MatrixBatch e, int item) {
+        int blocks = Kernels.rankOneAdjointBlocks(n1(), n2());
+        if (partial == null || partial.rows() < blocks) {
+            drop(partial);
+            partial = null;
+            partial = keep(engine.allocate(Precision.FP64, 1, blocks, 1));
+        }
+        engine.current();
+        kernels.rankOneAdjoint(precision, ptr(left), ptr(right), ptr(res), e == null ? null : ptr(e), ptr(partial),
+                measurements(), n1(), n2(), item, invSqrtM);
+        double[] sums = engine.download(partial);
+        double s = 0;
+        for (int i = 0; i < blocks; i++) {
+            s += sums[i];
+        }
+        return s;
+    }
+
+    /** E_b = 𝒜*(res_b) = Σ_i res_b[i]·a_i b_iᵀ/√m, for n1·n2 within the dense limit. */
+    @Override
+    protected void adjointImpl(MatrixBatch res, MatrixBatch e) {
+        requirePrecision(res);
+        for (int b = 0; b < res.count(); b++) {
+            adjointPass(res, e, b);
+        }
+    }
+
+    @Override
+    protected OperatorDescription describeImpl() {
+        return OperatorDescription.ofRankOne(n1(), n2(), measurements(), engine.download(left), engine.download(right));
+    }
+}
