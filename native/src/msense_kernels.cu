@@ -441,20 +441,60 @@ extern "C" __global__ void msense_completion_gradient_f32(const float *res, cons
     completion_gradient<float>(res, factor, out, start, index, other, rows, factor_rows, m, k, count, scale);
 }
 
-/* Rank-one residual from the products P_b = A V_b and Q_b = B W_b (m x k each, row-major, items back to back):
- *   res[b*m + i] = (sum_c P_b[i, c] * Q_b[i, c]) * inv_sqrt_m - y_(b or 0)[i]
+/* The rank-one products of a batch are stacked side by side, as on the CPU (RankOneProducts): V_S = [V_1 ... V_B]
+ * (n1 x B*k, row-major), so P_S = A V_S and Q_S = B W_S are ONE GEMM each that reads A (B) once for every trajectory,
+ * and P_b[i, c] is P_S[i, b*k + c]. */
+
+/* Stacks or unstacks a batch: with unstack = 0, dst[r*(count*k) + b*k + q] = src[(b*rows + r)*k + q] (count items of
+ * rows x k into one rows x count*k matrix); with unstack = 1 the reverse copy. One thread per element. */
+template <typename T>
+__device__ void rank_one_stack(const T *src, T *dst, unsigned long long rows, unsigned int k, unsigned int count,
+        int unstack)
+{
+    unsigned long long width = (unsigned long long)count * k;
+    unsigned long long total = rows * width;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
+        unsigned long long r = t / width;
+        unsigned long long c = t - r * width;
+        unsigned long long b = c / k;
+        unsigned long long q = c - b * k;
+        unsigned long long batched = (b * rows + r) * k + q;
+        if (unstack) {
+            dst[batched] = src[t];
+        } else {
+            dst[t] = src[batched];
+        }
+    }
+}
+
+extern "C" __global__ void msense_rank_one_stack_f64(const double *src, double *dst, unsigned long long rows,
+        unsigned int k, unsigned int count, int unstack)
+{
+    rank_one_stack<double>(src, dst, rows, k, count, unstack);
+}
+
+extern "C" __global__ void msense_rank_one_stack_f32(const float *src, float *dst, unsigned long long rows,
+        unsigned int k, unsigned int count, int unstack)
+{
+    rank_one_stack<float>(src, dst, rows, k, count, unstack);
+}
+
+/* Rank-one residual from the stacked products P_S = A V_S and Q_S = B W_S (m x count*k, row-major):
+ *   res[b*m + i] = (sum_c P_S[i, b*k + c] * Q_S[i, b*k + c]) * inv_sqrt_m - y_(b or 0)[i]
  * the sum in increasing c in fp64 (the CPU engine's RankOneProducts.residual). One thread per (b, i). */
 template <typename T>
 __device__ void rank_one_residual(const T *p, const T *q, const T *y, T *res, unsigned long long m, unsigned int k,
         unsigned int count, int y_broadcast, double inv_sqrt_m)
 {
     unsigned long long total = m * count;
+    unsigned long long width = (unsigned long long)count * k;
     unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
     for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
         unsigned long long b = t / m;
         unsigned long long i = t - b * m;
-        const T *pr = p + t * k;
-        const T *qr = q + t * k;
+        const T *pr = p + i * width + b * k;
+        const T *qr = q + i * width + b * k;
         double s = 0.0;
         for (unsigned int c = 0; c < k; c++) {
             s += (double)pr[c] * (double)qr[c];
@@ -475,17 +515,21 @@ extern "C" __global__ void msense_rank_one_residual_f32(const float *p, const fl
     rank_one_residual<float>(p, q, y, res, m, k, count, y_broadcast, inv_sqrt_m);
 }
 
-/* Rows scaled by the residual: dst[(b*m + i)*k + c] = ((double)res[b*m + i] * inv_sqrt_m) * src[(b*m + i)*k + c],
- * i.e. diag(res_b) src_b / sqrt(m), the right operand of the gradient GEMMs A^T (diag(res) Q)/sqrt(m) and
- * B^T (diag(res) P)/sqrt(m). One thread per element. */
+/* Rows of a stacked product scaled by each trajectory's residual (m x count*k):
+ *   dst[i, b*k + c] = ((double)res[b*m + i] * inv_sqrt_m) * src[i, b*k + c]
+ * i.e. [diag(res_1) Q_1 ... diag(res_B) Q_B]/sqrt(m), the right operand of the gradient GEMMs A^T (diag(res) Q)/sqrt(m)
+ * and B^T (diag(res) P)/sqrt(m). One thread per element. */
 template <typename T>
 __device__ void rank_one_scale_rows(const T *res, const T *src, T *dst, unsigned long long m, unsigned int k,
         unsigned int count, double inv_sqrt_m)
 {
-    unsigned long long total = m * count * k;
+    unsigned long long width = (unsigned long long)count * k;
+    unsigned long long total = m * width;
     unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
     for (unsigned long long t = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
-        double r = (double)res[t / k] * inv_sqrt_m;
+        unsigned long long i = t / width;
+        unsigned long long b = (t - i * width) / k;
+        double r = (double)res[b * m + i] * inv_sqrt_m;
         dst[t] = (T)(r * (double)src[t]);
     }
 }

@@ -16,12 +16,14 @@ import org.msense.core.spec.OperatorKind;
  * The {@code rank-one} operator on the CUDA engine: 𝒜(Z)_i = a_iᵀ Z b_i/√m with A (m × n1, row i = a_iᵀ) and B
  * (m × n2) resident on the device, generated there from the same Philox streams as the CPU
  * ({@link StreamPurpose#RANK_ONE_LEFT}, {@link StreamPurpose#RANK_ONE_RIGHT}, substream 0, unscaled standard normals)
- * or uploaded from the description. For a batch of B trajectories (V_b n1×k, W_b n2×k):
+ * or uploaded from the description. The B trajectories are stacked side by side, as on the CPU
+ * (V_S = [V_1 … V_B], n1 × Bk, by msense_rank_one_stack; for B = 1 the factors themselves), so each product is ONE
+ * cuBLAS GEMM that reads A (or B) once for the whole batch:
  * <pre>
- *   P_b = A V_b,  Q_b = B W_b                          (two strided-batched cuBLAS GEMMs, A and B shared: m × k each)
- *   res_b[i] = Σ_c P_b[i,c]·Q_b[i,c]/√m − y_b[i]       (msense_rank_one_residual, fp64 sum in c order)
- *   gradV_b = Aᵀ (diag(res_b) Q_b)/√m = 𝒜*(res_b) W_b   (msense_rank_one_scale_rows, then a GEMM with Aᵀ)
- *   gradW_b = Bᵀ (diag(res_b) P_b)/√m = 𝒜*(res_b)ᵀ V_b  (likewise with Bᵀ)
+ *   P_S = A V_S,  Q_S = B W_S                               (m × Bk; P_b = A V_b is columns [bk, bk + k) of P_S)
+ *   res_b[i] = Σ_c P_b[i,c]·Q_b[i,c]/√m − y_b[i]            (msense_rank_one_residual, fp64 sum in c order)
+ *   ∇V_S = Aᵀ [diag(res_b) Q_b/√m]_b,  gradV_b = 𝒜*(res_b) W_b   (msense_rank_one_scale_rows, a GEMM, unstack)
+ *   ∇W_S = Bᵀ [diag(res_b) P_b/√m]_b,  gradW_b = 𝒜*(res_b)ᵀ V_b  (likewise)
  * </pre>
  * Nothing of size n1 × n2 is formed for the step. {@link #residualAndGradients} forms P and Q once;
  * {@link #gradients} alone forms them again (four GEMMs, the CPU's cost).
@@ -44,10 +46,18 @@ final class CudaRankOneOperator extends SensingOperator {
     private final MatrixBatch left;
     private final MatrixBatch right;
     private final double invSqrtM;
-    /** Scratch for the current batch shape: P, Q, the row-scaled operand, and the norm's block sums. */
+    /** Scratch for the current batch shape: the stacked factors and gradients (B > 1), P, Q, the row-scaled operand. */
+    private MatrixBatch stackedV;
+    private MatrixBatch stackedW;
+    private MatrixBatch stackedGradV;
+    private MatrixBatch stackedGradW;
     private MatrixBatch p;
     private MatrixBatch q;
     private MatrixBatch scaled;
+    /** The current batch size and width of the scratch. */
+    private int count;
+    private int width;
+    /** The norm's block sums. */
     private MatrixBatch partial;
 
     /**
@@ -88,27 +98,44 @@ final class CudaRankOneOperator extends SensingOperator {
         }
     }
 
-    /** P, Q and the scaled operand as count×m×k batches, reallocated when the batch shape changes. */
+    /** The scratch for B = count trajectories of width k (reallocated when the batch shape changes). */
     private void scratch(int count, int k) {
-        if (p != null && p.count() == count && p.cols() == k) {
+        if (p != null && this.count == count && this.width == k) {
             return;
         }
-        drop(p);
-        drop(q);
-        drop(scaled);
-        p = null;
-        q = null;
-        scaled = null;
-        p = keep(engine.allocate(precision, count, measurements(), k));
-        q = keep(engine.allocate(precision, count, measurements(), k));
-        scaled = keep(engine.allocate(precision, count, measurements(), k));
+        for (MatrixBatch b : new MatrixBatch[] {stackedV, stackedW, stackedGradV, stackedGradW, p, q, scaled}) {
+            drop(b);
+        }
+        stackedV = stackedW = stackedGradV = stackedGradW = p = q = scaled = null;
+        int bk = count * k;
+        if (count > 1) {
+            stackedV = keep(engine.allocate(precision, 1, n1(), bk));
+            stackedW = keep(engine.allocate(precision, 1, n2(), bk));
+            stackedGradV = keep(engine.allocate(precision, 1, n1(), bk));
+            stackedGradW = keep(engine.allocate(precision, 1, n2(), bk));
+        }
+        p = keep(engine.allocate(precision, 1, measurements(), bk));
+        q = keep(engine.allocate(precision, 1, measurements(), bk));
+        scaled = keep(engine.allocate(precision, 1, measurements(), bk));
+        this.count = count;
+        this.width = k;
     }
 
-    /** P_b = A V_b and Q_b = B W_b. */
+    /** A batch stacked into {@code into} (count &gt; 1), or the batch itself (count = 1: the layouts coincide). */
+    private MatrixBatch stacked(MatrixBatch batch, MatrixBatch into) {
+        if (batch.count() == 1) {
+            return batch;
+        }
+        engine.current();
+        kernels.rankOneStack(precision, ptr(batch), ptr(into), batch.rows(), batch.cols(), batch.count(), false);
+        return into;
+    }
+
+    /** P_S = A V_S and Q_S = B W_S. */
     private void products(MatrixBatch v, MatrixBatch w) {
         scratch(v.count(), v.cols());
-        engine.gemm(1.0, left, Transpose.NONE, v, Transpose.NONE, 0.0, p);
-        engine.gemm(1.0, right, Transpose.NONE, w, Transpose.NONE, 0.0, q);
+        engine.gemm(1.0, left, Transpose.NONE, stacked(v, stackedV), Transpose.NONE, 0.0, p);
+        engine.gemm(1.0, right, Transpose.NONE, stacked(w, stackedW), Transpose.NONE, 0.0, q);
     }
 
     @Override
@@ -140,16 +167,22 @@ final class CudaRankOneOperator extends SensingOperator {
         gradientsFromProducts(res, v, gradV, gradW);
     }
 
-    /** gradV_b = Aᵀ(diag(res_b) Q_b)/√m, gradW_b = Bᵀ(diag(res_b) P_b)/√m, from the current P and Q. */
+    /** gradV_b = Aᵀ(diag(res_b) Q_b)/√m, gradW_b = Bᵀ(diag(res_b) P_b)/√m, from the current P_S and Q_S. */
     private void gradientsFromProducts(MatrixBatch res, MatrixBatch v, MatrixBatch gradV, MatrixBatch gradW) {
         int k = v.cols();
         int count = v.count();
+        boolean single = count == 1;
         engine.current();
         kernels.rankOneScaleRows(precision, ptr(res), ptr(q), ptr(scaled), measurements(), k, count, invSqrtM);
-        engine.gemm(1.0, left, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, gradV);
+        engine.gemm(1.0, left, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, single ? gradV : stackedGradV);
         engine.current();
         kernels.rankOneScaleRows(precision, ptr(res), ptr(p), ptr(scaled), measurements(), k, count, invSqrtM);
-        engine.gemm(1.0, right, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, gradW);
+        engine.gemm(1.0, right, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, single ? gradW : stackedGradW);
+        if (!single) {
+            engine.current();
+            kernels.rankOneStack(precision, ptr(stackedGradV), ptr(gradV), n1(), k, count, true);
+            kernels.rankOneStack(precision, ptr(stackedGradW), ptr(gradW), n2(), k, count, true);
+        }
     }
 
     @Override

@@ -32,6 +32,7 @@ final class KernelImage {
             // structured operators: completion and rank-one
             "msense_completion_residual_f64", "msense_completion_residual_f32",
             "msense_completion_gradient_f64", "msense_completion_gradient_f32",
+            "msense_rank_one_stack_f64", "msense_rank_one_stack_f32",
             "msense_rank_one_residual_f64", "msense_rank_one_residual_f32",
             "msense_rank_one_scale_rows_f64", "msense_rank_one_scale_rows_f32",
             "msense_rank_one_adjoint_f64", "msense_rank_one_adjoint_f32");

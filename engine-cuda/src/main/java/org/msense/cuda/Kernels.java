@@ -95,6 +95,7 @@ final class Kernels implements AutoCloseable {
                     "u32", "u32", "u32", "f64"));
             m.put("msense_completion_gradient" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u32", "u32", "u64",
                     "u32", "u32", "f64"));
+            m.put("msense_rank_one_stack" + t, List.of("u64", "u64", "u64", "u32", "u32", "u32"));
             m.put("msense_rank_one_residual" + t, List.of("u64", "u64", "u64", "u64", "u64", "u32", "u32", "u32", "f64"));
             m.put("msense_rank_one_scale_rows" + t, List.of("u64", "u64", "u64", "u64", "u32", "u32", "f64"));
             m.put("msense_rank_one_adjoint" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u32", "u32", "u32",
@@ -301,7 +302,24 @@ final class Kernels implements AutoCloseable {
         launch(completionGradientArgs(p, res, factor, out, start, index, other, rows, factorRows, m, k, count, scale));
     }
 
-    /** Rank-one residual: res[b·m + i] = (Σ_c P_b[i,c]·Q_b[i,c])·invSqrtM − y_b[i] (P, Q count×m×k). */
+    /**
+     * Stacks count items of rows×k (src) side by side into one rows×(count·k) matrix (dst), or with {@code unstack}
+     * the reverse: stacked[r, b·k + q] = batched_b[r, q].
+     */
+    static Launch rankOneStackArgs(Precision p, CUdeviceptr src, CUdeviceptr dst, long rows, int k, int count,
+            boolean unstack) {
+        return new Args().ptr(src).ptr(dst).u64(rows).u32(k).u32(count).u32(unstack ? 1 : 0)
+                .build("msense_rank_one_stack" + suffix(p), blocks(rows * k * count), THREADS);
+    }
+
+    void rankOneStack(Precision p, CUdeviceptr src, CUdeviceptr dst, long rows, int k, int count, boolean unstack) {
+        launch(rankOneStackArgs(p, src, dst, rows, k, count, unstack));
+    }
+
+    /**
+     * Rank-one residual: res[b·m + i] = (Σ_c P_S[i, bk+c]·Q_S[i, bk+c])·invSqrtM − y_b[i] (P_S, Q_S the stacked
+     * m×(count·k) products).
+     */
     static Launch rankOneResidualArgs(Precision p, CUdeviceptr pp, CUdeviceptr q, CUdeviceptr y, CUdeviceptr res, long m,
             int k, int count, boolean yBroadcast, double invSqrtM) {
         return new Args().ptr(pp).ptr(q).ptr(y).ptr(res).u64(m).u32(k).u32(count).u32(yBroadcast ? 1 : 0).f64(invSqrtM)
@@ -313,7 +331,7 @@ final class Kernels implements AutoCloseable {
         launch(rankOneResidualArgs(p, pp, q, y, res, m, k, count, yBroadcast, invSqrtM));
     }
 
-    /** dst[(b·m + i)·k + c] = (res[b·m + i]·invSqrtM)·src[(b·m + i)·k + c]: diag(res_b) src_b/√m. */
+    /** dst[i, bk + c] = (res[b·m + i]·invSqrtM)·src[i, bk + c] (m×(count·k) stacked): [diag(res_b) src_b/√m]_b. */
     static Launch rankOneScaleRowsArgs(Precision p, CUdeviceptr res, CUdeviceptr src, CUdeviceptr dst, long m, int k,
             int count, double invSqrtM) {
         return new Args().ptr(res).ptr(src).ptr(dst).u64(m).u32(k).u32(count).f64(invSqrtM)

@@ -24,6 +24,8 @@ class StructuredKernelArgsTest {
             List<Kernels.Launch> launches = List.of(
                     Kernels.completionResidualArgs(pr, p, p, p, p, p, p, 4_000_000L, 20_000, 20_000, 10, 2, true, 1.5),
                     Kernels.completionGradientArgs(pr, p, p, p, p, null, p, 20_000, 20_000, 4_000_000L, 10, 2, 1.5),
+                    Kernels.rankOneStackArgs(pr, p, p, 1000, 10, 3, false),
+                    Kernels.rankOneStackArgs(pr, p, p, 1000, 10, 3, true),
                     Kernels.rankOneResidualArgs(pr, p, p, p, p, 50_000, 10, 3, false, 0.01),
                     Kernels.rankOneScaleRowsArgs(pr, p, p, p, 50_000, 10, 3, 0.01),
                     Kernels.rankOneAdjointArgs(pr, p, p, p, null, p, 400, 20, 15, 2, 0.05));
@@ -46,6 +48,8 @@ class StructuredKernelArgsTest {
         // one thread per output element (b, o, q): 3 × 100 × 10 = 3000 → 12 blocks
         assertEquals(12, Kernels.completionGradientArgs(Precision.FP64, p, p, p, p, null, p, 100, 50, 500, 10, 3, 1)
                 .blocks());
+        // stacking 3 items of 1000 × 10: one thread per element, 30,000 → 118 blocks
+        assertEquals(118, Kernels.rankOneStackArgs(Precision.FP64, p, p, 1000, 10, 3, true).blocks());
         // m = 4·10⁶ entries of k = 10 columns: capped, the kernels stride
         assertEquals(Kernels.MAX_BLOCKS, Kernels.rankOneScaleRowsArgs(Precision.FP32, p, p, p, 4_000_000, 10, 1, 1)
                 .blocks());

@@ -130,12 +130,12 @@ class CudaStructuredOperatorsTest {
     /** One operator and its inputs on one engine. */
     private record Side(Engine engine, SensingOperator op, MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
             MatrixBatch gradV, MatrixBatch gradW) {
-        static Side open(Engine e, OperatorKind kind, Precision p) {
+        static Side open(Engine e, OperatorKind kind, Precision p, int batch) {
             int m = measurements(kind);
             SensingOperator op = e.openOperator(OperatorDescription.generated(kind, N1, N2, m, 77), p);
-            return new Side(e, op, put(e, p, BATCH, N1, K, random(1, BATCH * N1 * K)),
-                    put(e, p, BATCH, N2, K, random(2, BATCH * N2 * K)), put(e, p, BATCH, m, 1, random(3, BATCH * m)),
-                    e.allocate(p, BATCH, m, 1), e.allocate(p, BATCH, N1, K), e.allocate(p, BATCH, N2, K));
+            return new Side(e, op, put(e, p, batch, N1, K, random(1, batch * N1 * K)),
+                    put(e, p, batch, N2, K, random(2, batch * N2 * K)), put(e, p, batch, m, 1, random(3, batch * m)),
+                    e.allocate(p, batch, m, 1), e.allocate(p, batch, N1, K), e.allocate(p, batch, N2, K));
         }
 
         void residualAndGradients() {
@@ -143,13 +143,22 @@ class CudaStructuredOperatorsTest {
         }
     }
 
-    /** Residual and gradients, fused and separate, and ‖𝒜*(res)‖², on both engines. */
+    /**
+     * Residual and gradients, fused and separate, and ‖𝒜*(res)‖², on both engines, for a batch of {@value #BATCH}
+     * trajectories and for a single one (rank-one stacks a batch, and uses a single trajectory's factors directly).
+     */
     private void compareOperations(OperatorKind kind, Precision p, Precision cpuPrecision, double tolerance) {
-        Side g = Side.open(gpu, kind, p);
-        Side c = Side.open(cpu, kind, cpuPrecision);
+        for (int batch : new int[] {BATCH, 1}) {
+            compareOperations(kind, p, cpuPrecision, tolerance, batch);
+        }
+    }
+
+    private void compareOperations(OperatorKind kind, Precision p, Precision cpuPrecision, double tolerance, int batch) {
+        Side g = Side.open(gpu, kind, p, batch);
+        Side c = Side.open(cpu, kind, cpuPrecision, batch);
         c.residualAndGradients();
         g.residualAndGradients();
-        String at = kind.id() + " " + p;
+        String at = kind.id() + " " + p + " B=" + batch;
         close(at + " residual", cpu.download(c.res()), gpu.download(g.res()), tolerance);
         close(at + " 𝒜*(res)W", cpu.download(c.gradV()), gpu.download(g.gradV()), tolerance);
         close(at + " 𝒜*(res)ᵀV", cpu.download(c.gradW()), gpu.download(g.gradW()), tolerance);
