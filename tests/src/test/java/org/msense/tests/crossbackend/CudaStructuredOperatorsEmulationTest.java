@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link CudaStructuredOperatorsTest} (the CUDA completion and rank-one operators against the CPU) on the host
+ * {@link CudaStructuredOperatorsTest} (the CUDA completion and rank-one operators against the CPU) and the μ²
+ * imbalance identity on them ({@code science.CudaImbalanceIdentityTest}) on the host
  * emulation of {@link CudaEmulationTest}: the stand-in driver compiles native/src/msense_kernels.cu, so the
  * operators' real kernels run, through JCuda's marshalling, in a child JVM. Skipped where gcc, g++ or readelf is
  * missing, or where a real NVIDIA driver is installed (there the GPU runs the test class itself).
@@ -30,12 +31,12 @@ class CudaStructuredOperatorsEmulationTest {
         Map<String, String> env = CudaEmulationTest.buildEmulation(dir, gcc, readelf);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), EmulatedCudaMain.class.getName(),
-                CudaStructuredOperatorsTest.class.getName()));
+                CudaStructuredOperatorsTest.class.getName(), "org.msense.tests.science.CudaImbalanceIdentityTest"));
         String out = CudaEmulationTest.exec(cmd, env, false);
         System.out.println(out);
         assertTrue(out.contains("probe: true"), "the backend must be available on the emulation:\n" + out);
         assertTrue(out.contains("exit=0") && !out.contains("FAIL "), "every case must pass on the emulation:\n" + out);
         long passed = out.lines().filter(l -> l.startsWith("PASS ")).count();
-        assertTrue(passed >= 10, "only " + passed + " cases ran:\n" + out);
+        assertTrue(passed >= 12, "only " + passed + " cases ran:\n" + out);
     }
 }
