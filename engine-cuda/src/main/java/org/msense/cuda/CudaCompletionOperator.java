@@ -77,12 +77,17 @@ final class CudaCompletionOperator extends SensingOperator {
             measurementByColumn[p] = i;
             rowOfColumnEntry[p] = rows[i];
         }
-        row = ints(rows);
-        column = ints(cols);
-        rowStart = ints(rowOffsets);
-        columnStart = ints(colOffsets);
-        byColumn = ints(measurementByColumn);
-        rowByColumn = ints(rowOfColumnEntry);
+        try {
+            row = ints(rows);
+            column = ints(cols);
+            rowStart = ints(rowOffsets);
+            columnStart = ints(colOffsets);
+            byColumn = ints(measurementByColumn);
+            rowByColumn = ints(rowOfColumnEntry);
+        } catch (RuntimeException e) {
+            release(); // frees the lists already uploaded (e.g. when device memory runs out)
+            throw e;
+        }
     }
 
     /** An int array in a kept 4-byte-element engine buffer (see the class comment); returns its device address. */

@@ -70,14 +70,19 @@ final class CudaRankOneOperator extends SensingOperator {
         this.kernels = kernels;
         this.precision = precision;
         this.invSqrtM = 1.0 / Math.sqrt(d.m());
-        left = keep(engine.allocate(precision, 1, d.m(), d.n1()));
-        right = keep(engine.allocate(precision, 1, d.m(), d.n2()));
-        if (d.left() != null) {
-            engine.upload(d.left(), left);
-            engine.upload(d.right(), right);
-        } else {
-            engine.fillGaussian(new GaussianStream(d.seed(), StreamPurpose.RANK_ONE_LEFT, 0), 1.0, left);
-            engine.fillGaussian(new GaussianStream(d.seed(), StreamPurpose.RANK_ONE_RIGHT, 0), 1.0, right);
+        try {
+            left = keep(engine.allocate(precision, 1, d.m(), d.n1()));
+            right = keep(engine.allocate(precision, 1, d.m(), d.n2()));
+            if (d.left() != null) {
+                engine.upload(d.left(), left);
+                engine.upload(d.right(), right);
+            } else {
+                engine.fillGaussian(new GaussianStream(d.seed(), StreamPurpose.RANK_ONE_LEFT, 0), 1.0, left);
+                engine.fillGaussian(new GaussianStream(d.seed(), StreamPurpose.RANK_ONE_RIGHT, 0), 1.0, right);
+            }
+        } catch (RuntimeException e) {
+            release(); // frees what was allocated (e.g. A when B does not fit)
+            throw e;
         }
     }
 

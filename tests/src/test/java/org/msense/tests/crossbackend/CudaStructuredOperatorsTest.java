@@ -245,6 +245,16 @@ class CudaStructuredOperatorsTest {
         assertTrue(e.getMessage().contains("fp32") && e.getMessage().contains("--precision"), e.getMessage());
     }
 
+    /** A rank-one operator whose B cannot be allocated (2·10¹⁰ numbers) fails and leaves nothing allocated behind. */
+    @Test
+    void aRankOneOperatorThatDoesNotFitFreesWhatItAllocated() {
+        long before = gpu.liveBytes();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> gpu.openOperator(
+                OperatorDescription.generated(OperatorKind.RANK_ONE, 10, 100_000, 200_000, 5), Precision.FP64));
+        System.out.println("rank-one too large: " + e.getMessage());
+        assertEquals(before, gpu.liveBytes(), "A (16 MB) must be freed when B cannot be allocated");
+    }
+
     static BatchSpec spec(OperatorKind kind) {
         ProblemSpec p = new ProblemSpec(N1, N2, 2, 1.0, 1.0, measurements(kind), kind, 0.0, 3);
         List<TrajectorySpec> ts = new ArrayList<>();
