@@ -6,6 +6,7 @@ import org.msense.core.backend.Backend;
 import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
+import org.msense.core.spec.OperatorKind;
 
 /**
  * The CUDA backend: JCuda (driver API) and cuBLAS, fp64 and fp32, all data resident on the GPU. Priority
@@ -31,6 +32,21 @@ public final class CudaBackend implements Backend {
     @Override
     public String description() {
         return "NVIDIA GPU backend (JCuda driver API + cuBLAS), fp64 and fp32, device-resident data";
+    }
+
+    /**
+     * The operator kinds the CUDA engine implements: {@code gaussian} (the engine's GEMMs and fused pass),
+     * {@code hadamard} ({@link CudaHadamardOperator}) and {@code gaussian-implicit} ({@link CudaImplicitGaussianOperator}).
+     */
+    static boolean runs(OperatorKind kind) {
+        return kind == OperatorKind.GAUSSIAN
+                || kind == OperatorKind.HADAMARD
+                || kind == OperatorKind.GAUSSIAN_IMPLICIT;
+    }
+
+    @Override
+    public boolean supportsOperator(OperatorKind kind) {
+        return runs(kind);
     }
 
     @Override

@@ -29,9 +29,12 @@ import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.MatrixBatch;
+import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.Precision;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.backend.Transpose;
 import org.msense.core.rng.GaussianStream;
+import org.msense.core.spec.OperatorKind;
 
 /**
  * The CUDA engine: every buffer in device memory (cuMemAlloc), dense products and the sensing
@@ -174,7 +177,8 @@ final class CudaEngine extends Engine {
         return FusedPassPlan.of(p, m, n, count, multiprocessors, fusedResident, sharedOptin, cooperative);
     }
 
-    private void current() {
+    /** Makes the engine's context current on the calling thread (the operators' kernel launches need it too). */
+    void current() {
         cuCtxSetCurrent(context);
     }
 
@@ -232,6 +236,24 @@ final class CudaEngine extends Engine {
     @Override
     public boolean supportsOperatorPrecision(Precision operator, Precision work) {
         return operator == work;
+    }
+
+    /** The kinds {@link CudaBackend#runs} names. */
+    @Override
+    public boolean supportsOperator(OperatorKind kind) {
+        return CudaBackend.runs(kind);
+    }
+
+    /** The structured operators: one class each, see their comments. */
+    @Override
+    protected SensingOperator openOperatorImpl(OperatorDescription d, Precision precision) {
+        current();
+        return switch (d.kind()) {
+            case HADAMARD -> new CudaHadamardOperator(this, kernels, d.n1(), d.n2(), d.rows(), d.signs(), precision);
+            case GAUSSIAN_IMPLICIT -> new CudaImplicitGaussianOperator(this, kernels, d.n1(), d.n2(), d.m(), d.seed(),
+                    precision);
+            default -> super.openOperatorImpl(d, precision);
+        };
     }
 
     // ------------------------------------------------------------------ memory

@@ -28,7 +28,15 @@ final class KernelImage {
             "msense_subtract_f64", "msense_subtract_f32",
             "msense_scale_add_f64", "msense_scale_add_f32",
             "msense_squared_distances_f64", "msense_squared_distances_f32",
-            "msense_fused_residual_adjoint_f64", "msense_fused_residual_adjoint_f32");
+            "msense_fused_residual_adjoint_f64", "msense_fused_residual_adjoint_f32",
+            // dense-structured operators: hadamard and gaussian-implicit
+            "msense_hadamard_signs_f64", "msense_hadamard_signs_f32",
+            "msense_fwht_shared_f64", "msense_fwht_shared_f32",
+            "msense_fwht_stage_f64", "msense_fwht_stage_f32",
+            "msense_hadamard_gather_f64", "msense_hadamard_gather_f32",
+            "msense_hadamard_scatter_f64", "msense_hadamard_scatter_f32",
+            "msense_implicit_residual_adjoint_f64", "msense_implicit_residual_adjoint_f32",
+            "msense_implicit_adjoint_f64", "msense_implicit_adjoint_f32");
 
     static final String CUDA12_MANIFEST = "msense_kernels.cuda12.manifest";
     /** cuDriverGetVersion of CUDA 13.0 and 12.0. */
