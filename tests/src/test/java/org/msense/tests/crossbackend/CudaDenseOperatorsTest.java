@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.msense.cli.Main;
 import org.msense.core.backend.BackendException;
 import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
@@ -346,5 +352,34 @@ class CudaDenseOperatorsTest {
                 + " differs by ≤ %.3g, final V_bW_bᵀ by ≤ %.3g relative", worst, product));
         assertTrue(product <= 1e-12, "final V_bW_bᵀ differ by " + product);
         assertTrue(finalErrors(dense)[0] < 0.1, "the compared trajectories converge");
+    }
+
+    /** {@code msense run --backend cuda --operator hadamard|gaussian-implicit} runs (it used to be refused) and says so. */
+    @Test
+    void theCliRunsBothOperatorsOnTheGpu() throws Exception {
+        Path out = Files.createTempDirectory("msense-cuda-dense");
+        try {
+            for (String kind : new String[] {"hadamard", "gaussian-implicit"}) {
+                ByteArrayOutputStream o = new ByteArrayOutputStream();
+                ByteArrayOutputStream e = new ByteArrayOutputStream();
+                int status;
+                try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
+                        PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+                    status = new Main().execute(List.of("run", "--backend", "cuda", "--operator", kind, "--n1", "12", "--n2",
+                            "10", "--measurements", "80", "--iterations", "20", "--out", out.resolve(kind).toString()), po, pe);
+                }
+                String text = o.toString(StandardCharsets.UTF_8) + e.toString(StandardCharsets.UTF_8);
+                assertEquals(0, status, kind + ": " + text);
+                assertTrue(text.contains("msense run: cuda backend"), text);
+                String summary = Files.readString(out.resolve(kind).resolve("summary.json"));
+                assertTrue(summary.contains("\"cuda\"") && summary.contains(kind), summary);
+            }
+        } finally {
+            try (var files = Files.walk(out)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 }
