@@ -230,9 +230,12 @@ __device__ void grid_barrier(unsigned int *barrier, unsigned int blocks)
  * eacc may be e itself. Global traffic per call: op once (m*N*sizeof(T)), x once, eacc read and written
  * once per wave (in L2 while B*N*8 bytes fit), partial G*wave*B*8 bytes per wave.
  * Shared memory: wave*B doubles (the residuals) then wave*chunk elements of T (the tile).
+ * Where the rows come from is the policy `source` (its fill(tile, row0, rows, col0, width) writes the wave's tile,
+ * every thread of the block taking part): msense_stored_rows reads them from op; the gaussian-implicit operator's
+ * msense_philox_rows (further down) generates the same numbers from the Philox stream.
  * Modifies res, e, eacc, partial; barrier returns to its starting count. */
-template <typename T>
-__device__ void fused_residual_adjoint(const T *op, const T *x, const T *y, T *res, T *e, double *eacc,
+template <typename T, typename Rows>
+__device__ void fused_residual_adjoint(const Rows source, const T *x, const T *y, T *res, T *e, double *eacc,
         double *partial, unsigned int *barrier, unsigned long long m, unsigned long long n, unsigned int count,
         int y_broadcast, unsigned int wave, unsigned long long chunk)
 {
@@ -251,10 +254,7 @@ __device__ void fused_residual_adjoint(const T *op, const T *x, const T *y, T *r
     for (unsigned long long row0 = 0; row0 < m; row0 += wave) {
         const unsigned long long rows = m - row0 < wave ? m - row0 : wave;
         /* 1. the tile and the partial dot products */
-        for (unsigned long long k = threadIdx.x; k < rows * width; k += blockDim.x) {
-            unsigned long long r = k / width;
-            tile[k] = op[(row0 + r) * n + col0 + (k - r * width)];
-        }
+        source.fill(tile, row0, rows, col0, width);
         __syncthreads();
         for (unsigned long long q = threadIdx.x; q < rows * count; q += blockDim.x) {
             unsigned long long r = q / count;
@@ -308,12 +308,28 @@ __device__ void fused_residual_adjoint(const T *op, const T *x, const T *y, T *r
     }
 }
 
+/* The rows of a stored sensing matrix op (m x n, row-major): the dense gaussian operator's tile source. */
+template <typename T>
+struct msense_stored_rows {
+    const T *op;
+    unsigned long long n;
+
+    __device__ void fill(T *tile, unsigned long long row0, unsigned long long rows, unsigned long long col0,
+                         unsigned long long width) const
+    {
+        for (unsigned long long k = threadIdx.x; k < rows * width; k += blockDim.x) {
+            unsigned long long r = k / width;
+            tile[k] = op[(row0 + r) * n + col0 + (k - r * width)];
+        }
+    }
+};
+
 extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_fused_residual_adjoint_f64(
         const double *op, const double *x, const double *y, double *res, double *e, double *eacc, double *partial,
         unsigned int *barrier, unsigned long long m, unsigned long long n, unsigned int count, int y_broadcast,
         unsigned int wave, unsigned long long chunk)
 {
-    fused_residual_adjoint<double>(op, x, y, res, e, eacc, partial, barrier, m, n, count, y_broadcast, wave, chunk);
+    fused_residual_adjoint<double>(msense_stored_rows<double>{op, n}, x, y, res, e, eacc, partial, barrier, m, n, count, y_broadcast, wave, chunk);
 }
 
 extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_fused_residual_adjoint_f32(
@@ -321,7 +337,300 @@ extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_fused
         unsigned int *barrier, unsigned long long m, unsigned long long n, unsigned int count, int y_broadcast,
         unsigned int wave, unsigned long long chunk)
 {
-    fused_residual_adjoint<float>(op, x, y, res, e, eacc, partial, barrier, m, n, count, y_broadcast, wave, chunk);
+    fused_residual_adjoint<float>(msense_stored_rows<float>{op, n}, x, y, res, e, eacc, partial, barrier, m, n, count, y_broadcast, wave, chunk);
+}
+
+/* ==== dense-structured operators: subsampled Hadamard and the implicit (regenerated) Gaussian ======
+ * (org.msense.cuda.CudaHadamardOperator, CudaImplicitGaussianOperator). No atomics on data: every output element
+ * has one writer and every sum a fixed order, so results are bitwise reproducible. */
+
+/* ---- hadamard: A(Z)_i = sqrt(N/m) (H D vec(Z))_{s_i} = (H_N D vec(Z))_{s_i} / sqrt(m) ------------------------
+ * H_N is the unnormalized Sylvester-Hadamard matrix of length N = 2^p >= n1*n2 (vec(Z) row-major, zero-padded),
+ * D = diag(signs), s_1..s_m distinct rows. Index arrays (rows, slots) are doubles holding exact integers. */
+
+/* dst[b*dst_item + j] = j < n ? signs[j] * src[b*src_item + j] : 0, for j < dst_item, b < count: D applied on
+ * the way into the transform (src_item = n, dst_item = N: zero padding) or out of it (src_item = N, dst_item = n). */
+template <typename T>
+__device__ void hadamard_signs(const T *src, unsigned long long src_item, const T *signs, T *dst,
+                               unsigned long long dst_item, unsigned long long n, unsigned long long count)
+{
+    unsigned long long total = dst_item * count;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long k = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; k < total; k += stride) {
+        unsigned long long b = k / dst_item;
+        unsigned long long j = k - b * dst_item;
+        dst[k] = j < n ? signs[j] * src[b * src_item + j] : (T)0;
+    }
+}
+
+extern "C" __global__ void msense_hadamard_signs_f64(const double *src, unsigned long long src_item,
+        const double *signs, double *dst, unsigned long long dst_item, unsigned long long n, unsigned long long count)
+{
+    hadamard_signs<double>(src, src_item, signs, dst, dst_item, n, count);
+}
+
+extern "C" __global__ void msense_hadamard_signs_f32(const float *src, unsigned long long src_item,
+        const float *signs, float *dst, unsigned long long dst_item, unsigned long long n, unsigned long long count)
+{
+    hadamard_signs<float>(src, src_item, signs, dst, dst_item, n, count);
+}
+
+/* The low stages of the FWHT (butterfly strides 1, 2, ..., seg/2) of every segment of seg = 2^q consecutive
+ * elements of t (total elements, a multiple of seg): a block copies a segment into its dynamic shared memory
+ * (seg elements), applies the stages in order (a, b) -> (a + b, a - b) with a barrier after each, and writes it
+ * back. Modifies t. */
+template <typename T>
+__device__ void fwht_shared(T *t, unsigned long long total, unsigned int seg)
+{
+    T *s = (T *)msense_dynamic_shared;
+    unsigned long long segments = total / seg;
+    for (unsigned long long g = blockIdx.x; g < segments; g += gridDim.x) {
+        T *base = t + g * seg;
+        for (unsigned int k = threadIdx.x; k < seg; k += blockDim.x) {
+            s[k] = base[k];
+        }
+        __syncthreads();
+        for (unsigned int h = 1; h < seg; h <<= 1) {
+            for (unsigned int p = threadIdx.x; p < seg / 2; p += blockDim.x) {
+                unsigned int j = (p / h) * 2 * h + (p % h);
+                T a = s[j];
+                T c = s[j + h];
+                s[j] = a + c;
+                s[j + h] = a - c;
+            }
+            __syncthreads();
+        }
+        for (unsigned int k = threadIdx.x; k < seg; k += blockDim.x) {
+            base[k] = s[k];
+        }
+        __syncthreads(); /* the next segment overwrites s */
+    }
+}
+
+extern "C" __global__ void msense_fwht_shared_f64(double *t, unsigned long long total, unsigned int seg)
+{
+    fwht_shared<double>(t, total, seg);
+}
+
+extern "C" __global__ void msense_fwht_shared_f32(float *t, unsigned long long total, unsigned int seg)
+{
+    fwht_shared<float>(t, total, seg);
+}
+
+/* One high stage of the FWHT, stride h (a power of two, 2h <= length), on count vectors of length elements:
+ * (t[j], t[j + h]) -> (t[j] + t[j + h], t[j] - t[j + h]) for every j with bit h clear. Modifies t. */
+template <typename T>
+__device__ void fwht_stage(T *t, unsigned long long length, unsigned long long count, unsigned long long h)
+{
+    unsigned long long half = length / 2;
+    unsigned long long total = half * count;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long q = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; q < total; q += stride) {
+        unsigned long long b = q / half;
+        unsigned long long p = q - b * half;
+        T *v = t + b * length + (p / h) * 2 * h + (p % h);
+        T a = v[0];
+        T c = v[h];
+        v[0] = a + c;
+        v[h] = a - c;
+    }
+}
+
+extern "C" __global__ void msense_fwht_stage_f64(double *t, unsigned long long length, unsigned long long count,
+        unsigned long long h)
+{
+    fwht_stage<double>(t, length, count, h);
+}
+
+extern "C" __global__ void msense_fwht_stage_f32(float *t, unsigned long long length, unsigned long long count,
+        unsigned long long h)
+{
+    fwht_stage<float>(t, length, count, h);
+}
+
+/* res[b*m + i] = t[b*length + rows[i]] * scale - y[(y_broadcast ? 0 : b)*m + i] (scale = 1/sqrt(m)): the row
+ * selection of the forward map and the residual. Modifies res. */
+template <typename T>
+__device__ void hadamard_gather(const T *t, const double *rows, const T *y, T *res, unsigned long long m,
+                                unsigned long long length, unsigned long long count, int y_broadcast, double scale)
+{
+    unsigned long long total = m * count;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long k = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; k < total; k += stride) {
+        unsigned long long b = k / m;
+        unsigned long long i = k - b * m;
+        T v = t[b * length + (unsigned long long)rows[i]] * (T)scale;
+        res[k] = v - y[(y_broadcast ? 0 : b) * m + i];
+    }
+}
+
+extern "C" __global__ void msense_hadamard_gather_f64(const double *t, const double *rows, const double *y,
+        double *res, unsigned long long m, unsigned long long length, unsigned long long count, int y_broadcast,
+        double scale)
+{
+    hadamard_gather<double>(t, rows, y, res, m, length, count, y_broadcast, scale);
+}
+
+extern "C" __global__ void msense_hadamard_gather_f32(const float *t, const double *rows, const float *y,
+        float *res, unsigned long long m, unsigned long long length, unsigned long long count, int y_broadcast,
+        double scale)
+{
+    hadamard_gather<float>(t, rows, y, res, m, length, count, y_broadcast, scale);
+}
+
+/* t[b*length + j] = slots[j] >= 0 ? res[b*m + slots[j]] * scale : 0 (slots[j] = i where s_i = j, else -1): the
+ * transposed row selection P_s^T res / sqrt(m) as a gather, one writer per element. Modifies t. */
+template <typename T>
+__device__ void hadamard_scatter(const T *res, const double *slots, T *t, unsigned long long m,
+                                 unsigned long long length, unsigned long long count, double scale)
+{
+    unsigned long long total = length * count;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long k = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x; k < total; k += stride) {
+        unsigned long long b = k / length;
+        double slot = slots[k - b * length];
+        t[k] = slot >= 0.0 ? res[b * m + (unsigned long long)slot] * (T)scale : (T)0;
+    }
+}
+
+extern "C" __global__ void msense_hadamard_scatter_f64(const double *res, const double *slots, double *t,
+        unsigned long long m, unsigned long long length, unsigned long long count, double scale)
+{
+    hadamard_scatter<double>(res, slots, t, m, length, count, scale);
+}
+
+extern "C" __global__ void msense_hadamard_scatter_f32(const float *res, const double *slots, float *t,
+        unsigned long long m, unsigned long long length, unsigned long long count, double scale)
+{
+    hadamard_scatter<float>(res, slots, t, m, length, count, scale);
+}
+
+/* ---- gaussian-implicit: the rows of the dense gaussian operator regenerated on every pass --------------------
+ * A[i][j] = (T)(scale * normal(i*n + j)) of the stream (seed, purpose, substream): bit for bit the matrix that
+ * msense_fill_gaussian_* stores for the dense operator (and GaussianStream.fill on the CPU). */
+
+/* The tile source of fused_residual_adjoint (see there) that generates the rows instead of reading them: the
+ * elements of row r of the tile are the stream elements (row0 + r)*n + col0 ... + width - 1; each thread makes one
+ * Philox pair (two consecutive elements) and writes those of its pair inside the tile. */
+template <typename T>
+struct msense_philox_rows {
+    unsigned long long seed;
+    unsigned int purpose;
+    unsigned int substream;
+    unsigned long long n;
+    double scale;
+
+    __device__ void fill(T *tile, unsigned long long row0, unsigned long long rows, unsigned long long col0,
+                         unsigned long long width) const
+    {
+        unsigned long long pairs = width / 2 + 1; /* pairs touching a window of width elements, at most */
+        for (unsigned long long k = threadIdx.x; k < rows * pairs; k += blockDim.x) {
+            unsigned long long r = k / pairs;
+            unsigned long long first = (row0 + r) * n + col0;
+            unsigned long long pair = (first >> 1) + (k - r * pairs);
+            unsigned long long even = 2 * pair;
+            if (even >= first + width) {
+                continue;
+            }
+            msense_normal_pair_t z = msense_normal_pair(seed, purpose, substream, pair);
+            if (even >= first) {
+                tile[r * width + (even - first)] = (T)(scale * z.z0);
+            }
+            if (even + 1 < first + width) {
+                tile[r * width + (even + 1 - first)] = (T)(scale * z.z1);
+            }
+        }
+    }
+};
+
+/* The fused residual-and-adjoint pass of fused_residual_adjoint on generated rows: one generation of A per call for
+ * all B trajectories, with the geometry (FusedPassPlan) and the summation order of the dense operator's pass, so
+ * its results equal msense_fused_residual_adjoint_* on the stored matrix bit for bit. Launched cooperatively. */
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_implicit_residual_adjoint_f64(
+        unsigned long long seed, unsigned int purpose, unsigned int substream, double scale, const double *x,
+        const double *y, double *res, double *e, double *eacc, double *partial, unsigned int *barrier,
+        unsigned long long m, unsigned long long n, unsigned int count, int y_broadcast, unsigned int wave,
+        unsigned long long chunk)
+{
+    fused_residual_adjoint<double>(msense_philox_rows<double>{seed, purpose, substream, n, scale}, x, y, res, e, eacc,
+            partial, barrier, m, n, count, y_broadcast, wave, chunk);
+}
+
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_implicit_residual_adjoint_f32(
+        unsigned long long seed, unsigned int purpose, unsigned int substream, double scale, const float *x,
+        const float *y, float *res, float *e, double *eacc, double *partial, unsigned int *barrier,
+        unsigned long long m, unsigned long long n, unsigned int count, int y_broadcast, unsigned int wave,
+        unsigned long long chunk)
+{
+    fused_residual_adjoint<float>(msense_philox_rows<float>{seed, purpose, substream, n, scale}, x, y, res, e, eacc,
+            partial, barrier, m, n, count, y_broadcast, wave, chunk);
+}
+
+/* The adjoint alone, E_b = A^T res_b for given residuals, on generated rows: block g owns the columns
+ * [g*chunk, min(n, (g+1)*chunk)) and, wave by wave, generates its tile and adds sum_r res_b[r] * A[r][j] (rows in
+ * order, fp64) to eacc[b*n + j] -- step 3 of the fused pass with the same plan, so for the same residuals E is the
+ * fused pass's bit for bit. No grid barrier: an ordinary launch of the plan's grid. Shared memory as the fused pass.
+ * Modifies e and eacc (eacc may be e for T = double). */
+template <typename T>
+__device__ void implicit_adjoint(const msense_philox_rows<T> source, const T *res, T *e, double *eacc,
+        unsigned long long m, unsigned long long n, unsigned int count, unsigned int wave, unsigned long long chunk)
+{
+    const unsigned long long g = blockIdx.x;
+    const unsigned long long col0 = g * chunk < n ? g * chunk : n;
+    const unsigned long long col1 = col0 + chunk < n ? col0 + chunk : n;
+    const unsigned long long width = col1 - col0;
+    double *res_s = (double *)msense_dynamic_shared;
+    T *tile = (T *)(res_s + (unsigned long long)wave * count);
+
+    for (unsigned long long k = threadIdx.x; k < width * count; k += blockDim.x) {
+        unsigned long long b = k / width;
+        eacc[b * n + col0 + (k - b * width)] = 0.0;
+    }
+    for (unsigned long long row0 = 0; row0 < m; row0 += wave) {
+        const unsigned long long rows = m - row0 < wave ? m - row0 : wave;
+        source.fill(tile, row0, rows, col0, width);
+        for (unsigned long long q = threadIdx.x; q < rows * count; q += blockDim.x) {
+            unsigned long long r = q / count;
+            unsigned long long b = q - r * count;
+            res_s[r * count + b] = (double)res[b * m + row0 + r];
+        }
+        __syncthreads();
+        for (unsigned long long k = threadIdx.x; k < width * count; k += blockDim.x) {
+            unsigned long long b = k / width;
+            unsigned long long j = k - b * width;
+            double s = 0.0;
+            for (unsigned long long r = 0; r < rows; r++) {
+                s += res_s[r * count + b] * (double)tile[r * width + j];
+            }
+            eacc[b * n + col0 + j] += s;
+        }
+        __syncthreads(); /* the next wave overwrites tile and res_s */
+    }
+    if ((void *)eacc != (void *)e) {
+        for (unsigned long long k = threadIdx.x; k < width * count; k += blockDim.x) {
+            unsigned long long b = k / width;
+            unsigned long long idx = b * n + col0 + (k - b * width);
+            e[idx] = (T)eacc[idx];
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_implicit_adjoint_f64(
+        unsigned long long seed, unsigned int purpose, unsigned int substream, double scale, const double *res,
+        double *e, double *eacc, unsigned long long m, unsigned long long n, unsigned int count, unsigned int wave,
+        unsigned long long chunk)
+{
+    implicit_adjoint<double>(msense_philox_rows<double>{seed, purpose, substream, n, scale}, res, e, eacc, m, n, count,
+            wave, chunk);
+}
+
+extern "C" __global__ void __launch_bounds__(MSENSE_REDUCE_THREADS) msense_implicit_adjoint_f32(
+        unsigned long long seed, unsigned int purpose, unsigned int substream, double scale, const float *res,
+        float *e, double *eacc, unsigned long long m, unsigned long long n, unsigned int count, unsigned int wave,
+        unsigned long long chunk)
+{
+    implicit_adjoint<float>(msense_philox_rows<float>{seed, purpose, substream, n, scale}, res, e, eacc, m, n, count,
+            wave, chunk);
 }
 
 /* ==== structured operators: matrix completion and rank-one projections ===========================

@@ -36,12 +36,15 @@ public final class CudaBackend implements Backend {
 
     /**
      * The operator kinds the CUDA engine implements: {@code gaussian} (the engine's GEMMs and fused pass),
-     * {@code completion} ({@link CudaCompletionOperator}) and {@code rank-one} ({@link CudaRankOneOperator}).
+     * {@code completion} ({@link CudaCompletionOperator}), {@code rank-one} ({@link CudaRankOneOperator}),
+     * {@code hadamard} ({@link CudaHadamardOperator}) and {@code gaussian-implicit} ({@link CudaImplicitGaussianOperator}).
      */
     static boolean runs(OperatorKind kind) {
         return kind == OperatorKind.GAUSSIAN
                 || kind == OperatorKind.COMPLETION
-                || kind == OperatorKind.RANK_ONE;
+                || kind == OperatorKind.RANK_ONE
+                || kind == OperatorKind.HADAMARD
+                || kind == OperatorKind.GAUSSIAN_IMPLICIT;
     }
 
     @Override

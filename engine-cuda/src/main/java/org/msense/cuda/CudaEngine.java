@@ -251,6 +251,9 @@ final class CudaEngine extends Engine {
         return switch (d.kind()) {
             case COMPLETION -> new CudaCompletionOperator(this, kernels, d.n1(), d.n2(), d.entries());
             case RANK_ONE -> new CudaRankOneOperator(this, kernels, d, precision);
+            case HADAMARD -> new CudaHadamardOperator(this, kernels, d.n1(), d.n2(), d.rows(), d.signs(), precision);
+            case GAUSSIAN_IMPLICIT -> new CudaImplicitGaussianOperator(this, kernels, d.n1(), d.n2(), d.m(), d.seed(),
+                    precision);
             default -> super.openOperatorImpl(d, precision);
         };
     }

@@ -35,7 +35,15 @@ final class KernelImage {
             "msense_rank_one_stack_f64", "msense_rank_one_stack_f32",
             "msense_rank_one_residual_f64", "msense_rank_one_residual_f32",
             "msense_rank_one_scale_rows_f64", "msense_rank_one_scale_rows_f32",
-            "msense_rank_one_adjoint_f64", "msense_rank_one_adjoint_f32");
+            "msense_rank_one_adjoint_f64", "msense_rank_one_adjoint_f32",
+            // dense-structured operators: hadamard and gaussian-implicit
+            "msense_hadamard_signs_f64", "msense_hadamard_signs_f32",
+            "msense_fwht_shared_f64", "msense_fwht_shared_f32",
+            "msense_fwht_stage_f64", "msense_fwht_stage_f32",
+            "msense_hadamard_gather_f64", "msense_hadamard_gather_f32",
+            "msense_hadamard_scatter_f64", "msense_hadamard_scatter_f32",
+            "msense_implicit_residual_adjoint_f64", "msense_implicit_residual_adjoint_f32",
+            "msense_implicit_adjoint_f64", "msense_implicit_adjoint_f32");
 
     static final String CUDA12_MANIFEST = "msense_kernels.cuda12.manifest";
     /** cuDriverGetVersion of CUDA 13.0 and 12.0. */

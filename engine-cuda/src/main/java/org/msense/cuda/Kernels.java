@@ -100,6 +100,16 @@ final class Kernels implements AutoCloseable {
             m.put("msense_rank_one_scale_rows" + t, List.of("u64", "u64", "u64", "u64", "u32", "u32", "f64"));
             m.put("msense_rank_one_adjoint" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u32", "u32", "u32",
                     "f64"));
+            // dense-structured operators: hadamard and gaussian-implicit
+            m.put("msense_hadamard_signs" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u64"));
+            m.put("msense_fwht_shared" + t, List.of("u64", "u64", "u32"));
+            m.put("msense_fwht_stage" + t, List.of("u64", "u64", "u64", "u64"));
+            m.put("msense_hadamard_gather" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "u64", "u32", "f64"));
+            m.put("msense_hadamard_scatter" + t, List.of("u64", "u64", "u64", "u64", "u64", "u64", "f64"));
+            m.put("msense_implicit_residual_adjoint" + t, List.of("u64", "u32", "u32", "f64", "u64", "u64", "u64", "u64",
+                    "u64", "u64", "u64", "u64", "u64", "u32", "u32", "u32", "u64"));
+            m.put("msense_implicit_adjoint" + t, List.of("u64", "u32", "u32", "f64", "u64", "u64", "u64", "u64", "u64",
+                    "u32", "u32", "u64"));
         }
         return Map.copyOf(m);
     }
@@ -112,6 +122,11 @@ final class Kernels implements AutoCloseable {
             boolean cooperative) {
         Launch(String kernel, int blocks, int threads, Pointer params, List<String> types) {
             this(kernel, blocks, threads, params, types, 0, false);
+        }
+
+        /** The same launch with {@code bytes} of dynamic shared memory. */
+        Launch withShared(int bytes) {
+            return new Launch(kernel, blocks, threads, params, types, bytes, cooperative);
         }
     }
 
@@ -233,17 +248,20 @@ final class Kernels implements AutoCloseable {
     /**
      * Lets the fused kernels use {@code bytes} of dynamic shared memory (cuFuncSetAttribute
      * MAX_DYNAMIC_SHARED_SIZE_BYTES; above 48 KiB a kernel must opt in) and returns how many of their blocks of
-     * {@link #REDUCE_THREADS} threads are resident per multiprocessor with that much (the smaller of the two
-     * precisions), 0 where none fits.
+     * {@link #REDUCE_THREADS} threads are resident per multiprocessor with that much (the smallest over both
+     * precisions and the gaussian-implicit twins, which share the plan: {@code msense_implicit_*}), 0 where none fits.
      */
     int prepareFused(int bytes) {
         int resident = Integer.MAX_VALUE;
         for (Precision p : Precision.values()) {
-            CUfunction f = functions.get(fusedKernel(p));
-            cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes);
-            int[] blocks = new int[1];
-            cuOccupancyMaxActiveBlocksPerMultiprocessor(blocks, f, REDUCE_THREADS, bytes);
-            resident = Math.min(resident, blocks[0]);
+            for (String name : new String[] {fusedKernel(p), "msense_implicit_residual_adjoint" + suffix(p),
+                    "msense_implicit_adjoint" + suffix(p)}) {
+                CUfunction f = functions.get(name);
+                cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes);
+                int[] blocks = new int[1];
+                cuOccupancyMaxActiveBlocksPerMultiprocessor(blocks, f, REDUCE_THREADS, bytes);
+                resident = Math.min(resident, blocks[0]);
+            }
         }
         return resident;
     }
@@ -365,6 +383,115 @@ final class Kernels implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ end of the structured operators
+
+    // ------------------------------------------------------------------ dense-structured operators
+
+    /** Elements of a segment that {@code msense_fwht_shared_*} transforms in shared memory (16 KiB in fp64). */
+    static final int FWHT_SEGMENT = 2048;
+
+    /**
+     * dst_b[j] = j &lt; n ? signs[j]·src_b[j] : 0 for j &lt; dstItem, b &lt; count: D on the way into the transform
+     * (srcItem = n, dstItem = N) or out of it (srcItem = N, dstItem = n).
+     */
+    static Launch hadamardSignsArgs(Precision p, CUdeviceptr src, long srcItem, CUdeviceptr signs, CUdeviceptr dst,
+            long dstItem, long n, long count) {
+        return new Args().ptr(src).u64(srcItem).ptr(signs).ptr(dst).u64(dstItem).u64(n).u64(count)
+                .build("msense_hadamard_signs" + suffix(p), blocks(dstItem * count), THREADS);
+    }
+
+    void hadamardSigns(Precision p, CUdeviceptr src, long srcItem, CUdeviceptr signs, CUdeviceptr dst, long dstItem,
+            long n, long count) {
+        launch(hadamardSignsArgs(p, src, srcItem, signs, dst, dstItem, n, count));
+    }
+
+    /**
+     * The launches of t_b ← H_N t_b (unnormalized FWHT, in place) for count vectors of length N = 2^p: one launch of
+     * the strides below {@link #FWHT_SEGMENT} in shared memory, then one launch per higher stride.
+     */
+    static List<Launch> fwhtArgs(Precision p, CUdeviceptr t, long length, long count) {
+        if (length < 1 || Long.bitCount(length) != 1) {
+            throw new IllegalArgumentException("the Walsh–Hadamard length must be a power of two, got " + length);
+        }
+        List<Launch> launches = new ArrayList<>();
+        int seg = (int) Math.min(length, FWHT_SEGMENT);
+        if (seg > 1) {
+            long segments = length / seg * count;
+            launches.add(new Args().ptr(t).u64(length * count).u32(seg).build("msense_fwht_shared" + suffix(p),
+                    (int) Math.min(MAX_BLOCKS, segments), THREADS).withShared(seg * p.bytes()));
+        }
+        for (long h = seg; h < length; h <<= 1) {
+            launches.add(new Args().ptr(t).u64(length).u64(count).u64(h).build("msense_fwht_stage" + suffix(p),
+                    blocks(length / 2 * count), THREADS));
+        }
+        return launches;
+    }
+
+    void fwht(Precision p, CUdeviceptr t, long length, long count) {
+        for (Launch l : fwhtArgs(p, t, length, count)) {
+            launch(l);
+        }
+    }
+
+    /** res_b[i] = t_b[rows[i]]·scale − y_b[i] (rows: m exact integers as doubles). */
+    static Launch hadamardGatherArgs(Precision p, CUdeviceptr t, CUdeviceptr rows, CUdeviceptr y, CUdeviceptr res, long m,
+            long length, long count, boolean yBroadcast, double scale) {
+        return new Args().ptr(t).ptr(rows).ptr(y).ptr(res).u64(m).u64(length).u64(count).u32(yBroadcast ? 1 : 0)
+                .f64(scale).build("msense_hadamard_gather" + suffix(p), blocks(m * count), THREADS);
+    }
+
+    void hadamardGather(Precision p, CUdeviceptr t, CUdeviceptr rows, CUdeviceptr y, CUdeviceptr res, long m, long length,
+            long count, boolean yBroadcast, double scale) {
+        launch(hadamardGatherArgs(p, t, rows, y, res, m, length, count, yBroadcast, scale));
+    }
+
+    /** t_b[j] = slots[j] ≥ 0 ? res_b[slots[j]]·scale : 0 (slots: N exact integers as doubles, −1 for unused rows). */
+    static Launch hadamardScatterArgs(Precision p, CUdeviceptr res, CUdeviceptr slots, CUdeviceptr t, long m, long length,
+            long count, double scale) {
+        return new Args().ptr(res).ptr(slots).ptr(t).u64(m).u64(length).u64(count).f64(scale)
+                .build("msense_hadamard_scatter" + suffix(p), blocks(length * count), THREADS);
+    }
+
+    void hadamardScatter(Precision p, CUdeviceptr res, CUdeviceptr slots, CUdeviceptr t, long m, long length, long count,
+            double scale) {
+        launch(hadamardScatterArgs(p, res, slots, t, m, length, count, scale));
+    }
+
+    /** Where the rows of a gaussian-implicit operator come from: the Philox stream and the scale of its entries. */
+    record Stream(long seed, int purpose, int substream, double scale) {
+    }
+
+    /**
+     * The fused residual-and-adjoint pass on rows generated from {@code s} (same plan, arguments and results as
+     * {@link #fusedResidualAdjointArgs} on the stored matrix of those numbers), launched cooperatively.
+     */
+    static Launch implicitResidualAdjointArgs(Precision p, FusedPassPlan plan, Stream s, CUdeviceptr x, CUdeviceptr y,
+            CUdeviceptr res, CUdeviceptr e, CUdeviceptr eacc, CUdeviceptr partial, CUdeviceptr barrier, long m, long n,
+            int count, boolean yBroadcast) {
+        return new Args().u64(s.seed()).u32(s.purpose()).u32(s.substream()).f64(s.scale()).ptr(x).ptr(y).ptr(res).ptr(e)
+                .ptr(eacc).ptr(partial).ptr(barrier).u64(m).u64(n).u32(count).u32(yBroadcast ? 1 : 0).u32(plan.wave())
+                .u64(plan.chunk()).buildCooperative("msense_implicit_residual_adjoint" + suffix(p), plan.blocks(),
+                        REDUCE_THREADS, plan.sharedBytes());
+    }
+
+    void implicitResidualAdjoint(Precision p, FusedPassPlan plan, Stream s, CUdeviceptr x, CUdeviceptr y, CUdeviceptr res,
+            CUdeviceptr e, CUdeviceptr eacc, CUdeviceptr partial, CUdeviceptr barrier, long m, long n, int count,
+            boolean yBroadcast) {
+        launch(implicitResidualAdjointArgs(p, plan, s, x, y, res, e, eacc, partial, barrier, m, n, count, yBroadcast));
+    }
+
+    /** E_b = 𝒜ᵀres_b on rows generated from {@code s}, with the plan's geometry (an ordinary launch). */
+    static Launch implicitAdjointArgs(Precision p, FusedPassPlan plan, Stream s, CUdeviceptr res, CUdeviceptr e,
+            CUdeviceptr eacc, long m, long n, int count) {
+        return new Args().u64(s.seed()).u32(s.purpose()).u32(s.substream()).f64(s.scale()).ptr(res).ptr(e).ptr(eacc)
+                .u64(m).u64(n).u32(count).u32(plan.wave()).u64(plan.chunk())
+                .build("msense_implicit_adjoint" + suffix(p), plan.blocks(), REDUCE_THREADS)
+                .withShared(plan.sharedBytes());
+    }
+
+    void implicitAdjoint(Precision p, FusedPassPlan plan, Stream s, CUdeviceptr res, CUdeviceptr e, CUdeviceptr eacc,
+            long m, long n, int count) {
+        launch(implicitAdjointArgs(p, plan, s, res, e, eacc, m, n, count));
+    }
 
     @Override
     public void close() {
