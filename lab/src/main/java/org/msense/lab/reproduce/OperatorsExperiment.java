@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.msense.core.backend.BackendException;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.problem.RegimeEstimate;
 import org.msense.core.spec.OperatorKind;
@@ -25,7 +27,8 @@ import org.msense.lab.plot.Series;
  * α² units against the linear growth from its value at t = 0. It compares the structured operators' floors with the
  * Gaussian floor where the regimes match: {@code hadamard} at the same m (its δ̂ is close to Gaussian's), and
  * {@code completion} at the m that brings its δ̂ to Gaussian's (at the same m completion is further from isometric:
- * its δ̂ is about 1, and it is reported but not compared).
+ * its δ̂ is about 1, and it is reported but not compared). A backend without these operators is refused before
+ * anything runs.
  */
 public final class OperatorsExperiment implements Experiment {
     static final double[] ALPHAS = {1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
@@ -85,6 +88,12 @@ public final class OperatorsExperiment implements Experiment {
     @Override
     public ExperimentResult run(Lab lab) throws IOException {
         Plan plan = Plan.of(lab.quick());
+        String missing = plan.cases().stream().map(Case::operator).distinct()
+                .filter(k -> !lab.engine().supportsOperator(k)).map(OperatorKind::id).collect(Collectors.joining(", "));
+        if (!missing.isEmpty()) {
+            throw new BackendException("operators: the " + lab.engine().backendId() + " backend has no implementation of"
+                    + " the " + missing + " operator(s) this experiment compares; run it with --backend cpu");
+        }
         int cases = plan.cases().size();
         int seeds = plan.seeds();
         int n = ALPHAS.length;
