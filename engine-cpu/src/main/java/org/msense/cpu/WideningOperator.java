@@ -10,7 +10,8 @@ import org.msense.core.backend.SensingOperator;
 
 /**
  * An fp32 face on a CPU operator whose kernels compute in fp64 ({@code hadamard}, {@code rank-one},
- * {@code gaussian-implicit}), for fp32 operands only (fp64 factors use the fp64 operator itself). Every call widens its fp32 operands (V, W, y, res) exactly to fp64 scratch, runs the fp64
+ * {@code gaussian-implicit}), for fp32 operands only (fp64 factors use the fp64 operator itself). Every call widens
+ * its fp32 operands (V, W, y, res) exactly to fp64 scratch, runs the fp64
  * operator, and rounds each output (res, ∇V, ∇W, E) to fp32 once:
  * <pre>
  *   res = fl32(𝒜(V Wᵀ) − y),   ∇V = fl32(𝒜*(res) W),   ∇W = fl32(𝒜*(res)ᵀ V)     (inner sums in fp64)

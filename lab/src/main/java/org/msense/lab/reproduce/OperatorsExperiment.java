@@ -82,7 +82,8 @@ public final class OperatorsExperiment implements Experiment {
     @Override
     public String summary() {
         return "the α experiment on hadamard and completion against dense Gaussian: the floor falls as α^p with p set by"
-                + " 𝒜*𝒜(X*) for every operator, floors within 3× of Gaussian's at matched δ̂ once α^p is divided out, nuisance grows as predicted";
+                + " 𝒜*𝒜(X*) for every operator, floors within 3× of Gaussian's at matched δ̂ once α^p is divided out,"
+                + " nuisance grows as predicted";
     }
 
     @Override
@@ -246,8 +247,8 @@ public final class OperatorsExperiment implements Experiment {
         double worst = largestGap(exponent, predicted);
         return Check.atMost("largest |fitted floor exponent − p_M| over operators and seeds", worst, EXPONENT_TOLERANCE,
                 "the floor falls as α^p with p_M = 2(1 − ln(1 + μσ_{r+1}(M))/ln(1 + μσ_r(M))) computed from each problem's"
-                        + " own M = 𝒜*𝒜(X*) (0.2–0.9 here; smallest for completion at the reference m, whose M is furthest from X*); 0.25 allows for the fit over"
-                        + " α ∈ [1e-6, 1e-2] and the nonlinear refinement (independent NumPy runs: gaps ≤ 0.15). Fails if an"
+                        + " own M = 𝒜*𝒜(X*) (0.2–0.9 here; smallest for completion at the reference m, whose M is"
+                        + " furthest from X*); 0.25 allows for the fit over α ∈ [1e-6, 1e-2] and the nonlinear refinement (independent NumPy runs: gaps ≤ 0.15). Fails if an"
                         + " operator's floor does not fall with α, if the exponent is set by something other than its M (e.g."
                         + " the same for every operator), or for a wrong adjoint");
     }
@@ -274,8 +275,8 @@ public final class OperatorsExperiment implements Experiment {
                 Math.log10(FLOOR_FACTOR),
                 "the floor is C·α^{p_M}: p_M carries the operator's regime, and the prefactor C (set by the initialization"
                         + " and the refinement) is the same for every operator normalized so that E[𝒜*𝒜] = I; within a"
-                        + " factor 3 at every α (measured: 1.6× in quick mode, 2.3× in full mode). Raw floors are reported but not compared: p_M differs between seeds at"
-                        + " the same δ̂ (it depends on σ_{r+1}(M), not on δ̂ alone), and over four decades of α a gap of 0.25"
+                        + " factor 3 at every α (measured: 1.6× in quick mode, 2.3× in full mode). Raw floors are"
+                        + " reported but not compared: p_M differs between seeds at the same δ̂ (it depends on σ_{r+1}(M), not on δ̂ alone), and over four decades of α a gap of 0.25"
                         + " in p_M is a factor 10 in the floor. Fails for an operator scaled so that E[𝒜*𝒜] ≠ I, or a floor"
                         + " made by something else than the law (a wrong adjoint, rounding, the iteration budget)");
     }
