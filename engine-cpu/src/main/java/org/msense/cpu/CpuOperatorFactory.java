@@ -29,9 +29,14 @@ final class CpuOperatorFactory {
      *
      * @param precision fp64: the fp64 operator, for fp64 factors; fp32: the same wrapped in a {@link WideningOperator},
      *                  for fp32 factors
-     * @throws BackendException for a kind this factory does not build
+     * @throws BackendException for a kind this factory does not build, or when the JVM lacks the
+     *                          {@code jdk.incubator.vector} module its kernels use
      */
     static SensingOperator open(CpuEngine engine, ParallelLoops loops, OperatorDescription d, Precision precision) {
+        if (!SensingKernels.VECTOR_API) {
+            throw new BackendException("the " + d.kind().id() + " operator of the cpu backend needs the JDK Vector API:"
+                    + " start java with --add-modules jdk.incubator.vector (the msense launcher does)");
+        }
         SensingOperator fp64 = openFp64(engine, loops, d);
         return precision == Precision.FP32 ? new WideningOperator(engine, fp64) : fp64;
     }
