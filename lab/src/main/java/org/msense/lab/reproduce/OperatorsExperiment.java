@@ -274,7 +274,8 @@ public final class OperatorsExperiment implements Experiment {
                 + " against " + plan.cases().get(0).label() + " (δ̂ " + list(deltaHat[0]) + ")", worst,
                 Math.log10(FLOOR_FACTOR),
                 "the floor is C·α^{p_M}: p_M carries the operator's regime, and the prefactor C (set by the initialization"
-                        + " and the refinement) is the same for every operator normalized so that E[𝒜*𝒜] = I; within a"
+                        + " and the refinement; in the linear picture it depends on the operator only weakly, through p_M) is of the"
+                        + " same size for every operator normalized so that E[𝒜*𝒜] = I; within a"
                         + " factor 3 at every α (measured: 1.6× in quick mode, 2.3× in full mode). Raw floors are"
                         + " reported but not compared: p_M differs between seeds at the same δ̂ (it depends on σ_{r+1}(M), not on δ̂ alone), and over four decades of α a gap of 0.25"
                         + " in p_M is a factor 10 in the floor. Fails for an operator scaled so that E[𝒜*𝒜] ≠ I, or a floor"
