@@ -12,7 +12,8 @@ import org.msense.core.spec.OperatorKind;
  * one is built by the engine itself): {@code gaussian-implicit} ({@link CpuImplicitGaussianOperator}),
  * {@code hadamard} ({@link CpuHadamardOperator}; its rows and signs arrive drawn by the engine) and
  * {@code rank-one} ({@link CpuRankOneOperator}; a_i, b_i from the description or generated from the seed). All
- * compute in fp64.
+ * compute in fp64; opened in fp32 they are wrapped in a {@link WideningOperator}, which widens fp32 operands to fp64
+ * and rounds every output to fp32 once.
  */
 final class CpuOperatorFactory {
     private CpuOperatorFactory() {
@@ -26,13 +27,21 @@ final class CpuOperatorFactory {
     /**
      * The operator of the description on {@code engine}.
      *
-     * @throws BackendException for a precision other than fp64 or a kind this factory does not build
+     * @param precision fp64: the fp64 operator, for fp64 factors; fp32: the same wrapped in a {@link WideningOperator},
+     *                  for fp32 factors
+     * @throws BackendException for a kind this factory does not build, or when the JVM lacks the
+     *                          {@code jdk.incubator.vector} module its kernels use
      */
     static SensingOperator open(CpuEngine engine, ParallelLoops loops, OperatorDescription d, Precision precision) {
-        if (precision != Precision.FP64) {
-            throw new BackendException("the " + d.kind().id() + " operator of the cpu backend computes in fp64; got "
-                    + precision + " (use --precision fp64)");
+        if (!SensingKernels.VECTOR_API) {
+            throw new BackendException("the " + d.kind().id() + " operator of the cpu backend needs the JDK Vector API:"
+                    + " start java with --add-modules jdk.incubator.vector (the msense launcher does)");
         }
+        SensingOperator fp64 = openFp64(engine, loops, d);
+        return precision == Precision.FP32 ? new WideningOperator(engine, fp64) : fp64;
+    }
+
+    private static SensingOperator openFp64(CpuEngine engine, ParallelLoops loops, OperatorDescription d) {
         return switch (d.kind()) {
             case GAUSSIAN_IMPLICIT -> new CpuImplicitGaussianOperator(engine, loops, d.n1(), d.n2(), d.m(), d.seed());
             case HADAMARD -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import java.util.Locale;
 import org.msense.core.problem.RegimeEstimate;
+import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.ProblemSpec;
 
 /**
@@ -23,9 +24,10 @@ public record ProblemRegime(String problem, double deltaHat, double deviation, d
 
     /** The regime of the problem {@code spec}, from its estimate. */
     public static ProblemRegime of(ProblemSpec spec, RegimeEstimate e) {
-        String problem = String.format(Locale.ROOT, "%d×%d, r = %d, κ = %s, m = %d (%.2f·n1n2)", spec.n1(), spec.n2(),
+        String problem = String.format(Locale.ROOT, "%d×%d, r = %d, κ = %s, m = %d (%.2f·n1n2)%s", spec.n1(), spec.n2(),
                 spec.rank(), Check.format(spec.condition()), spec.measurements(),
-                spec.measurements() / (double) spec.entries());
+                spec.measurements() / (double) spec.entries(),
+                spec.operator() == OperatorKind.GAUSSIAN ? "" : ", operator " + spec.operator().id());
         return new ProblemRegime(problem, e.relativeDeviation(), e.deviation(), e.sinAngleLeft(), e.sinAngleRight(),
                 e.wedinBound(), e.skippedBecause());
     }

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Starts the command line in a separate JVM with the test class path. */
+/** Starts the command line in a separate JVM with the test class path and the launcher's module options. */
 final class JavaProcess {
     private JavaProcess() {
     }
@@ -19,6 +19,10 @@ final class JavaProcess {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // as the msense launcher starts it: the CPU backend's hadamard, rank-one and gaussian-implicit kernels need the
+        // Vector API module
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
         cmd.add("-cp");
         cmd.add(cp.replace(File.pathSeparatorChar, File.pathSeparatorChar));
         cmd.add("org.msense.cli.Main");

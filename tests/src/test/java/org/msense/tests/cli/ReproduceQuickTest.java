@@ -38,7 +38,7 @@ class ReproduceQuickTest {
         List<Experiment> expected = Experiments.all();
         assertEquals(expected.size(), experiments.size(), "one entry per experiment");
         assertTrue(expected.stream().map(Experiment::name).toList().containsAll(List.of("alpha", "width", "spectrum",
-                "balance", "phases", "noise", "sgd", "imbalanced-init", "preconditioning", "sgd-budget", "phase-diagram")), "the registered experiments");
+                "balance", "phases", "noise", "sgd", "imbalanced-init", "preconditioning", "sgd-budget", "phase-diagram", "operators")), "the registered experiments");
         String markdown = Files.readString(out.resolve("report.md"));
         for (int i = 0; i < expected.size(); i++) {
             Map<String, Object> e = (Map<String, Object>) experiments.get(i);
@@ -61,6 +61,14 @@ class ReproduceQuickTest {
                 assertTrue(Files.size(out.resolve((String) f.get("png"))) > 0, (String) f.get("png"));
                 assertTrue(markdown.contains("](" + f.get("png") + ")"), "report.md embeds " + f.get("png"));
             }
+        }
+        // the operators experiment ran on hadamard and completion problems and measured the regime of each
+        Map<String, Object> operators = (Map<String, Object>) experiments.stream()
+                .filter(o -> "operators".equals(((Map<String, Object>) o).get("name"))).findFirst().orElseThrow();
+        List<Object> regimes = (List<Object>) operators.get("regimes");
+        for (String kind : List.of("operator hadamard", "operator completion")) {
+            assertTrue(regimes.stream().anyMatch(o -> ((String) ((Map<String, Object>) o).get("problem")).contains(kind)
+                    && ((Map<String, Object>) o).get("deltaHat") instanceof Number), "operators measured δ̂ on " + kind);
         }
         // a second run into the same directory is refused rather than overwriting the report
         CliRunner again = CliRunner.run("reproduce", "alpha", "--quick", "--out", out.toString());
