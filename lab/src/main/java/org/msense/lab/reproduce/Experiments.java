@@ -13,7 +13,8 @@ public final class Experiments {
         return List.of(new AlphaExperiment(), new WidthExperiment(), new SpectrumExperiment(), new BalanceExperiment(),
                 new PhasesExperiment(),
                 new NoiseExperiment(), new SgdExperiment(), new ImbalancedInitExperiment(), new PreconditioningExperiment(),
-                new SgdBudgetExperiment(), new PhaseDiagramExperiment());
+                new SgdBudgetExperiment(), new PhaseDiagramExperiment(),
+                new PerturbedFlowExperiment());
     }
 
     /** The experiment of that name. */
