@@ -81,7 +81,7 @@ public final class PerturbedFlowExperiment implements Experiment {
         int rows = 2 * n * n;
         int period = 5;
         int iterations = quick ? 250 : 400;
-        int logEvery = quick ? 3 : 2;
+        int logEvery = quick ? 6 : 2;
         int seeds = 2;
         Setup setup = new Setup(n, n, r, rows);
         AlgorithmSpec algo = new AlgorithmSpec(iterations, logEvery, 0, rows);
