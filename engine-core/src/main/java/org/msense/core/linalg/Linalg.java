@@ -108,6 +108,20 @@ public final class Linalg {
     }
 
     /**
+     * The spectral norm ‖A‖₂ = σ_max(A) of a row-major rows×cols array ({@link #singularValues}); NaN if A has a
+     * non-finite entry, 0 for an empty A.
+     *
+     * @param a A, row-major; not modified
+     */
+    public static double spectralNorm(double[] a, int rows, int cols) {
+        if (a.length != (long) rows * cols) {
+            throw new IllegalArgumentException("spectralNorm: " + a.length + " values for a " + rows + "×" + cols + " matrix");
+        }
+        double[] s = singularValues(DMatrixRMaj.wrap(rows, cols, a));
+        return s.length == 0 ? 0 : s[0];
+    }
+
+    /**
      * The thin SVD of A with σ descending and the columns of U and V in the same order. All NaN if A has a
      * non-finite entry.
      *

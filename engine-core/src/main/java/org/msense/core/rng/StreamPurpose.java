@@ -33,7 +33,9 @@ public enum StreamPurpose {
     /** Left vectors a_i of the rank-one projection operator. */
     RANK_ONE_LEFT(12),
     /** Right vectors b_i of the rank-one projection operator. */
-    RANK_ONE_RIGHT(13);
+    RANK_ONE_RIGHT(13),
+    /** Directions of the bounded perturbation P injected into the perturbed gradient flow. */
+    PERTURBATION(14);
 
     private final int id;
 

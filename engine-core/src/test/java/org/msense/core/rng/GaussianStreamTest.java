@@ -314,11 +314,12 @@ class GaussianStreamTest {
 
     @Test
     void purposeIdsAreStableAndDistinct() {
-        int[] expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+        int[] expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
         StreamPurpose[] purposes = {StreamPurpose.TRUTH_LEFT, StreamPurpose.TRUTH_RIGHT, StreamPurpose.SENSING,
             StreamPurpose.NOISE, StreamPurpose.INIT_V, StreamPurpose.INIT_W, StreamPurpose.SGD_SENSING,
             StreamPurpose.SGD_NOISE, StreamPurpose.COMPLETION_ENTRIES, StreamPurpose.HADAMARD_SIGNS,
-            StreamPurpose.HADAMARD_ROWS, StreamPurpose.RANK_ONE_LEFT, StreamPurpose.RANK_ONE_RIGHT};
+            StreamPurpose.HADAMARD_ROWS, StreamPurpose.RANK_ONE_LEFT, StreamPurpose.RANK_ONE_RIGHT,
+            StreamPurpose.PERTURBATION};
         assertEquals(purposes.length, StreamPurpose.values().length);
         for (int i = 0; i < purposes.length; i++) {
             assertEquals(expected[i], purposes[i].id(), purposes[i].name());

@@ -14,7 +14,7 @@ public final class Experiments {
                 new PhasesExperiment(),
                 new NoiseExperiment(), new SgdExperiment(), new ImbalancedInitExperiment(), new PreconditioningExperiment(),
                 new SgdBudgetExperiment(), new PhaseDiagramExperiment(),
-                new OperatorsExperiment());
+                new OperatorsExperiment(), new PerturbedFlowExperiment());
     }
 
     /** The experiment of that name. */

@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.msense.core.algorithm.BatchResult;
+import org.msense.core.algorithm.BoundedPerturbation;
 import org.msense.core.algorithm.FactorizedGradientDescent;
 import org.msense.core.algorithm.HostFactors;
+import org.msense.core.algorithm.PerturbedGradientFlow;
 import org.msense.core.algorithm.RunObserver;
 import org.msense.core.backend.Engine;
 import org.msense.core.backend.Precision;
@@ -196,6 +198,46 @@ public final class Lab {
         }
     }
 
+
+    /**
+     * Runs trajectories of the perturbed gradient flow ({@link PerturbedGradientFlow}: gradient steps on E_t + P_b,
+     * the operator redrawn every {@code resampleEvery} steps, or fixed for 0) from their random initialization
+     * ({@link InitNormalization#PER_WIDTH}), recording every logged iteration.
+     *
+     * @param perturbation P_b, one per trajectory; not modified
+     * @throws Interrupted when the user asked to stop
+     */
+    public Trajectories runPerturbed(ProblemSpec spec, SensingProblem problem, int width, AlgorithmSpec algo,
+            List<TrajectorySpec> trajectories, BoundedPerturbation perturbation, int resampleEvery) {
+        BatchSpec batch = new BatchSpec(spec, new ModelSpec(width, InitNormalization.PER_WIDTH, precision), algo, trajectories);
+        HostFactors initial = HostFactors.drawInitial(trajectories, problem.n1(), problem.n2(), width,
+                InitNormalization.PER_WIDTH);
+        List<List<DiagnosticRecord>> histories = new ArrayList<>();
+        for (int b = 0; b < trajectories.size(); b++) {
+            histories.add(new ArrayList<>());
+        }
+        ProgressBar bar = new ProgressBar(log, progress, "  " + experiment);
+        try (PerturbedGradientFlow flow = new PerturbedGradientFlow(problem, batch, initial, perturbation, resampleEvery)) {
+            BatchResult result = flow.run(new RunObserver() {
+                @Override
+                public void onRecords(List<DiagnosticRecord> records) {
+                    for (DiagnosticRecord r : records) {
+                        histories.get(r.trajectory()).add(r);
+                    }
+                }
+
+                @Override
+                public void onProgress(int t, int total) {
+                    bar.update(t, total);
+                }
+            }, stop);
+            bar.finish();
+            if (result.interrupted()) {
+                throw new Interrupted();
+            }
+            return new Trajectories(histories, flow.factors());
+        }
+    }
 
     /**
      * Writes a figure as {@code name.svg} and {@code name.png} into the experiment directory (900×600) and

@@ -38,7 +38,8 @@ class ReproduceQuickTest {
         List<Experiment> expected = Experiments.all();
         assertEquals(expected.size(), experiments.size(), "one entry per experiment");
         assertTrue(expected.stream().map(Experiment::name).toList().containsAll(List.of("alpha", "width", "spectrum",
-                "balance", "phases", "noise", "sgd", "imbalanced-init", "preconditioning", "sgd-budget", "phase-diagram", "operators")), "the registered experiments");
+                "balance", "phases", "noise", "sgd", "imbalanced-init", "preconditioning", "sgd-budget", "phase-diagram",
+                "operators", "perturbed-flow")), "the registered experiments");
         String markdown = Files.readString(out.resolve("report.md"));
         for (int i = 0; i < expected.size(); i++) {
             Map<String, Object> e = (Map<String, Object>) experiments.get(i);
