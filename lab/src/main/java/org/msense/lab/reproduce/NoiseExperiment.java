@@ -86,7 +86,7 @@ public final class NoiseExperiment implements Experiment {
         int k = s.minDim();
         int iterations = lab.quick() ? 400 : 1000;
         int seeds = Setup.seeds(lab.quick());
-        LinePlot curves = new LinePlot("Relative error against iteration, one curve per noise level (first seed)")
+        LinePlot curves = new LinePlot("Relative error against iteration per noise level; K per level (first seed)")
                 .xLabel("iteration").yLabel("‖VWᵀ − X*‖_F / ‖X*‖_F").yLog(true);
         Measured[] all = new Measured[seeds];
         for (int seed = 0; seed < seeds; seed++) {
@@ -95,7 +95,7 @@ public final class NoiseExperiment implements Experiment {
         Measured first = all[0];
         for (int i = 1; i < NOISE.length; i++) {
             if (!Double.isNaN(first.stop()[i])) {
-                curves.verticalMarker(first.stop()[i], "K(" + Check.format(NOISE[i]) + ")");
+                curves.verticalMarker(first.stop()[i], "K"); // one per noise level, later for smaller noise
             }
         }
         double[] levels = Arrays.copyOfRange(NOISE, 1, NOISE.length);
