@@ -47,7 +47,7 @@ public final class SgdExperiment implements Experiment {
         Setup s = lab.quick() ? Setup.base(true) : new Setup(40, 32, 3, 800);
         int k = s.minDim();
         int m = s.m();
-        int iterations = lab.quick() ? 400 : 1000;
+        int iterations = lab.quick() ? 300 : 1000;
         int[] batches = {m / 10, m / 4, m};
         int seeds = Setup.seeds(lab.quick());
         // per seed: the full-batch floor, then the SGD floor per batch size
