@@ -2,9 +2,7 @@ package org.msense.lab.reproduce;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.msense.core.linalg.Linalg;
 import org.msense.core.problem.GroundTruth;
 
 /**
@@ -25,6 +23,7 @@ final class TangentIsometry {
      * @param m        measurements
      * @param truth    X* with U*, V*; not modified
      * @throws IllegalArgumentException when the operator has the wrong size
+     * @throws IllegalStateException    when an SVD does not converge (Linalg)
      */
     static double smallest(double[] operator, int m, GroundTruth truth) {
         int n = truth.n1() * truth.n2();
@@ -38,14 +37,8 @@ final class TangentIsometry {
         if (m < q.numCols) {
             return 0; // 𝒜 has a null space inside T
         }
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m, q.numCols, false, false, true);
-        if (!svd.decompose(phi)) {
-            throw new IllegalStateException("the SVD of 𝒜 restricted to the tangent space did not converge");
-        }
-        double smallest = Double.POSITIVE_INFINITY;
-        for (double s : svd.getSingularValues()) {
-            smallest = Math.min(smallest, s);
-        }
+        double[] s = Linalg.singularValues(phi); // descending
+        double smallest = s[s.length - 1];
         return smallest * smallest;
     }
 
@@ -54,13 +47,7 @@ final class TangentIsometry {
         int r = truth.rank();
         int dim = r * (truth.n1() + truth.n2() - r);
         DMatrixRMaj b = OracleTangentError.basis(truth);
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(b.numRows, b.numCols, true, false, true);
-        if (!svd.decompose(b)) {
-            throw new IllegalStateException("the SVD of the tangent-space spanning set did not converge");
-        }
-        DMatrixRMaj u = svd.getU(null, false);
-        double[] s = svd.getSingularValues().clone();
-        SingularOps_DDRM.descendingOrder(u, false, s, s.length, null, false);
+        DMatrixRMaj u = Linalg.svd(b).u(); // columns in descending order of σ; the first dim T span T
         DMatrixRMaj q = new DMatrixRMaj(b.numRows, dim);
         CommonOps_DDRM.extract(u, 0, b.numRows, 0, dim, q, 0, 0);
         return q;
