@@ -11,7 +11,7 @@ import java.util.Map;
  * @param title      a heading for the report
  * @param claim      what the theory predicts, in a few sentences
  * @param setup      the problem and run parameters, in words
- * @param numbers    named measurements, in report order (values are numbers, strings or lists)
+ * @param numbers    named measurements, in report order (values are numbers, strings, lists, or {@link Spread}s over seeds, written to report.json as median, min, max and values)
  * @param table      a Markdown table of per-run numbers (may be empty)
  * @param figures    file names of the figures, relative to the experiment directory, without extension
  *                   (each exists as .png and .svg)

@@ -186,6 +186,9 @@ public final class ReproductionReport {
     }
 
     private static String text(Object v) {
+        if (v instanceof Spread s) {
+            return s.text() + " over " + s.seeds() + " seeds";
+        }
         if (v instanceof Double d) {
             return Check.format(d);
         }

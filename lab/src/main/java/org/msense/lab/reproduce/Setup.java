@@ -58,6 +58,14 @@ public record Setup(int n1, int n2, int rank, int m) {
         return new ProblemSpec(n1, n2, rank, condition, 1.0, m, OperatorKind.GAUSSIAN, noise, seed);
     }
 
+    /**
+     * How many seeds the multi-seed experiments draw (X*, 𝒜, ξ and the initial directions from each): 2 in quick mode,
+     * 3 in full mode. Their numbers are reported as median and spread ({@link Spread}).
+     */
+    public static int seeds(boolean quick) {
+        return quick ? 2 : 3;
+    }
+
     /** The i-th seed of a multi-seed experiment ({@link #SEED} + i). */
     public static long seed(int i) {
         return SEED + i;

@@ -95,4 +95,19 @@ class RegimeChecksTest {
         assertEquals(20, NoiseExperiment.stoppingTime(h, 1e-6), "first record within 2× the floor");
         assertEquals(-1, NoiseExperiment.stoppingTime(h.subList(0, 3), 1e-6));
     }
+
+    /**
+     * Wind's K against the two phases computed by hand: growth ln(σ_r/α²)/(2 ln(1 + μσ_r(M))) plus the local phase
+     * ln(σ_r/‖𝒜*ξ‖₂)/(−ln(1 − μσ_rλ_T)), rounded up (values from an independent evaluation of the formula). No local rate
+     * (λ_T = 0) gives −1; noise above σ_r leaves only the growth phase.
+     */
+    @Test
+    void windsStoppingTimeIsGrowthPlusLocalPhase() {
+        // 101.034 + 134.672 = 235.706
+        assertEquals(236, NoiseExperiment.windStoppingTime(1e-8, 0.25, 1, 0.8, 0.2, 1e-3));
+        // 167.289 + 127.139 = 294.427
+        assertEquals(295, NoiseExperiment.windStoppingTime(1e-3, 0.1, 0.5, 0.4, 0.5, 2e-2));
+        assertEquals(-1, NoiseExperiment.windStoppingTime(1e-8, 0.25, 1, 0.8, 0, 1e-3));
+        assertEquals(102, NoiseExperiment.windStoppingTime(1e-8, 0.25, 1, 0.8, 0.2, 2));
+    }
 }
