@@ -1,5 +1,6 @@
 package org.msense.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,10 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * contiguous row c of Xᵀ):
  * <ul>
  *   <li>{@link #products}: C_rc = ⟨a_r, x_c⟩ for the block's rows r and every column c (C = A_blk X). SIMD over
- *       j, in tiles of 4 rows × {@code tile} columns ({@code tile} = 5 or 4; 20 or 16 accumulators), so each
- *       vector of the four rows and of the {@code tile} columns is loaded once per tile; each accumulator is
- *       reduced across its lanes at the end of the row, then the n mod L tail is added in scalar arithmetic.
- *       Rows past the last multiple of four take one dot product at a time.</li>
+ *       j, in panels of {@value #PANEL} entries of j (the panel of Xᵀ stays in L1; the block's rows are read as
+ *       many concurrent streams) and tiles of 4 rows × {@code tile} columns ({@code tile} = 5 or 4; 20 or 16
+ *       accumulators), so each vector of the four rows and of the {@code tile} columns is loaded once per tile;
+ *       each accumulator is reduced across its lanes at the end of the row, then the n mod L tail is added in
+ *       scalar arithmetic. Rows past the last multiple of four take one dot product at a time.</li>
  *   <li>{@link #addTransposed}: Gᵀ_cj += Σ_r S_rc·A_rj (Gᵀ = Xᵀ-shaped, wp × n: G += A_blkᵀ S). SIMD over j, in
  *       tiles of 4 vectors of j × {@code tile} columns of S held in registers while the block's rows stream
  *       past (each row's four vectors loaded once for the {@code tile} columns); the terms are added in row
@@ -27,7 +29,15 @@ final class RankOneBlockKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final int L = D.length();
 
+    /** Doubles of j per panel of {@link #products}. */
+    static final int PANEL = 128;
+
     private RankOneBlockKernels() {
+    }
+
+    /** L, the doubles per SIMD vector ({@link #products} needs rows·wp·L doubles of scratch). */
+    static int lanes() {
+        return L;
     }
 
     /**
@@ -45,32 +55,6 @@ final class RankOneBlockKernels {
 
     private static int pad(int w, int t) {
         return (w + t - 1) / t * t;
-    }
-
-    /**
-     * c[c0 + r·wp + q] = ⟨A_{i+r}, column q of X⟩ for r &lt; rows, q &lt; wp, where A_{i+r} = a[(i + r)·n …] and column
-     * q of X is xt[q·n …]. Modifies c[c0 … c0 + rows·wp).
-     *
-     * @param tile 5 or 4, dividing wp
-     */
-    static void products(double[] a, int i, int rows, int n, double[] xt, int wp, int tile, double[] c, int c0) {
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-            int b0 = (i + r) * n;
-            for (int q = 0; q < wp; q += tile) {
-                if (tile == 5) {
-                    dots4x5(a, b0, n, xt, q * n, c, c0 + r * wp + q, wp);
-                } else {
-                    dots4x4(a, b0, n, xt, q * n, c, c0 + r * wp + q, wp);
-                }
-            }
-        }
-        for (; r < rows; r++) {
-            int b0 = (i + r) * n;
-            for (int q = 0; q < wp; q++) {
-                c[c0 + r * wp + q] = dot(a, b0, xt, q * n, n);
-            }
-        }
     }
 
     /**
@@ -114,25 +98,63 @@ final class RankOneBlockKernels {
         }
     }
 
-    /** ⟨a[b0 … b0 + n), x[x0 … x0 + n)⟩: lanes over j, reduced, then the scalar tail. */
-    private static double dot(double[] a, int b0, double[] x, int x0, int n) {
-        DoubleVector s = DoubleVector.zero(D);
-        int j = 0;
-        for (; j + L <= n; j += L) {
-            s = DoubleVector.fromArray(D, a, b0 + j).fma(DoubleVector.fromArray(D, x, x0 + j), s);
+    /**
+     * c[c0 + r·wp + q] = ⟨A_{i+r}, column q of X⟩ for r &lt; rows, q &lt; wp, where A_{i+r} = a[(i + r)·n …] and column
+     * q of X is xt[q·n …]. The j range is walked in panels of {@value #PANEL} (the panel of X, wp·{@value #PANEL}
+     * doubles, stays in L1 while the block's rows pass); each dot product is accumulated lanewise in order of j
+     * in part[p0 + (r·wp + q)·L …] (kept in registers within a panel), reduced across its lanes at the end, then the
+     * n mod L tail is added. Modifies c[c0 … c0 + rows·wp) and part[p0 … p0 + rows·wp·L).
+     *
+     * @param tile 5 or 4, dividing wp
+     */
+    static void products(double[] a, int i, int rows, int n, double[] xt, int wp, int tile, double[] c, int c0,
+            double[] part, int p0) {
+        int nv = n / L * L;
+        Arrays.fill(part, p0, p0 + rows * wp * L, 0.0);
+        for (int jp = 0; jp < nv; jp += PANEL) {
+            int je = Math.min(nv, jp + PANEL);
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                int b0 = (i + r) * n;
+                for (int q = 0; q < wp; q += tile) {
+                    if (tile == 5) {
+                        panel4x5(a, b0, n, xt, q * n, jp, je, part, p0 + (r * wp + q) * L, wp * L);
+                    } else {
+                        panel4x4(a, b0, n, xt, q * n, jp, je, part, p0 + (r * wp + q) * L, wp * L);
+                    }
+                }
+            }
+            for (; r < rows; r++) {
+                int b0 = (i + r) * n;
+                for (int q = 0; q < wp; q++) {
+                    int o = p0 + (r * wp + q) * L;
+                    DoubleVector s = DoubleVector.fromArray(D, part, o);
+                    for (int j = jp; j < je; j += L) {
+                        s = DoubleVector.fromArray(D, a, b0 + j).fma(DoubleVector.fromArray(D, xt, q * n + j), s);
+                    }
+                    s.intoArray(part, o);
+                }
+            }
         }
-        double t = s.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            t += a[b0 + j] * x[x0 + j];
+        for (int r = 0; r < rows; r++) {
+            int b0 = (i + r) * n;
+            for (int q = 0; q < wp; q++) {
+                double t = DoubleVector.fromArray(D, part, p0 + (r * wp + q) * L).reduceLanes(VectorOperators.ADD);
+                for (int j = nv; j < n; j++) {
+                    t += a[b0 + j] * xt[q * n + j];
+                }
+                c[c0 + r * wp + q] = t;
+            }
         }
-        return t;
     }
 
     /**
-     * Rows b0, b0 + n, b0 + 2n, b0 + 3n of a against the five columns xt[x0 + u·n …] (u &lt; 5): c[o + t·wp + u].
-     * Modifies those twenty entries of c.
+     * Rows b0, b0 + n, b0 + 2n, b0 + 3n of a against the five columns xt[x0 + u·n …] (u &lt; 5) over j in [jp, je):
+     * the partial sums part[o + t·rowStride + u·L …] (t &lt; 4) are loaded, advanced lanewise in order of j, and stored.
+     * Modifies those twenty vectors of part.
      */
-    private static void dots4x5(double[] a, int b0, int n, double[] xt, int x0, double[] c, int o, int wp) {
+    private static void panel4x5(double[] a, int b0, int n, double[] xt, int x0, int jp, int je, double[] part, int o,
+            int rowStride) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
@@ -140,13 +162,22 @@ final class RankOneBlockKernels {
         int x2 = x1 + n;
         int x3 = x2 + n;
         int x4 = x3 + n;
-        DoubleVector z = DoubleVector.zero(D);
-        DoubleVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z;
-        DoubleVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z;
-        DoubleVector c20 = z, c21 = z, c22 = z, c23 = z, c24 = z;
-        DoubleVector c30 = z, c31 = z, c32 = z, c33 = z, c34 = z;
-        int j = 0;
-        for (; j + L <= n; j += L) {
+        int o1 = o + rowStride;
+        int o2 = o1 + rowStride;
+        int o3 = o2 + rowStride;
+        DoubleVector c00 = DoubleVector.fromArray(D, part, o), c01 = DoubleVector.fromArray(D, part, o + L),
+                c02 = DoubleVector.fromArray(D, part, o + 2 * L), c03 = DoubleVector.fromArray(D, part, o + 3 * L),
+                c04 = DoubleVector.fromArray(D, part, o + 4 * L);
+        DoubleVector c10 = DoubleVector.fromArray(D, part, o1), c11 = DoubleVector.fromArray(D, part, o1 + L),
+                c12 = DoubleVector.fromArray(D, part, o1 + 2 * L), c13 = DoubleVector.fromArray(D, part, o1 + 3 * L),
+                c14 = DoubleVector.fromArray(D, part, o1 + 4 * L);
+        DoubleVector c20 = DoubleVector.fromArray(D, part, o2), c21 = DoubleVector.fromArray(D, part, o2 + L),
+                c22 = DoubleVector.fromArray(D, part, o2 + 2 * L), c23 = DoubleVector.fromArray(D, part, o2 + 3 * L),
+                c24 = DoubleVector.fromArray(D, part, o2 + 4 * L);
+        DoubleVector c30 = DoubleVector.fromArray(D, part, o3), c31 = DoubleVector.fromArray(D, part, o3 + L),
+                c32 = DoubleVector.fromArray(D, part, o3 + 2 * L), c33 = DoubleVector.fromArray(D, part, o3 + 3 * L),
+                c34 = DoubleVector.fromArray(D, part, o3 + 4 * L);
+        for (int j = jp; j < je; j += L) {
             DoubleVector a0 = DoubleVector.fromArray(D, a, b0 + j);
             DoubleVector a1 = DoubleVector.fromArray(D, a, b1 + j);
             DoubleVector a2 = DoubleVector.fromArray(D, a, b2 + j);
@@ -177,33 +208,49 @@ final class RankOneBlockKernels {
             c24 = a2.fma(v, c24);
             c34 = a3.fma(v, c34);
         }
-        VectorOperators.Associative add = VectorOperators.ADD;
-        double[] r = {
-            c00.reduceLanes(add), c01.reduceLanes(add), c02.reduceLanes(add), c03.reduceLanes(add), c04.reduceLanes(add),
-            c10.reduceLanes(add), c11.reduceLanes(add), c12.reduceLanes(add), c13.reduceLanes(add), c14.reduceLanes(add),
-            c20.reduceLanes(add), c21.reduceLanes(add), c22.reduceLanes(add), c23.reduceLanes(add), c24.reduceLanes(add),
-            c30.reduceLanes(add), c31.reduceLanes(add), c32.reduceLanes(add), c33.reduceLanes(add), c34.reduceLanes(add)};
-        tail(a, b0, n, j, xt, x0, 5, r);
-        for (int t = 0; t < 4; t++) {
-            System.arraycopy(r, 5 * t, c, o + t * wp, 5);
-        }
+        c00.intoArray(part, o);
+        c01.intoArray(part, o + L);
+        c02.intoArray(part, o + 2 * L);
+        c03.intoArray(part, o + 3 * L);
+        c04.intoArray(part, o + 4 * L);
+        c10.intoArray(part, o1);
+        c11.intoArray(part, o1 + L);
+        c12.intoArray(part, o1 + 2 * L);
+        c13.intoArray(part, o1 + 3 * L);
+        c14.intoArray(part, o1 + 4 * L);
+        c20.intoArray(part, o2);
+        c21.intoArray(part, o2 + L);
+        c22.intoArray(part, o2 + 2 * L);
+        c23.intoArray(part, o2 + 3 * L);
+        c24.intoArray(part, o2 + 4 * L);
+        c30.intoArray(part, o3);
+        c31.intoArray(part, o3 + L);
+        c32.intoArray(part, o3 + 2 * L);
+        c33.intoArray(part, o3 + 3 * L);
+        c34.intoArray(part, o3 + 4 * L);
     }
 
-    /** As {@link #dots4x5} for four columns: c[o + t·wp + u] for t, u &lt; 4. Modifies those sixteen entries of c. */
-    private static void dots4x4(double[] a, int b0, int n, double[] xt, int x0, double[] c, int o, int wp) {
+    /** As {@link #panel4x5} for four columns (sixteen vectors of part). Modifies those vectors of part. */
+    private static void panel4x4(double[] a, int b0, int n, double[] xt, int x0, int jp, int je, double[] part, int o,
+            int rowStride) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
         int x1 = x0 + n;
         int x2 = x1 + n;
         int x3 = x2 + n;
-        DoubleVector z = DoubleVector.zero(D);
-        DoubleVector c00 = z, c01 = z, c02 = z, c03 = z;
-        DoubleVector c10 = z, c11 = z, c12 = z, c13 = z;
-        DoubleVector c20 = z, c21 = z, c22 = z, c23 = z;
-        DoubleVector c30 = z, c31 = z, c32 = z, c33 = z;
-        int j = 0;
-        for (; j + L <= n; j += L) {
+        int o1 = o + rowStride;
+        int o2 = o1 + rowStride;
+        int o3 = o2 + rowStride;
+        DoubleVector c00 = DoubleVector.fromArray(D, part, o), c01 = DoubleVector.fromArray(D, part, o + L),
+                c02 = DoubleVector.fromArray(D, part, o + 2 * L), c03 = DoubleVector.fromArray(D, part, o + 3 * L);
+        DoubleVector c10 = DoubleVector.fromArray(D, part, o1), c11 = DoubleVector.fromArray(D, part, o1 + L),
+                c12 = DoubleVector.fromArray(D, part, o1 + 2 * L), c13 = DoubleVector.fromArray(D, part, o1 + 3 * L);
+        DoubleVector c20 = DoubleVector.fromArray(D, part, o2), c21 = DoubleVector.fromArray(D, part, o2 + L),
+                c22 = DoubleVector.fromArray(D, part, o2 + 2 * L), c23 = DoubleVector.fromArray(D, part, o2 + 3 * L);
+        DoubleVector c30 = DoubleVector.fromArray(D, part, o3), c31 = DoubleVector.fromArray(D, part, o3 + L),
+                c32 = DoubleVector.fromArray(D, part, o3 + 2 * L), c33 = DoubleVector.fromArray(D, part, o3 + 3 * L);
+        for (int j = jp; j < je; j += L) {
             DoubleVector a0 = DoubleVector.fromArray(D, a, b0 + j);
             DoubleVector a1 = DoubleVector.fromArray(D, a, b1 + j);
             DoubleVector a2 = DoubleVector.fromArray(D, a, b2 + j);
@@ -229,28 +276,22 @@ final class RankOneBlockKernels {
             c23 = a2.fma(v, c23);
             c33 = a3.fma(v, c33);
         }
-        VectorOperators.Associative add = VectorOperators.ADD;
-        double[] r = {
-            c00.reduceLanes(add), c01.reduceLanes(add), c02.reduceLanes(add), c03.reduceLanes(add),
-            c10.reduceLanes(add), c11.reduceLanes(add), c12.reduceLanes(add), c13.reduceLanes(add),
-            c20.reduceLanes(add), c21.reduceLanes(add), c22.reduceLanes(add), c23.reduceLanes(add),
-            c30.reduceLanes(add), c31.reduceLanes(add), c32.reduceLanes(add), c33.reduceLanes(add)};
-        tail(a, b0, n, j, xt, x0, 4, r);
-        for (int t = 0; t < 4; t++) {
-            System.arraycopy(r, 4 * t, c, o + t * wp, 4);
-        }
-    }
-
-    /** r[t·cols + u] += Σ_{j0 ≤ j &lt; n} a[b0 + t·n + j]·xt[x0 + u·n + j] for t &lt; 4, u &lt; cols. Modifies r. */
-    private static void tail(double[] a, int b0, int n, int j0, double[] xt, int x0, int cols, double[] r) {
-        for (int j = j0; j < n; j++) {
-            for (int t = 0; t < 4; t++) {
-                double av = a[b0 + t * n + j];
-                for (int u = 0; u < cols; u++) {
-                    r[t * cols + u] += av * xt[x0 + u * n + j];
-                }
-            }
-        }
+        c00.intoArray(part, o);
+        c01.intoArray(part, o + L);
+        c02.intoArray(part, o + 2 * L);
+        c03.intoArray(part, o + 3 * L);
+        c10.intoArray(part, o1);
+        c11.intoArray(part, o1 + L);
+        c12.intoArray(part, o1 + 2 * L);
+        c13.intoArray(part, o1 + 3 * L);
+        c20.intoArray(part, o2);
+        c21.intoArray(part, o2 + L);
+        c22.intoArray(part, o2 + 2 * L);
+        c23.intoArray(part, o2 + 3 * L);
+        c30.intoArray(part, o3);
+        c31.intoArray(part, o3 + L);
+        c32.intoArray(part, o3 + 2 * L);
+        c33.intoArray(part, o3 + 3 * L);
     }
 
     /**

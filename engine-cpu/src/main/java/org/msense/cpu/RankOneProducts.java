@@ -158,8 +158,9 @@ final class RankOneProducts {
         int groups = (m + groupRows - 1) / groupRows;
         int workers = Math.min(loops.threads(), groups);
         int blockScratch = BLOCK_ROWS * wp;
-        if (workerScratch.length < workers || workerScratch[0].length < 4 * blockScratch) {
-            workerScratch = new double[Math.max(workers, workerScratch.length)][4 * blockScratch];
+        int scratchLength = 4 * blockScratch + blockScratch * RankOneBlockKernels.lanes();
+        if (workerScratch.length < workers || workerScratch[0].length < scratchLength) {
+            workerScratch = new double[Math.max(workers, workerScratch.length)][scratchLength];
         }
         int sumLength = wp * (n1 + n2);
         if (grads && (groupSums.length < groups || groupSums[0].length < sumLength)) {
@@ -206,8 +207,8 @@ final class RankOneProducts {
         int spo = 2 * stride;
         int sqo = 3 * stride;
         double[] p = scratch;
-        RankOneBlockKernels.products(ad, i, rows, n1, vt, wp, tile, p, po);
-        RankOneBlockKernels.products(bd, i, rows, n2, wt, wp, tile, p, qo);
+        RankOneBlockKernels.products(ad, i, rows, n1, vt, wp, tile, p, po, p, 4 * stride);
+        RankOneBlockKernels.products(bd, i, rows, n2, wt, wp, tile, p, qo, p, 4 * stride);
         for (int r = 0; r < rows; r++) {
             int row = i + r;
             for (int b = 0; b < batch; b++) {
