@@ -25,7 +25,7 @@ import org.msense.core.rng.StreamPurpose;
  * {@value #BLOCK_ROWS} rows, P_blk = A_blk V_S and Q_blk = B_blk W_S, the block's residuals, then A_blkᵀ
  * diag(res) Q_blk/√m and B_blkᵀ diag(res) P_blk/√m are added into the accumulators while A_blk and B_blk
  * are still in cache ({@link RankOneBlockKernels}), so A and B are read from memory once per step for all
- * B trajectories (8·m·n·Bk flops over 8·m·(n1 + n2) bytes).
+ * B trajectories (4·m·(n1 + n2)·Bk flops over 8·m·(n1 + n2) bytes).
  *
  * <p>Determinism: the rows are cut into at most {@value #MAX_GROUPS} groups whose size depends only on m;
  * the workers take whole groups, each group accumulates into its own buffer (rows in order), and the
