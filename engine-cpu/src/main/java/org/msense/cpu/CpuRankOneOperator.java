@@ -8,8 +8,8 @@ import org.msense.core.spec.OperatorKind;
 
 /**
  * The {@code rank-one} operator on the CPU backend: 𝒜(Z)_i = a_iᵀ Z b_i/√m with A (m × n1) and B (m × n2) held on
- * the host, applied to the factors through {@link RankOneProducts} (four tall-skinny products per step, nothing of
- * size n1 × n2).
+ * the host, applied to the factors through {@link RankOneProducts} (one fused pass over A and B per gradient step,
+ * {@link #residualAndGradients}; nothing of size n1 × n2).
  *
  * <p>{@link #adjointSquaredNorms}: ‖𝒜*(r)‖²_F = ‖Aᵀ diag(r) B‖²_F/m has no factored form; it is formed in
  * column blocks of B (O(m·n1·n2) flops, n1 × {@value #BLOCK} scratch) when m·n1·n2 ≤ {@value #NORM_BUDGET}, and
@@ -59,6 +59,14 @@ final class CpuRankOneOperator extends SensingOperator {
         CpuOperators.requireFp64(this, v);
         kernel.gradients(CpuOperators.vectors(res, v.count()), CpuOperators.items(v), CpuOperators.items(w),
                 CpuOperators.items(gradV), CpuOperators.items(gradW));
+    }
+
+    @Override
+    protected void residualAndGradientsImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
+            MatrixBatch gradV, MatrixBatch gradW) {
+        CpuOperators.requireFp64(this, v);
+        kernel.residualAndGradients(CpuOperators.items(v), CpuOperators.items(w), CpuOperators.vectors(y, v.count()),
+                CpuOperators.vectors(res, v.count()), CpuOperators.items(gradV), CpuOperators.items(gradW));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.msense.cpu;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ejml.data.DMatrixRMaj;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
@@ -12,33 +13,42 @@ import org.msense.core.rng.StreamPurpose;
  * E[𝒜*𝒜] = I.
  *
  * <p>For factors Z_b = V_b W_bᵀ nothing of size n1 × n2 is formed. The B trajectories are stacked side by
- * side (V_S = [V_1 … V_B], n1 × Bk, and W_S likewise) so each product is one pass over A or B for all
- * trajectories, through {@link TallProducts} (tall-skinny products that read every row of A and B once,
- * with the SIMD kernels of the sensing pass; a general GEMM reading Aᵀ strides through A, measured 10×
- * slower at m = 50,000, n = 1000, k = 10):
+ * side (V_S = [V_1 … V_B], n1 × Bk, and W_S likewise, held transposed and padded with zero columns to a
+ * multiple of the kernels' column tile) and one gradient step is
  * <pre>
  *   P = A V_S,  Q = B W_S                           (m × Bk)
  *   res_bi = Σ_c P_i,bk+c · Q_i,bk+c / √m − y_bi    (rowwise dot products)
  *   ∇V_b = Aᵀ diag(res_b) Q_b / √m  = 𝒜*(res_b) W_b
  *   ∇W_b = Bᵀ diag(res_b) P_b / √m  = 𝒜*(res_b)ᵀ V_b
  * </pre>
- * Four products of 2·m·n·Bk flops each per gradient step (a single fused pass over A and B was tried and measured no faster on this 2-core machine). {@link #gradients} reuses P and Q of the last
- * {@link #residual} call when it is given bitwise the same factors (checked, O((n1 + n2)·Bk)), and
- * recomputes them otherwise. fp64 only.
+ * computed in a single fused pass over A and B ({@link #residualAndGradients}): for each block of
+ * {@value #BLOCK_ROWS} rows, P_blk = A_blk V_S and Q_blk = B_blk W_S, the block's residuals, then A_blkᵀ
+ * diag(res) Q_blk/√m and B_blkᵀ diag(res) P_blk/√m are added into the accumulators while A_blk and B_blk
+ * are still in cache ({@link RankOneBlockKernels}), so A and B are read from memory once per step for all
+ * B trajectories (4·m·(n1 + n2)·Bk flops over 8·m·(n1 + n2) bytes).
+ *
+ * <p>Determinism: the rows are cut into at most {@value #MAX_GROUPS} groups whose size depends only on m;
+ * the workers take whole groups, each group accumulates into its own buffer (rows in order), and the
+ * group buffers are summed in group order. The results are therefore the same, bit for bit, for any
+ * number of threads and any scheduling. {@link #residual} alone and {@link #gradients} alone each make
+ * one such pass too (the gradients recompute P and Q for the block from the factors they are given).
+ * fp64 only.
  */
 final class RankOneProducts {
+    /** Rows per block of the fused pass (a multiple of 4): A_blk and B_blk stay in the L2 cache. */
+    static final int BLOCK_ROWS = 16;
+    /** Most row groups (each with its own gradient accumulator). */
+    static final int MAX_GROUPS = 32;
+    /** Fewest rows per group (unless m is smaller). */
+    static final int MIN_GROUP_ROWS = 256;
     private final ParallelLoops loops;
     private final DMatrixRMaj left;
     private final DMatrixRMaj right;
     private final double invSqrtM;
-    private DMatrixRMaj vs = new DMatrixRMaj(1, 1);
-    private DMatrixRMaj ws = new DMatrixRMaj(1, 1);
-    private DMatrixRMaj p = new DMatrixRMaj(1, 1);
-    private DMatrixRMaj q = new DMatrixRMaj(1, 1);
-    private DMatrixRMaj scaled = new DMatrixRMaj(1, 1);
-    private DMatrixRMaj grad = new DMatrixRMaj(1, 1);
-    private boolean productsValid;
-    private final TallProducts tall;
+    private double[] vt = new double[0];
+    private double[] wt = new double[0];
+    private double[][] workerScratch = new double[0][];
+    private double[][] groupSums = new double[0][];
 
     /**
      * @param loops the worker threads
@@ -55,7 +65,6 @@ final class RankOneProducts {
         this.left = left;
         this.right = right;
         this.invSqrtM = 1.0 / Math.sqrt(left.numRows);
-        this.tall = new TallProducts(loops);
     }
 
     /**
@@ -92,128 +101,194 @@ final class RankOneProducts {
 
     /**
      * res_b = 𝒜(V_b W_bᵀ) − y_b for every trajectory (a single y is broadcast; y null: no shift). Modifies
-     * res (each of length ≥ m) and the internal products.
+     * res (each of length ≥ m). One pass over A and B.
      */
     void residual(DMatrixRMaj[] v, DMatrixRMaj[] w, double[][] y, double[][] res) {
-        products(v, w);
-        int m = left.numRows;
-        int k = v[0].numCols;
-        int width = v.length * k;
-        double[] pd = p.data;
-        double[] qd = q.data;
-        loops.forChunks(m, 1024, (c, from, to) -> {
-            for (int i = from; i < to; i++) {
-                int row = i * width;
-                for (int b = 0; b < v.length; b++) {
-                    double s = 0;
-                    for (int cc = b * k; cc < (b + 1) * k; cc++) {
-                        s += pd[row + cc] * qd[row + cc];
-                    }
-                    double[] yb = y == null ? null : y[y.length == 1 ? 0 : b];
-                    res[b][i] = yb == null ? s * invSqrtM : s * invSqrtM - yb[i];
-                }
-            }
-        });
+        pass(v, w, y, res, true, null, null);
     }
 
     /**
-     * gradV_b = 𝒜*(res_b) W_b (n1 × k) and gradW_b = 𝒜*(res_b)ᵀ V_b (n2 × k) for every trajectory. Modifies
-     * gradV, gradW and the internal products.
+     * gradV_b = 𝒜*(res_b) W_b (n1 × k) and gradW_b = 𝒜*(res_b)ᵀ V_b (n2 × k) for every trajectory, res given
+     * (not modified). Modifies gradV and gradW. One pass over A and B.
      */
     void gradients(double[][] res, DMatrixRMaj[] v, DMatrixRMaj[] w, DMatrixRMaj[] gradV, DMatrixRMaj[] gradW) {
-        if (!productsValid || !same(v, vs) || !same(w, ws)) {
-            products(v, w);
-        }
-        int k = v[0].numCols;
-        // ∇V_S = Aᵀ (diag(res) Q)/√m, then ∇W_S = Bᵀ (diag(res) P)/√m
-        rowScaled(q, res, k);
-        grad.reshape(left.numCols, v.length * k);
-        tall.transposeTimes(left, scaled, grad);
-        unstack(grad, gradV, k);
-        rowScaled(p, res, k);
-        grad.reshape(right.numCols, v.length * k);
-        tall.transposeTimes(right, scaled, grad);
-        unstack(grad, gradW, k);
+        pass(v, w, null, res, false, gradV, gradW);
     }
 
-    /** P = A V_S and Q = B W_S, remembering the factors they were formed from. */
-    private void products(DMatrixRMaj[] v, DMatrixRMaj[] w) {
+    /**
+     * {@link #residual} and then {@link #gradients} at the same factors, in one pass over A and B; the results are
+     * bit for bit those of the two calls. Modifies res, gradV and gradW.
+     */
+    void residualAndGradients(DMatrixRMaj[] v, DMatrixRMaj[] w, double[][] y, double[][] res, DMatrixRMaj[] gradV,
+            DMatrixRMaj[] gradW) {
+        pass(v, w, y, res, true, gradV, gradW);
+    }
+
+    /** Rows per group for m rows: a multiple of {@link #BLOCK_ROWS}, at most {@link #MAX_GROUPS} groups. */
+    static int groupRows(int m) {
+        int rows = Math.max(MIN_GROUP_ROWS, (m + MAX_GROUPS - 1) / MAX_GROUPS);
+        return (rows + BLOCK_ROWS - 1) / BLOCK_ROWS * BLOCK_ROWS;
+    }
+
+    /**
+     * The fused pass: for each block of rows P_blk, Q_blk, then (computeRes) res for those rows, then (gradV non-null)
+     * the block's terms of ∇V and ∇W into its group's accumulator; finally the group accumulators summed in order.
+     */
+    private void pass(DMatrixRMaj[] v, DMatrixRMaj[] w, double[][] y, double[][] res, boolean computeRes,
+            DMatrixRMaj[] gradV, DMatrixRMaj[] gradW) {
+        int n1 = left.numCols;
+        int n2 = right.numCols;
+        int m = left.numRows;
         int k = v[0].numCols;
         for (int b = 0; b < v.length; b++) {
-            if (v[b].numRows != left.numCols || w[b].numRows != right.numCols || v[b].numCols != k || w[b].numCols != k) {
+            if (v[b].numRows != n1 || w[b].numRows != n2 || v[b].numCols != k || w[b].numCols != k) {
                 throw new IllegalArgumentException("trajectory " + b + ": V is " + v[b].numRows + "×" + v[b].numCols
                         + " and W " + w[b].numRows + "×" + w[b].numCols + "; the rank-one operator needs n1×k = "
-                        + left.numCols + "×" + k + " and n2×k = " + right.numCols + "×" + k);
+                        + n1 + "×" + k + " and n2×k = " + n2 + "×" + k);
             }
         }
-        vs = stack(v, vs);
-        ws = stack(w, ws);
-        int width = v.length * k;
-        p.reshape(left.numRows, width);
-        q.reshape(left.numRows, width);
-        tall.times(left, vs, p);
-        tall.times(right, ws, q);
-        productsValid = true;
+        int batch = v.length;
+        int width = batch * k;
+        int tile = RankOneBlockKernels.tile(width);
+        int wp = RankOneBlockKernels.paddedWidth(width);
+        vt = stackTransposed(v, wp, vt);
+        wt = stackTransposed(w, wp, wt);
+        boolean grads = gradV != null;
+        int groupRows = groupRows(m);
+        int groups = (m + groupRows - 1) / groupRows;
+        int workers = Math.min(loops.threads(), groups);
+        int blockScratch = BLOCK_ROWS * wp;
+        int scratchLength = 4 * blockScratch + blockScratch * RankOneBlockKernels.lanes();
+        if (workerScratch.length < workers || workerScratch[0].length < scratchLength) {
+            workerScratch = new double[Math.max(workers, workerScratch.length)][scratchLength];
+        }
+        int sumLength = wp * (n1 + n2);
+        if (grads && (groupSums.length < groups || groupSums[0].length < sumLength)) {
+            groupSums = new double[groups][sumLength];
+        }
+        double[] ad = left.data;
+        double[] bd = right.data;
+        double[] vtd = vt;
+        double[] wtd = wt;
+        double invSqrt = invSqrtM;
+        AtomicInteger next = new AtomicInteger();
+        loops.forChunks(workers, 1, (worker, from, to) -> {
+            double[] scratch = workerScratch[worker];
+            for (int g = next.getAndIncrement(); g < groups; g = next.getAndIncrement()) {
+                int g0 = g * groupRows;
+                int g1 = Math.min(m, g0 + groupRows);
+                double[] sum = grads ? groupSums[g] : null;
+                if (grads) {
+                    Arrays.fill(sum, 0, sumLength, 0.0);
+                }
+                for (int i = g0; i < g1; i += BLOCK_ROWS) {
+                    int rows = Math.min(BLOCK_ROWS, g1 - i);
+                    block(ad, bd, i, rows, n1, n2, vtd, wtd, wp, tile, k, batch, y, res, computeRes, sum, scratch,
+                            blockScratch, invSqrt);
+                }
+            }
+        });
+        if (grads) {
+            sumGroups(groups, n1, n2, wp, k, gradV, gradW);
+        }
     }
 
-    /** scaled = diag(res) src/√m, trajectory b scaling columns [bk, bk + k). */
-    private void rowScaled(DMatrixRMaj src, double[][] res, int k) {
-        int m = src.numRows;
-        int width = src.numCols;
-        scaled.reshape(m, width);
-        double[] s = src.data;
-        double[] d = scaled.data;
-        loops.forChunks(m, 4096, (c, from, to) -> {
-            for (int i = from; i < to; i++) {
-                for (int b = 0; b < res.length; b++) {
-                    double r = res[b][i] * invSqrtM;
-                    for (int cc = b * k; cc < (b + 1) * k; cc++) {
-                        d[i * width + cc] = r * s[i * width + cc];
+    /**
+     * One block of rows [i, i + rows): P_blk and Q_blk into the worker's scratch, the residuals (written to res when
+     * computeRes, else read from it), then, when sum is non-null, S_Q = diag(res) Q_blk/√m and S_P = diag(res) P_blk/√m
+     * and sum[0 … wp·n1) += S_Qᵀ A_blk, sum[wp·n1 …) += S_Pᵀ B_blk (both transposed, wp × n). Modifies scratch, sum
+     * and, when computeRes, res.
+     */
+    private static void block(double[] ad, double[] bd, int i, int rows, int n1, int n2, double[] vt, double[] wt,
+            int wp, int tile, int k, int batch, double[][] y, double[][] res, boolean computeRes, double[] sum,
+            double[] scratch, int stride, double invSqrtM) {
+        int po = 0;
+        int qo = stride;
+        int spo = 2 * stride;
+        int sqo = 3 * stride;
+        double[] p = scratch;
+        RankOneBlockKernels.products(ad, i, rows, n1, vt, wp, tile, p, po, p, 4 * stride);
+        RankOneBlockKernels.products(bd, i, rows, n2, wt, wp, tile, p, qo, p, 4 * stride);
+        for (int r = 0; r < rows; r++) {
+            int row = i + r;
+            for (int b = 0; b < batch; b++) {
+                double value;
+                if (computeRes) {
+                    double s = 0;
+                    for (int c = b * k; c < (b + 1) * k; c++) {
+                        s += p[po + r * wp + c] * p[qo + r * wp + c];
                     }
+                    double[] yb = y == null ? null : y[y.length == 1 ? 0 : b];
+                    value = yb == null ? s * invSqrtM : s * invSqrtM - yb[row];
+                    res[b][row] = value;
+                } else {
+                    value = res[b][row];
+                }
+                if (sum != null) {
+                    double scale = value * invSqrtM;
+                    for (int c = b * k; c < (b + 1) * k; c++) {
+                        p[sqo + r * wp + c] = scale * p[qo + r * wp + c];
+                        p[spo + r * wp + c] = scale * p[po + r * wp + c];
+                    }
+                }
+            }
+            if (sum != null) {
+                for (int c = batch * k; c < wp; c++) {
+                    p[sqo + r * wp + c] = 0;
+                    p[spo + r * wp + c] = 0;
+                }
+            }
+        }
+        if (sum != null) {
+            RankOneBlockKernels.addTransposed(ad, i, rows, n1, p, sqo, wp, tile, sum, 0);
+            RankOneBlockKernels.addTransposed(bd, i, rows, n2, p, spo, wp, tile, sum, wp * n1);
+        }
+    }
+
+    /**
+     * gradV_b[j, c] = Σ_g sum_g[(bk + c)·n1 + j] and gradW_b[j, c] = Σ_g sum_g[wp·n1 + (bk + c)·n2 + j], the groups
+     * added in order g = 0, 1, …. Modifies gradV and gradW.
+     */
+    private void sumGroups(int groups, int n1, int n2, int wp, int k, DMatrixRMaj[] gradV, DMatrixRMaj[] gradW) {
+        int width = gradV.length * k;
+        double[][] sums = groupSums;
+        loops.forChunks(2 * width, 1, (chunk, from, to) -> {
+            double[] line = new double[Math.max(n1, n2)];
+            for (int t = from; t < to; t++) {
+                boolean isV = t < width;
+                int c = isV ? t : t - width;
+                int n = isV ? n1 : n2;
+                int off = isV ? c * n1 : wp * n1 + c * n2;
+                System.arraycopy(sums[0], off, line, 0, n);
+                for (int g = 1; g < groups; g++) {
+                    double[] sg = sums[g];
+                    for (int j = 0; j < n; j++) {
+                        line[j] += sg[off + j];
+                    }
+                }
+                double[] out = (isV ? gradV : gradW)[c / k].data;
+                int cc = c % k;
+                for (int j = 0; j < n; j++) {
+                    out[j * k + cc] = line[j];
                 }
             }
         });
     }
 
-    /** [M_1 … M_B] (rows × Bk) into {@code into} (reshaped). */
-    private static DMatrixRMaj stack(DMatrixRMaj[] items, DMatrixRMaj into) {
+    /** [M_1 … M_B]ᵀ (wp × rows, rows past B·k zero) into {@code into} (reallocated when too small); returns it. */
+    private static double[] stackTransposed(DMatrixRMaj[] items, int wp, double[] into) {
         int rows = items[0].numRows;
         int k = items[0].numCols;
-        int width = items.length * k;
-        into.reshape(rows, width);
+        double[] out = into.length >= wp * rows ? into : new double[wp * rows];
         for (int b = 0; b < items.length; b++) {
+            double[] d = items[b].data;
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(items[b].data, r * k, into.data, r * width + b * k, k);
-            }
-        }
-        return into;
-    }
-
-    /** out_b = columns [bk, bk + k) of g. Modifies out. */
-    private static void unstack(DMatrixRMaj g, DMatrixRMaj[] out, int k) {
-        int width = g.numCols;
-        for (int b = 0; b < out.length; b++) {
-            for (int r = 0; r < g.numRows; r++) {
-                System.arraycopy(g.data, r * width + b * k, out[b].data, r * k, k);
-            }
-        }
-    }
-
-    /** Whether the stacked copy holds bitwise these factors. */
-    private static boolean same(DMatrixRMaj[] items, DMatrixRMaj stacked) {
-        int rows = items[0].numRows;
-        int k = items[0].numCols;
-        int width = items.length * k;
-        if (stacked.numRows != rows || stacked.numCols != width) {
-            return false;
-        }
-        for (int b = 0; b < items.length; b++) {
-            for (int r = 0; r < rows; r++) {
-                if (!Arrays.equals(items[b].data, r * k, r * k + k, stacked.data, r * width + b * k, r * width + b * k + k)) {
-                    return false;
+                for (int c = 0; c < k; c++) {
+                    out[(b * k + c) * rows + r] = d[r * k + c];
                 }
             }
         }
-        return true;
+        Arrays.fill(out, items.length * k * rows, wp * rows, 0.0);
+        return out;
     }
 }
