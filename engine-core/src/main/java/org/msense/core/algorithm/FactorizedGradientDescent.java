@@ -51,6 +51,11 @@ import org.msense.core.spec.TrajectorySpec;
  * step forms G + H and applies U ← U − (μ/2)(G + H) to both buffers: the same operations on equal data, so V and W
  * stay equal bit for bit, the forward pass 𝒜(VWᵀ) is 𝒜(UUᵀ), and the diagnostics need no special case (the imbalance VᵀV − WᵀW is exactly 0,
  * the singular values of VWᵀ are the eigenvalues of UUᵀ).
+ *
+ * <p>Two options serve Wind's perturbed gradient flow ({@link PerturbedGradientFlow}), for method gd only: a
+ * {@link GradientPerturbation} adds a term to G_b and H_b after the operator's pass and before the step (none: no
+ * extra arithmetic, the step above bit for bit), and with fresh measurements each draw may be kept for T steps
+ * ({@link MeasurementSource#heldFor}; T = 1, the default, draws at every step).
  */
 public final class FactorizedGradientDescent implements AutoCloseable {
     private final Engine engine;
@@ -73,6 +78,8 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     private final double[] hostInverse;
     private final double[] hostGram;
     private final MeasurementSource measurements;
+    /** The term added to the gradients before each step, or null (plain gradient descent). */
+    private final GradientPerturbation perturbation;
     private final DiagnosticsProbe probe;
     private final DiagnosticsCalculator calculator;
     private final double setupSeconds;
@@ -83,6 +90,22 @@ public final class FactorizedGradientDescent implements AutoCloseable {
      * @param initial the initial factors (usually {@link HostFactors#drawInitial}); not modified
      */
     public FactorizedGradientDescent(SensingProblem problem, BatchSpec spec, HostFactors initial) {
+        this(problem, spec, initial, null, 1);
+    }
+
+    /**
+     * Allocates the state on the problem's engine and uploads the initial factors, for a run whose gradients get
+     * an added term and whose fresh measurements are each kept for several steps.
+     *
+     * @param initial      the initial factors (usually {@link HostFactors#drawInitial}); not modified
+     * @param perturbation the term added to the gradients before each step (method gd only), or null for none; it
+     *                     stays the caller's to release, after this object is closed
+     * @param holdSteps    T ≥ 1: with a minibatch &gt; 0, each fresh draw (substream t₀ = 0, T, 2T, …) is used for
+     *                     T steps; ignored for the problem's fixed measurements
+     * @throws IllegalArgumentException for a perturbation with a method other than gd, or T &lt; 1
+     */
+    public FactorizedGradientDescent(SensingProblem problem, BatchSpec spec, HostFactors initial,
+            GradientPerturbation perturbation, int holdSteps) {
         long start = System.nanoTime();
         this.engine = problem.engine();
         this.problem = problem;
@@ -90,10 +113,20 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         this.batch = spec.size();
         this.k = spec.model().width();
         this.method = spec.algorithm().method();
+        if (perturbation != null && method != Method.GD) {
+            throw new IllegalArgumentException("a gradient perturbation is added to plain gradient descent (method gd),"
+                    + " not " + method.id());
+        }
+        if (holdSteps < 1) {
+            throw new IllegalArgumentException("fresh measurements held for " + holdSteps + " steps; the period must"
+                    + " be ≥ 1");
+        }
+        this.perturbation = perturbation;
         Precision p = spec.model().precision();
         int n1 = problem.n1();
         int n2 = problem.n2();
         List<MatrixBatch> made = new ArrayList<>();
+        MeasurementSource source = null;
         try {
             v = keep(made, engine.allocate(p, batch, n1, k));
             w = keep(made, engine.allocate(p, batch, n2, k));
@@ -115,8 +148,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                 hostGram = null;
             }
             int mb = spec.algorithm().minibatch();
-            measurements = mb > 0 ? MeasurementSource.fresh(problem, mb, p) : MeasurementSource.fixed(problem);
-            res = keep(made, engine.allocate(p, batch, measurements.rows(), 1));
+            source = mb > 0 ? MeasurementSource.heldFor(MeasurementSource.fresh(problem, mb, p), holdSteps)
+                    : MeasurementSource.fixed(problem);
+            res = keep(made, engine.allocate(p, batch, source.rows(), 1));
             probe = new DiagnosticsProbe(problem, batch, k, p);
             if (method.symmetric() && !Arrays.equals(initial.v(), initial.w())) {
                 throw new IllegalArgumentException(method.id() + " trains one factor U (V = W = U): the initial V and W"
@@ -130,8 +164,12 @@ public final class FactorizedGradientDescent implements AutoCloseable {
                     engine.release(m);
                 }
             });
+            if (source != null) {
+                source.release();
+            }
             throw ex;
         }
+        measurements = source;
         calculator = new DiagnosticsCalculator(problem.truth(), Math.min(k, Math.min(n1, n2)));
         engine.synchronize();
         setupSeconds = (System.nanoTime() - start) / 1e9;
@@ -283,6 +321,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             if (end) {
                 interrupted = interruptNow;
                 break;
+            }
+            if (perturbation != null) {
+                perturbation.addTo(v, w, gradV, gradW);
             }
             step(negativeStep, damping);
             t++;

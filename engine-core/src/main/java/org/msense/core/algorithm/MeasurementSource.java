@@ -67,6 +67,61 @@ public abstract class MeasurementSource {
         return new Fresh(problem, batchRows, precision);
     }
 
+    /**
+     * {@code source} with each draw kept for {@code steps} steps: {@link #prepare}(t) prepares {@code source} for
+     * t₀ = t − (t mod steps), the start of t's period (so step t uses the measurements drawn for substream t₀ =
+     * 0, T, 2T, …), and does nothing while t₀ is the one prepared last. With {@code steps} = 1 it is
+     * {@code source} itself. Releasing it releases {@code source}.
+     *
+     * @throws IllegalArgumentException if {@code steps} &lt; 1
+     */
+    public static MeasurementSource heldFor(MeasurementSource source, int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("measurements held for " + steps + " steps; the period must be ≥ 1");
+        }
+        return steps == 1 ? source : new Held(source, steps);
+    }
+
+    private static final class Held extends MeasurementSource {
+        private final MeasurementSource source;
+        private final int steps;
+        private int prepared = -1;
+
+        Held(MeasurementSource source, int steps) {
+            this.source = source;
+            this.steps = steps;
+        }
+
+        @Override
+        public SensingOperator operator() {
+            return source.operator();
+        }
+
+        @Override
+        public MatrixBatch observations() {
+            return source.observations();
+        }
+
+        @Override
+        public void prepare(int t) {
+            int periodStart = t - t % steps;
+            if (periodStart != prepared) {
+                source.prepare(periodStart);
+                prepared = periodStart;
+            }
+        }
+
+        @Override
+        public int rows() {
+            return source.rows();
+        }
+
+        @Override
+        public void release() {
+            source.release();
+        }
+    }
+
     private static final class Fresh extends MeasurementSource {
         private final SensingProblem problem;
         private final Engine engine;
