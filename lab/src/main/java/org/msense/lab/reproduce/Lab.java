@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.msense.core.algorithm.BatchResult;
 import org.msense.core.algorithm.BoundedPerturbation;
 import org.msense.core.algorithm.FactorizedGradientDescent;
@@ -171,33 +173,10 @@ public final class Lab {
     public Trajectories run(ProblemSpec spec, SensingProblem problem, int width, AlgorithmSpec algo,
             List<TrajectorySpec> trajectories, HostFactors initial) {
         BatchSpec batch = new BatchSpec(spec, new ModelSpec(width, InitNormalization.PER_WIDTH, precision), algo, trajectories);
-        List<List<DiagnosticRecord>> histories = new ArrayList<>();
-        for (int b = 0; b < trajectories.size(); b++) {
-            histories.add(new ArrayList<>());
-        }
-        ProgressBar bar = new ProgressBar(log, progress, "  " + experiment);
         try (FactorizedGradientDescent gd = new FactorizedGradientDescent(problem, batch, initial)) {
-            BatchResult result = gd.run(new RunObserver() {
-                @Override
-                public void onRecords(List<DiagnosticRecord> records) {
-                    for (DiagnosticRecord r : records) {
-                        histories.get(r.trajectory()).add(r);
-                    }
-                }
-
-                @Override
-                public void onProgress(int t, int total) {
-                    bar.update(t, total);
-                }
-            }, stop);
-            bar.finish();
-            if (result.interrupted()) {
-                throw new Interrupted();
-            }
-            return new Trajectories(histories, gd.factors());
+            return recorded(trajectories.size(), gd::run, gd::factors);
         }
     }
-
 
     /**
      * Runs trajectories of the perturbed gradient flow ({@link PerturbedGradientFlow}: gradient steps on E_t + P_b,
@@ -212,31 +191,42 @@ public final class Lab {
         BatchSpec batch = new BatchSpec(spec, new ModelSpec(width, InitNormalization.PER_WIDTH, precision), algo, trajectories);
         HostFactors initial = HostFactors.drawInitial(trajectories, problem.n1(), problem.n2(), width,
                 InitNormalization.PER_WIDTH);
+        try (PerturbedGradientFlow flow = new PerturbedGradientFlow(problem, batch, initial, perturbation, resampleEvery)) {
+            return recorded(trajectories.size(), flow::run, flow::factors);
+        }
+    }
+
+    /**
+     * Runs a batch of {@code count} trajectories through {@code run} (the algorithm's run(observer, stop)), with the
+     * progress bar, and returns every logged record of each trajectory and the final factors.
+     *
+     * @throws Interrupted when the user asked to stop
+     */
+    private Trajectories recorded(int count, BiFunction<RunObserver, BooleanSupplier, BatchResult> run,
+            Supplier<HostFactors> factors) {
         List<List<DiagnosticRecord>> histories = new ArrayList<>();
-        for (int b = 0; b < trajectories.size(); b++) {
+        for (int b = 0; b < count; b++) {
             histories.add(new ArrayList<>());
         }
         ProgressBar bar = new ProgressBar(log, progress, "  " + experiment);
-        try (PerturbedGradientFlow flow = new PerturbedGradientFlow(problem, batch, initial, perturbation, resampleEvery)) {
-            BatchResult result = flow.run(new RunObserver() {
-                @Override
-                public void onRecords(List<DiagnosticRecord> records) {
-                    for (DiagnosticRecord r : records) {
-                        histories.get(r.trajectory()).add(r);
-                    }
+        BatchResult result = run.apply(new RunObserver() {
+            @Override
+            public void onRecords(List<DiagnosticRecord> records) {
+                for (DiagnosticRecord r : records) {
+                    histories.get(r.trajectory()).add(r);
                 }
-
-                @Override
-                public void onProgress(int t, int total) {
-                    bar.update(t, total);
-                }
-            }, stop);
-            bar.finish();
-            if (result.interrupted()) {
-                throw new Interrupted();
             }
-            return new Trajectories(histories, flow.factors());
+
+            @Override
+            public void onProgress(int t, int total) {
+                bar.update(t, total);
+            }
+        }, stop);
+        bar.finish();
+        if (result.interrupted()) {
+            throw new Interrupted();
         }
+        return new Trajectories(histories, factors.get());
     }
 
     /**
