@@ -1,13 +1,6 @@
 package org.msense.tests.crossbackend;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,21 +15,6 @@ class CudaDenseOperatorsEmulationTest {
 
     @Test
     void theDenseOperatorTestsPassOnTheHostEmulation(@TempDir Path dir) throws Exception {
-        Path gcc = CudaEmulationTest.onPath("gcc");
-        Path readelf = CudaEmulationTest.onPath("readelf");
-        Assumptions.assumeTrue(gcc != null && readelf != null && Files.isExecutable(gcc.resolveSibling("g++")),
-                "gcc, g++ and readelf are needed to build the stand-ins");
-        Assumptions.assumeFalse(CudaEmulationTest.realDriverPresent(),
-                "a real NVIDIA driver is installed here; the GPU runs CudaDenseOperatorsTest itself");
-        Map<String, String> env = CudaEmulationTest.buildEmulation(dir, gcc, readelf);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                EmulatedCudaMain.class.getName(), CudaDenseOperatorsTest.class.getName()));
-        String out = CudaEmulationTest.exec(cmd, env, false);
-        System.out.println(out);
-        assertTrue(out.contains("probe: true"), "the backend must be available on the emulation:\n" + out);
-        assertTrue(out.contains("exit=0") && !out.contains("FAIL "), "every case must pass on the emulation:\n" + out);
-        long passed = out.lines().filter(l -> l.startsWith("PASS ")).count();
-        assertTrue(passed >= 14, "only " + passed + " cases ran:\n" + out);
+        CudaEmulationTest.assertPassOnEmulation(dir, 14, CudaDenseOperatorsTest.class.getName());
     }
 }

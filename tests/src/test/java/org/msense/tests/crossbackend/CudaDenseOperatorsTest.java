@@ -2,40 +2,25 @@ package org.msense.tests.crossbackend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.msense.tests.crossbackend.OperatorComparison.assertClose;
+import static org.msense.tests.crossbackend.OperatorComparison.put;
+import static org.msense.tests.crossbackend.OperatorComparison.random;
+import static org.msense.tests.crossbackend.OperatorComparison.relative;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.msense.cli.Main;
-import org.msense.core.backend.BackendException;
-import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
-import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.Precision;
 import org.msense.core.backend.SensingOperator;
 import org.msense.core.diagnostics.DiagnosticRecord;
-import org.msense.core.spec.AlgorithmSpec;
 import org.msense.core.spec.BatchSpec;
-import org.msense.core.spec.InitNormalization;
-import org.msense.core.spec.ModelSpec;
 import org.msense.core.spec.OperatorKind;
-import org.msense.core.spec.ProblemSpec;
-import org.msense.core.spec.TrajectorySpec;
+import org.msense.tests.crossbackend.OperatorComparison.Side;
 
 /**
  * The {@code hadamard} and {@code gaussian-implicit} operators of the CUDA engine against those of the CPU engine
@@ -62,7 +47,7 @@ import org.msense.core.spec.TrajectorySpec;
  * iteration and the final V_bW_bᵀ agree to 1e-12 (the runs differ at most in how y was measured: the dense operator
  * forms 𝒜(X*) with a GEMM, the implicit one with its pass, an O(u) difference that contracts with the iterates).
  */
-class CudaDenseOperatorsTest {
+class CudaDenseOperatorsTest extends CpuAndCudaEngines {
     static final double FP64_PRIMITIVE = 1e-13;
     static final double FP32_VS_FP64 = CudaCrossBackendTest.FP32_TOLERANCE;
 
@@ -72,77 +57,8 @@ class CudaDenseOperatorsTest {
     static final int M = 400;
     static final int BATCH = 3;
 
-    private Engine gpu;
-    private Engine cpu;
-
-    @BeforeEach
-    void open() {
-        gpu = CudaSupport.openOrSkip();
-        cpu = Backends.select("cpu", Backends.discover()).backend().open(EngineOptions.defaults().withThreads(2));
-    }
-
-    @AfterEach
-    void close() {
-        if (gpu != null) {
-            CudaSupport.assertRanOnGpu(gpu);
-            gpu.close();
-        }
-        if (cpu != null) {
-            cpu.close();
-        }
-    }
-
-    private static double[] random(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextGaussian();
-        }
-        return x;
-    }
-
-    private static MatrixBatch put(Engine e, Precision p, int count, int rows, int cols, double[] values) {
-        MatrixBatch m = e.allocate(p, count, rows, cols);
-        e.upload(values, m);
-        return m;
-    }
-
-    /** ‖a − b‖_F / ‖a‖_F. */
-    static double relative(double[] a, double[] b) {
-        assertEquals(a.length, b.length);
-        double d = 0;
-        double n = 0;
-        for (int i = 0; i < a.length; i++) {
-            assertTrue(Double.isFinite(b[i]), "non-finite value at " + i);
-            d += (a[i] - b[i]) * (a[i] - b[i]);
-            n += a[i] * a[i];
-        }
-        return Math.sqrt(d / n);
-    }
-
-    private static void close(String what, double[] expected, double[] actual, double tolerance) {
-        double r = relative(expected, actual);
-        System.out.println(String.format(Locale.ROOT, "%s: relative difference %.3g (bound %.3g)", what, r, tolerance));
-        assertTrue(r <= tolerance, what + ": relative difference " + r + " > " + tolerance);
-    }
-
-    /** One operator and its inputs on one engine. */
-    private record Side(Engine engine, SensingOperator op, MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
-            MatrixBatch gradV, MatrixBatch gradW) {
-        static Side open(Engine e, OperatorKind kind, Precision p, int batch) {
-            return open(e, kind, p, batch, N1, N2, M);
-        }
-
-        static Side open(Engine e, OperatorKind kind, Precision p, int batch, int n1, int n2, int m) {
-            SensingOperator op = e.openOperator(OperatorDescription.generated(kind, n1, n2, m, 77), p);
-            return new Side(e, op, put(e, p, batch, n1, K, random(1, batch * n1 * K)),
-                    put(e, p, batch, n2, K, random(2, batch * n2 * K)), put(e, p, batch, m, 1, random(3, batch * m)),
-                    e.allocate(p, batch, m, 1), e.allocate(p, batch, n1, K), e.allocate(p, batch, n2, K));
-        }
-
-        void residualAndGradients() {
-            op.residualAndGradients(v, w, y, res, gradV, gradW);
-        }
+    private static Side side(Engine e, OperatorKind kind, Precision p, int batch) {
+        return Side.open(e, kind, p, batch, N1, N2, K, M);
     }
 
     /**
@@ -151,24 +67,13 @@ class CudaDenseOperatorsTest {
      */
     private void compareOperations(OperatorKind kind, Precision p, double tolerance) {
         for (int batch : new int[] {BATCH, 1}) {
-            Side g = Side.open(gpu, kind, p, batch);
-            Side c = Side.open(cpu, kind, Precision.FP64, batch);
-            c.residualAndGradients();
-            g.residualAndGradients();
-            String at = kind.id() + " " + p + " B=" + batch + " CPU vs CUDA";
-            close(at + " residual", cpu.download(c.res()), gpu.download(g.res()), tolerance);
-            close(at + " 𝒜*(res)W", cpu.download(c.gradV()), gpu.download(g.gradV()), tolerance);
-            close(at + " 𝒜*(res)ᵀV", cpu.download(c.gradW()), gpu.download(g.gradW()), tolerance);
+            Side g = side(gpu, kind, p, batch);
+            Side c = side(cpu, kind, Precision.FP64, batch);
+            String at = kind.id() + " " + p + " B=" + batch;
+            OperatorComparison.assertOneStepAgrees(c, g, at, tolerance);
+            // the separate calls left the fused call's bits (asserted); a repeated fused call gives them again
             double[] fusedRes = gpu.download(g.res());
             double[] fusedV = gpu.download(g.gradV());
-            double[] fusedW = gpu.download(g.gradW());
-            close(at + " ‖𝒜*(res)‖²", c.op().adjointSquaredNorms(c.res()), g.op().adjointSquaredNorms(g.res()), tolerance);
-            // the separate calls: the same bits where they run the same kernels, rounding otherwise
-            g.op().residual(g.v(), g.w(), g.y(), g.res());
-            assertArrayEquals(fusedRes, gpu.download(g.res()), 0.0, at + ": residual alone");
-            g.op().gradients(g.res(), g.v(), g.w(), g.gradV(), g.gradW());
-            assertArrayEquals(fusedV, gpu.download(g.gradV()), 0.0, at + ": gradients alone (V)");
-            assertArrayEquals(fusedW, gpu.download(g.gradW()), 0.0, at + ": gradients alone (W)");
             g.residualAndGradients();
             assertArrayEquals(fusedRes, gpu.download(g.res()), 0.0, at + ": repeated residual");
             assertArrayEquals(fusedV, gpu.download(g.gradV()), 0.0, at + ": repeated gradient (V)");
@@ -196,14 +101,14 @@ class CudaDenseOperatorsTest {
     @Test
     void largerOddSizedOperationsAgreeWithTheCpu() {
         for (OperatorKind kind : new OperatorKind[] {OperatorKind.HADAMARD, OperatorKind.GAUSSIAN_IMPLICIT}) {
-            Side g = Side.open(gpu, kind, Precision.FP64, 2, 63, 41, 600);
-            Side c = Side.open(cpu, kind, Precision.FP64, 2, 63, 41, 600);
+            Side g = Side.open(gpu, kind, Precision.FP64, 2, 63, 41, K, 600);
+            Side c = Side.open(cpu, kind, Precision.FP64, 2, 63, 41, K, 600);
             c.residualAndGradients();
             g.residualAndGradients();
-            String at = kind.id() + " 63×41, m = 600, B=2 CPU vs CUDA";
-            close(at + " residual", cpu.download(c.res()), gpu.download(g.res()), 1e-12);
-            close(at + " 𝒜*(res)W", cpu.download(c.gradV()), gpu.download(g.gradV()), 1e-12);
-            close(at + " 𝒜*(res)ᵀV", cpu.download(c.gradW()), gpu.download(g.gradW()), 1e-12);
+            String at = kind.id() + " 63×41, m = 600, B=2";
+            assertClose(at + " residual", cpu.download(c.res()), gpu.download(g.res()), 1e-12);
+            assertClose(at + " 𝒜*(res)W", cpu.download(c.gradV()), gpu.download(g.gradV()), 1e-12);
+            assertClose(at + " 𝒜*(res)ᵀV", cpu.download(c.gradW()), gpu.download(g.gradW()), 1e-12);
         }
     }
 
@@ -229,8 +134,8 @@ class CudaDenseOperatorsTest {
                 op.adjoint(put(en, Precision.FP64, 2, M, 1, res), dense);
                 e[s] = en.download(dense);
             }
-            close(kind.id() + " measure CPU vs CUDA", y[0], y[1], FP64_PRIMITIVE);
-            close(kind.id() + " dense adjoint CPU vs CUDA", e[0], e[1], FP64_PRIMITIVE);
+            assertClose(kind.id() + " measure", y[0], y[1], FP64_PRIMITIVE);
+            assertClose(kind.id() + " dense adjoint", e[0], e[1], FP64_PRIMITIVE);
         }
     }
 
@@ -241,8 +146,8 @@ class CudaDenseOperatorsTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void implicitStepEqualsTheStoredGaussianStepBitForBit(Precision p) {
-        Side dense = Side.open(gpu, OperatorKind.GAUSSIAN, p, BATCH);
-        Side implicit = Side.open(gpu, OperatorKind.GAUSSIAN_IMPLICIT, p, BATCH);
+        Side dense = side(gpu, OperatorKind.GAUSSIAN, p, BATCH);
+        Side implicit = side(gpu, OperatorKind.GAUSSIAN_IMPLICIT, p, BATCH);
         long before = CudaSupport.fusedPasses(gpu);
         dense.residualAndGradients();
         implicit.residualAndGradients();
@@ -274,58 +179,22 @@ class CudaDenseOperatorsTest {
     @Test
     void factorsOfAnotherPrecisionAreRefused() {
         for (OperatorKind kind : new OperatorKind[] {OperatorKind.HADAMARD, OperatorKind.GAUSSIAN_IMPLICIT}) {
-            SensingOperator op = gpu.openOperator(OperatorDescription.generated(kind, N1, N2, 40, 5), Precision.FP32);
-            BackendException e = assertThrows(BackendException.class, () -> op.residual(
-                    gpu.allocate(Precision.FP64, 1, N1, K), gpu.allocate(Precision.FP64, 1, N2, K),
-                    gpu.allocate(Precision.FP64, 1, 40, 1), gpu.allocate(Precision.FP64, 1, 40, 1)));
-            assertTrue(e.getMessage().contains("fp32") && e.getMessage().contains("--precision"), e.getMessage());
+            OperatorComparison.assertFactorsOfAnotherPrecisionAreRefused(gpu, kind, N1, N2, K);
         }
     }
 
     static BatchSpec spec(OperatorKind kind) {
-        ProblemSpec p = new ProblemSpec(N1, N2, 2, 1.0, 1.0, M, kind, 0.0, 3);
-        List<TrajectorySpec> ts = new ArrayList<>();
-        for (double a : new double[] {1e-3, 1e-2, 1e-1}) {
-            ts.add(new TrajectorySpec(p.seed(), a, a, 0.25));
-        }
-        return new BatchSpec(p, new ModelSpec(K, InitNormalization.PER_WIDTH, Precision.FP64), new AlgorithmSpec(300, 25, 0, 0),
-                ts);
-    }
-
-    /** The final relative error of every trajectory of a run. */
-    private static double[] finalErrors(TrajectoryRun run) {
-        int batch = (int) run.records().stream().mapToInt(DiagnosticRecord::trajectory).distinct().count();
-        double[] e = new double[batch];
-        for (DiagnosticRecord r : run.records()) {
-            e[r.trajectory()] = r.relativeError();
-        }
-        return e;
-    }
-
-    private void trajectoriesAgreeWithTheCpu(OperatorKind kind) {
-        BatchSpec spec = spec(kind);
-        TrajectoryRun onGpu = TrajectoryRun.run(gpu, spec);
-        TrajectoryRun onCpu = TrajectoryRun.run(cpu, spec);
-        TrajectoryRun.Difference d = TrajectoryRun.compare(onCpu, onGpu);
-        double[] last = finalErrors(onCpu);
-        System.out.println("CPU vs CUDA, " + kind.id() + ", fp64, 300 iterations: " + d + "; final relative errors "
-                + java.util.Arrays.toString(last));
-        for (double x : last) {
-            assertTrue(x < 0.1, kind.id() + ": the test problem must be one GD solves (final errors "
-                    + java.util.Arrays.toString(last) + ")");
-        }
-        assertTrue(d.worst() <= CudaCrossBackendTest.FP64_TOLERANCE, d.toString());
-        assertTrue(d.worstProduct() <= CudaCrossBackendTest.FP64_TOLERANCE, d.toString());
+        return OperatorComparison.trajectorySpec(kind, N1, N2, K, M);
     }
 
     @Test
     void hadamardTrajectoriesAgreeWithTheCpu() {
-        trajectoriesAgreeWithTheCpu(OperatorKind.HADAMARD);
+        OperatorComparison.assertTrajectoriesAgree(cpu, gpu, spec(OperatorKind.HADAMARD));
     }
 
     @Test
     void implicitGaussianTrajectoriesAgreeWithTheCpu() {
-        trajectoriesAgreeWithTheCpu(OperatorKind.GAUSSIAN_IMPLICIT);
+        OperatorComparison.assertTrajectoriesAgree(cpu, gpu, spec(OperatorKind.GAUSSIAN_IMPLICIT));
     }
 
     /** CUDA gaussian-implicit against CUDA gaussian of the same seed, 300 iterations: 1e-12 (see the class comment). */
@@ -351,35 +220,12 @@ class CudaDenseOperatorsTest {
         System.out.println(String.format(Locale.ROOT, "CUDA gaussian vs gaussian-implicit, 300 iterations: relative error"
                 + " differs by ≤ %.3g, final V_bW_bᵀ by ≤ %.3g relative", worst, product));
         assertTrue(product <= 1e-12, "final V_bW_bᵀ differ by " + product);
-        assertTrue(finalErrors(dense)[0] < 0.1, "the compared trajectories converge");
+        assertTrue(OperatorComparison.finalErrors(dense)[0] < 0.1, "the compared trajectories converge");
     }
 
     /** {@code msense run --backend cuda --operator hadamard|gaussian-implicit} runs (it used to be refused) and says so. */
     @Test
     void theCliRunsBothOperatorsOnTheGpu() throws Exception {
-        Path out = Files.createTempDirectory("msense-cuda-dense");
-        try {
-            for (String kind : new String[] {"hadamard", "gaussian-implicit"}) {
-                ByteArrayOutputStream o = new ByteArrayOutputStream();
-                ByteArrayOutputStream e = new ByteArrayOutputStream();
-                int status;
-                try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
-                        PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-                    status = new Main().execute(List.of("run", "--backend", "cuda", "--operator", kind, "--n1", "12", "--n2",
-                            "10", "--measurements", "80", "--iterations", "20", "--out", out.resolve(kind).toString()), po, pe);
-                }
-                String text = o.toString(StandardCharsets.UTF_8) + e.toString(StandardCharsets.UTF_8);
-                assertEquals(0, status, kind + ": " + text);
-                assertTrue(text.contains("msense run: cuda backend"), text);
-                String summary = Files.readString(out.resolve(kind).resolve("summary.json"));
-                assertTrue(summary.contains("\"cuda\"") && summary.contains(kind), summary);
-            }
-        } finally {
-            try (var files = Files.walk(out)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
+        OperatorComparison.assertCliRunsOnTheGpu("hadamard", "gaussian-implicit");
     }
 }

@@ -177,6 +177,33 @@ class CudaEmulationTest {
                 "MSENSE_CACHE_DIR", dir.resolve("cache").toString());
     }
 
+    /**
+     * Runs CUDA test classes (by name, in a child JVM of 1 GiB with the Vector API module) on the host emulation built
+     * in {@code dir}, and asserts that the backend was available there, that every case passed and that at least
+     * {@code minimumPassed} cases ran; returns the child's output. Skips the calling test where gcc, g++ or readelf is
+     * missing, or where a real NVIDIA driver is installed (there the GPU runs the classes themselves).
+     */
+    static String assertPassOnEmulation(Path dir, int minimumPassed, String... testClasses) throws Exception {
+        Path gcc = onPath("gcc");
+        Path readelf = onPath("readelf");
+        Assumptions.assumeTrue(gcc != null && readelf != null && Files.isExecutable(gcc.resolveSibling("g++")),
+                "gcc, g++ and readelf are needed to build the stand-ins");
+        Assumptions.assumeFalse(realDriverPresent(),
+                "a real NVIDIA driver is installed here; the GPU runs " + String.join(", ", testClasses) + " itself");
+        Map<String, String> env = buildEmulation(dir, gcc, readelf);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                EmulatedCudaMain.class.getName()));
+        cmd.addAll(List.of(testClasses));
+        String out = exec(cmd, env, false);
+        System.out.println(out);
+        assertTrue(out.contains("probe: true"), "the backend must be available on the emulation:\n" + out);
+        assertTrue(out.contains("exit=0") && !out.contains("FAIL "), "every case must pass on the emulation:\n" + out);
+        long passed = out.lines().filter(l -> l.startsWith("PASS ")).count();
+        assertTrue(passed >= minimumPassed, "only " + passed + " cases ran:\n" + out);
+        return out;
+    }
+
     @Test
     void theCudaTestSuitesPassOnTheHostEmulation(@TempDir Path dir) throws Exception {
         Path gcc = onPath("gcc");

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
-import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
 import org.msense.core.backend.Transpose;
@@ -24,27 +20,7 @@ import org.msense.core.rng.StreamPurpose;
  * may differ by the rounding of each: 2·γ_k(u) times the sum of the magnitudes of the k terms, with u the
  * unit roundoff of the precision and k the inner dimension. Skipped, with the probe's reason, without a GPU.
  */
-class CudaPrimitivesTest {
-    private Engine gpu;
-    private Engine cpu;
-
-    @BeforeEach
-    void open() {
-        gpu = CudaSupport.openOrSkip();
-        cpu = Backends.select("cpu", Backends.discover()).backend().open(EngineOptions.defaults().withThreads(2));
-    }
-
-    @AfterEach
-    void close() {
-        if (gpu != null) {
-            CudaSupport.assertRanOnGpu(gpu);
-            gpu.close();
-        }
-        if (cpu != null) {
-            cpu.close();
-        }
-    }
-
+class CudaPrimitivesTest extends CpuAndCudaEngines {
     private static double gamma(long n, double u) {
         return n * u / (1 - n * u);
     }

@@ -3,38 +3,21 @@ package org.msense.tests.crossbackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.msense.tests.crossbackend.OperatorComparison.assertClose;
+import static org.msense.tests.crossbackend.OperatorComparison.put;
+import static org.msense.tests.crossbackend.OperatorComparison.random;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.msense.cli.Main;
-import org.msense.core.backend.BackendException;
-import org.msense.core.backend.Backends;
 import org.msense.core.backend.Engine;
-import org.msense.core.backend.EngineOptions;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.Precision;
 import org.msense.core.backend.SensingOperator;
-import org.msense.core.spec.AlgorithmSpec;
 import org.msense.core.spec.BatchSpec;
-import org.msense.core.spec.InitNormalization;
-import org.msense.core.spec.ModelSpec;
 import org.msense.core.spec.OperatorKind;
-import org.msense.core.spec.ProblemSpec;
-import org.msense.core.spec.TrajectorySpec;
+import org.msense.tests.crossbackend.OperatorComparison.Side;
 
 /**
  * The {@code completion} and {@code rank-one} operators of the CUDA engine against those of the CPU engine: every
@@ -58,7 +41,7 @@ import org.msense.core.spec.TrajectorySpec;
  * {@link CudaCrossBackendTest#FP64_TOLERANCE} = 1e-9 relative (the argument there applies unchanged: the runs differ
  * by rounding only, γ-sized per step).
  */
-class CudaStructuredOperatorsTest {
+class CudaStructuredOperatorsTest extends CpuAndCudaEngines {
     static final double FP64_PRIMITIVE = 1e-13;
     static final double FP64_RANK_ONE = 4e-13;
     static final double FP32_COMPLETION = 0x1p-23;
@@ -68,80 +51,10 @@ class CudaStructuredOperatorsTest {
     static final int K = 4;
     static final int BATCH = 3;
 
-    private Engine gpu;
-    private Engine cpu;
-
-    @BeforeEach
-    void open() {
-        gpu = CudaSupport.openOrSkip();
-        cpu = Backends.select("cpu", Backends.discover()).backend().open(EngineOptions.defaults().withThreads(2));
-    }
-
-    @AfterEach
-    void close() {
-        if (gpu != null) {
-            CudaSupport.assertRanOnGpu(gpu);
-            gpu.close();
-        }
-        if (cpu != null) {
-            cpu.close();
-        }
-    }
-
     static int measurements(OperatorKind kind) {
         return kind == OperatorKind.COMPLETION ? 240 : 400;
     }
 
-    private static double[] random(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextGaussian();
-        }
-        return x;
-    }
-
-    private static MatrixBatch put(Engine e, Precision p, int count, int rows, int cols, double[] values) {
-        MatrixBatch m = e.allocate(p, count, rows, cols);
-        e.upload(values, m);
-        return m;
-    }
-
-    /** ‖a − b‖_F / ‖a‖_F. */
-    static double relative(double[] a, double[] b) {
-        assertEquals(a.length, b.length);
-        double d = 0;
-        double n = 0;
-        for (int i = 0; i < a.length; i++) {
-            assertTrue(Double.isFinite(b[i]), "non-finite value at " + i);
-            d += (a[i] - b[i]) * (a[i] - b[i]);
-            n += a[i] * a[i];
-        }
-        return Math.sqrt(d / n);
-    }
-
-    private static void close(String what, double[] expected, double[] actual, double tolerance) {
-        double r = relative(expected, actual);
-        System.out.println(String.format(Locale.ROOT, "%s: CPU vs CUDA relative difference %.3g (bound %.3g)", what, r,
-                tolerance));
-        assertTrue(r <= tolerance, what + ": relative difference " + r + " > " + tolerance);
-    }
-
-    /** One operator and its inputs on one engine. */
-    private record Side(Engine engine, SensingOperator op, MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
-            MatrixBatch gradV, MatrixBatch gradW) {
-        static Side open(Engine e, OperatorKind kind, Precision p, int batch) {
-            int m = measurements(kind);
-            SensingOperator op = e.openOperator(OperatorDescription.generated(kind, N1, N2, m, 77), p);
-            return new Side(e, op, put(e, p, batch, N1, K, random(1, batch * N1 * K)),
-                    put(e, p, batch, N2, K, random(2, batch * N2 * K)), put(e, p, batch, m, 1, random(3, batch * m)),
-                    e.allocate(p, batch, m, 1), e.allocate(p, batch, N1, K), e.allocate(p, batch, N2, K));
-        }
-
-        void residualAndGradients() {
-            op.residualAndGradients(v, w, y, res, gradV, gradW);
-        }
-    }
 
     /**
      * Residual and gradients, fused and separate, and ‖𝒜*(res)‖², on both engines, for a batch of {@value #BATCH}
@@ -149,29 +62,10 @@ class CudaStructuredOperatorsTest {
      */
     private void compareOperations(OperatorKind kind, Precision p, Precision cpuPrecision, double tolerance) {
         for (int batch : new int[] {BATCH, 1}) {
-            compareOperations(kind, p, cpuPrecision, tolerance, batch);
+            int m = measurements(kind);
+            OperatorComparison.assertOneStepAgrees(Side.open(cpu, kind, cpuPrecision, batch, N1, N2, K, m),
+                    Side.open(gpu, kind, p, batch, N1, N2, K, m), kind.id() + " " + p + " B=" + batch, tolerance);
         }
-    }
-
-    private void compareOperations(OperatorKind kind, Precision p, Precision cpuPrecision, double tolerance, int batch) {
-        Side g = Side.open(gpu, kind, p, batch);
-        Side c = Side.open(cpu, kind, cpuPrecision, batch);
-        c.residualAndGradients();
-        g.residualAndGradients();
-        String at = kind.id() + " " + p + " B=" + batch;
-        close(at + " residual", cpu.download(c.res()), gpu.download(g.res()), tolerance);
-        close(at + " 𝒜*(res)W", cpu.download(c.gradV()), gpu.download(g.gradV()), tolerance);
-        close(at + " 𝒜*(res)ᵀV", cpu.download(c.gradW()), gpu.download(g.gradW()), tolerance);
-        // the separate calls give the fused call's numbers, and a second call the same bits (no atomics)
-        double[] fusedRes = gpu.download(g.res());
-        double[] fusedV = gpu.download(g.gradV());
-        double[] fusedW = gpu.download(g.gradW());
-        g.op().residual(g.v(), g.w(), g.y(), g.res());
-        g.op().gradients(g.res(), g.v(), g.w(), g.gradV(), g.gradW());
-        assertArrayEquals(fusedRes, gpu.download(g.res()), 0.0, at + ": residual alone");
-        assertArrayEquals(fusedV, gpu.download(g.gradV()), 0.0, at + ": gradients alone (V)");
-        assertArrayEquals(fusedW, gpu.download(g.gradW()), 0.0, at + ": gradients alone (W)");
-        close(at + " ‖𝒜*(res)‖²", c.op().adjointSquaredNorms(c.res()), g.op().adjointSquaredNorms(g.res()), tolerance);
     }
 
     @ParameterizedTest
@@ -220,8 +114,8 @@ class CudaStructuredOperatorsTest {
                 e[s] = en.download(dense);
             }
             double tolerance = kind == OperatorKind.COMPLETION ? FP64_PRIMITIVE : FP64_RANK_ONE;
-            close(kind.id() + " measure", y[0], y[1], tolerance);
-            close(kind.id() + " dense adjoint", e[0], e[1], tolerance);
+            assertClose(kind.id() + " measure", y[0], y[1], tolerance);
+            assertClose(kind.id() + " dense adjoint", e[0], e[1], tolerance);
         }
     }
 
@@ -237,12 +131,7 @@ class CudaStructuredOperatorsTest {
 
     @Test
     void rankOneRefusesFactorsOfAnotherPrecision() {
-        SensingOperator op = gpu.openOperator(OperatorDescription.generated(OperatorKind.RANK_ONE, N1, N2, 40, 5),
-                Precision.FP32);
-        BackendException e = assertThrows(BackendException.class, () -> op.residual(
-                gpu.allocate(Precision.FP64, 1, N1, K), gpu.allocate(Precision.FP64, 1, N2, K),
-                gpu.allocate(Precision.FP64, 1, 40, 1), gpu.allocate(Precision.FP64, 1, 40, 1)));
-        assertTrue(e.getMessage().contains("fp32") && e.getMessage().contains("--precision"), e.getMessage());
+        OperatorComparison.assertFactorsOfAnotherPrecisionAreRefused(gpu, OperatorKind.RANK_ONE, N1, N2, K);
     }
 
     /** A rank-one operator whose B cannot be allocated (2·10¹⁰ numbers) fails and leaves nothing allocated behind. */
@@ -256,89 +145,22 @@ class CudaStructuredOperatorsTest {
     }
 
     static BatchSpec spec(OperatorKind kind) {
-        ProblemSpec p = new ProblemSpec(N1, N2, 2, 1.0, 1.0, measurements(kind), kind, 0.0, 3);
-        List<TrajectorySpec> ts = new ArrayList<>();
-        for (double a : new double[] {1e-3, 1e-2, 1e-1}) {
-            ts.add(new TrajectorySpec(p.seed(), a, a, 0.25));
-        }
-        return new BatchSpec(p, new ModelSpec(K, InitNormalization.PER_WIDTH, Precision.FP64), new AlgorithmSpec(300, 25, 0, 0),
-                ts);
-    }
-
-    private void trajectoriesAgree(OperatorKind kind) {
-        BatchSpec spec = spec(kind);
-        TrajectoryRun onGpu = TrajectoryRun.run(gpu, spec);
-        TrajectoryRun onCpu = TrajectoryRun.run(cpu, spec);
-        TrajectoryRun.Difference d = TrajectoryRun.compare(onCpu, onGpu);
-        DiagnosticsTail last = DiagnosticsTail.of(onCpu);
-        System.out.println("CPU vs CUDA, " + kind.id() + ", fp64, 300 iterations: " + d + "; final relative errors " + last);
-        assertTrue(last.converged(), kind.id() + ": the test problem must be one GD solves (final errors " + last + ")");
-        assertTrue(d.worst() <= CudaCrossBackendTest.FP64_TOLERANCE, d.toString());
-        assertTrue(d.worstProduct() <= CudaCrossBackendTest.FP64_TOLERANCE, d.toString());
-    }
-
-    /** The final relative errors of a run's trajectories. */
-    private record DiagnosticsTail(double[] errors) {
-        static DiagnosticsTail of(TrajectoryRun run) {
-            int batch = (int) run.records().stream().mapToInt(r -> r.trajectory()).distinct().count();
-            double[] e = new double[batch];
-            for (var r : run.records()) {
-                e[r.trajectory()] = r.relativeError();
-            }
-            return new DiagnosticsTail(e);
-        }
-
-        boolean converged() {
-            for (double x : errors) {
-                if (!(x < 0.1)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public String toString() {
-            return java.util.Arrays.toString(errors);
-        }
+        return OperatorComparison.trajectorySpec(kind, N1, N2, K, measurements(kind));
     }
 
     @Test
     void completionTrajectoriesAgreeWithTheCpu() {
-        trajectoriesAgree(OperatorKind.COMPLETION);
+        OperatorComparison.assertTrajectoriesAgree(cpu, gpu, spec(OperatorKind.COMPLETION));
     }
 
     @Test
     void rankOneTrajectoriesAgreeWithTheCpu() {
-        trajectoriesAgree(OperatorKind.RANK_ONE);
+        OperatorComparison.assertTrajectoriesAgree(cpu, gpu, spec(OperatorKind.RANK_ONE));
     }
 
     /** {@code msense run --backend cuda --operator completion|rank-one} runs (it used to be refused) and says so. */
     @Test
     void theCliRunsBothOperatorsOnTheGpu() throws Exception {
-        Path out = Files.createTempDirectory("msense-cuda-structured");
-        try {
-            for (String kind : new String[] {"completion", "rank-one"}) {
-                ByteArrayOutputStream o = new ByteArrayOutputStream();
-                ByteArrayOutputStream e = new ByteArrayOutputStream();
-                int status;
-                try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
-                        PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-                    status = new Main().execute(List.of("run", "--backend", "cuda", "--operator", kind, "--n1", "12", "--n2",
-                            "10", "--measurements", "80", "--iterations", "20", "--out", out.resolve(kind).toString()), po, pe);
-                }
-                String text = o.toString(StandardCharsets.UTF_8) + e.toString(StandardCharsets.UTF_8);
-                assertEquals(0, status, kind + ": " + text);
-                assertTrue(text.contains("msense run: cuda backend"), text);
-                String summary = Files.readString(out.resolve(kind).resolve("summary.json"));
-                assertTrue(summary.contains("\"cuda\"") && summary.contains(kind), summary);
-            }
-        } finally {
-            try (var files = Files.walk(out)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
+        OperatorComparison.assertCliRunsOnTheGpu("completion", "rank-one");
     }
 }
