@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.msense.tests.crossbackend.OperatorComparison.assertClose;
-import static org.msense.tests.crossbackend.OperatorComparison.put;
-import static org.msense.tests.crossbackend.OperatorComparison.random;
 import static org.msense.tests.crossbackend.OperatorComparison.relative;
 
 import java.util.Locale;
@@ -13,10 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.msense.core.backend.Engine;
-import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.Precision;
-import org.msense.core.backend.SensingOperator;
 import org.msense.core.diagnostics.DiagnosticRecord;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.OperatorKind;
@@ -116,26 +112,7 @@ class CudaDenseOperatorsTest extends CpuAndCudaEngines {
     @Test
     void measureAndDenseAdjointAgreeWithTheCpu() {
         for (OperatorKind kind : new OperatorKind[] {OperatorKind.HADAMARD, OperatorKind.GAUSSIAN_IMPLICIT}) {
-            double[] u = random(4, N1 * 2);
-            double[] v = random(5, N2 * 2);
-            double[] sigma = {1.0, 0.5};
-            double[] shift = random(6, M);
-            double[] res = random(7, 2 * M);
-            double[][] y = new double[2][];
-            double[][] e = new double[2][];
-            Engine[] engines = {cpu, gpu};
-            for (int s = 0; s < 2; s++) {
-                Engine en = engines[s];
-                SensingOperator op = en.openOperator(OperatorDescription.generated(kind, N1, N2, M, 91), Precision.FP64);
-                MatrixBatch out = en.allocate(Precision.FP64, 1, M, 1);
-                op.measure(u, sigma, v, 2, put(en, Precision.FP64, 1, M, 1, shift), out);
-                y[s] = en.download(out);
-                MatrixBatch dense = en.allocate(Precision.FP64, 2, N1, N2);
-                op.adjoint(put(en, Precision.FP64, 2, M, 1, res), dense);
-                e[s] = en.download(dense);
-            }
-            assertClose(kind.id() + " measure", y[0], y[1], FP64_PRIMITIVE);
-            assertClose(kind.id() + " dense adjoint", e[0], e[1], FP64_PRIMITIVE);
+            OperatorComparison.assertMeasureAndAdjointAgree(cpu, gpu, kind, N1, N2, M, FP64_PRIMITIVE);
         }
     }
 

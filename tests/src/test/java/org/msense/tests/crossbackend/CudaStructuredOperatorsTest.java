@@ -3,18 +3,13 @@ package org.msense.tests.crossbackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.msense.tests.crossbackend.OperatorComparison.assertClose;
-import static org.msense.tests.crossbackend.OperatorComparison.put;
 import static org.msense.tests.crossbackend.OperatorComparison.random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.msense.core.backend.Engine;
-import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.Precision;
-import org.msense.core.backend.SensingOperator;
 import org.msense.core.spec.BatchSpec;
 import org.msense.core.spec.OperatorKind;
 import org.msense.tests.crossbackend.OperatorComparison.Side;
@@ -94,28 +89,8 @@ class CudaStructuredOperatorsTest extends CpuAndCudaEngines {
     @Test
     void measureAndDenseAdjointAgreeWithTheCpu() {
         for (OperatorKind kind : new OperatorKind[] {OperatorKind.COMPLETION, OperatorKind.RANK_ONE}) {
-            int m = measurements(kind);
-            double[] u = random(4, N1 * 2);
-            double[] v = random(5, N2 * 2);
-            double[] sigma = {1.0, 0.5};
-            double[] shift = random(6, m);
-            double[] res = random(7, 2 * m);
-            double[][] y = new double[2][];
-            double[][] e = new double[2][];
-            Engine[] engines = {cpu, gpu};
-            for (int s = 0; s < 2; s++) {
-                Engine en = engines[s];
-                SensingOperator op = en.openOperator(OperatorDescription.generated(kind, N1, N2, m, 91), Precision.FP64);
-                MatrixBatch out = en.allocate(Precision.FP64, 1, m, 1);
-                op.measure(u, sigma, v, 2, put(en, Precision.FP64, 1, m, 1, shift), out);
-                y[s] = en.download(out);
-                MatrixBatch dense = en.allocate(Precision.FP64, 2, N1, N2);
-                op.adjoint(put(en, Precision.FP64, 2, m, 1, res), dense);
-                e[s] = en.download(dense);
-            }
             double tolerance = kind == OperatorKind.COMPLETION ? FP64_PRIMITIVE : FP64_RANK_ONE;
-            assertClose(kind.id() + " measure", y[0], y[1], tolerance);
-            assertClose(kind.id() + " dense adjoint", e[0], e[1], tolerance);
+            OperatorComparison.assertMeasureAndAdjointAgree(cpu, gpu, kind, N1, N2, measurements(kind), tolerance);
         }
     }
 

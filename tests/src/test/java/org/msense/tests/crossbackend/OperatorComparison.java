@@ -120,6 +120,34 @@ final class OperatorComparison {
     }
 
     /**
+     * y = 𝒜(U diag(σ) Vᵀ) − shift (U n1×2, V n2×2 random, σ = (1, 0.5)) and the dense adjoint 𝒜*(r) of two random
+     * residuals, for the fp64 operator generated from seed 91 on each engine, agree within {@code tolerance}.
+     */
+    static void assertMeasureAndAdjointAgree(Engine cpu, Engine gpu, OperatorKind kind, int n1, int n2, int m,
+            double tolerance) {
+        double[] u = random(4, n1 * 2);
+        double[] v = random(5, n2 * 2);
+        double[] sigma = {1.0, 0.5};
+        double[] shift = random(6, m);
+        double[] res = random(7, 2 * m);
+        double[][] y = new double[2][];
+        double[][] e = new double[2][];
+        Engine[] engines = {cpu, gpu};
+        for (int s = 0; s < 2; s++) {
+            Engine en = engines[s];
+            SensingOperator op = en.openOperator(OperatorDescription.generated(kind, n1, n2, m, 91), Precision.FP64);
+            MatrixBatch out = en.allocate(Precision.FP64, 1, m, 1);
+            op.measure(u, sigma, v, 2, put(en, Precision.FP64, 1, m, 1, shift), out);
+            y[s] = en.download(out);
+            MatrixBatch dense = en.allocate(Precision.FP64, 2, n1, n2);
+            op.adjoint(put(en, Precision.FP64, 2, m, 1, res), dense);
+            e[s] = en.download(dense);
+        }
+        assertClose(kind.id() + " measure", y[0], y[1], tolerance);
+        assertClose(kind.id() + " dense adjoint", e[0], e[1], tolerance);
+    }
+
+    /**
      * The trajectory batch of the operator tests: a rank-2, well-conditioned n1×n2 problem of m measurements of
      * {@code kind} (seed 3, no noise), width k, fp64, 3 trajectories (α = 10⁻³, 10⁻², 10⁻¹, μ = 0.25), 300
      * iterations of GD logged every 25.
