@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Two layouts, chosen by B:
  * <ul>
  *   <li>B &lt; {@value #INTERLEAVE_MIN}: trajectories row-major (x_b, e_b as vectors of length N); dot
- *       products are SIMD over j with two accumulators per row of the block, reduced at the end of the
- *       row; the rows go in pairs of 4-row blocks whose adjoint is added in one sweep (each accumulator
- *       vector loaded and stored once per 8 rows, the terms in row order);</li>
+ *       products are SIMD over j with two accumulators per row, eight rows at a time (x loaded once for the
+ *       eight), reduced at the end of the row; the adjoint of the eight rows is then added in one sweep from
+ *       cache with a tile of four accumulator vectors held in registers across the eight rows (each
+ *       accumulator vector loaded and stored once per 8 rows, the terms in row order);</li>
  *   <li>B ≥ {@value #INTERLEAVE_MIN}: x and e interleaved in panels of 2L trajectories (B rounded up to the
  *       vector length L, padding lanes zero; {@link #panelIndex}), so one operator element a_ij is
  *       broadcast and multiplied into 2L trajectories at once — a register tile of 4 rows × 2 vectors
@@ -78,8 +79,7 @@ final class VectorSensingPass {
         for (; i + 2 * ROWS <= to; i += 2 * ROWS) {
             int base = i * n;
             for (int b = 0; b < batch; b++) {
-                dots4(a, base, n, x[b], r8, 2 * b * ROWS);
-                dots4(a, base + ROWS * n, n, x[b], r8, 2 * b * ROWS + ROWS);
+                dots8(a, base, n, x[b], r8, 2 * b * ROWS);
                 for (int q = 0; q < 2 * ROWS; q++) {
                     double v = r8[2 * b * ROWS + q] - y[b][i + q];
                     r8[2 * b * ROWS + q] = v;
@@ -157,9 +157,77 @@ final class VectorSensingPass {
     }
 
     /**
-     * acc[c + j] += Σ_q r[o + q]·a[b0 + q·n + j] over the eight rows q = 0 … 7 at b0, for j ∈ [0, n): each accumulator
-     * vector is loaded and stored once per eight rows, the terms added in row order (the same rounding as two
-     * calls of {@link #axpy4}). Modifies acc.
+     * out[o + q] = ⟨row q at b0, x⟩ for the eight rows q = 0 … 7 at b0 (row stride n): x is loaded once for the eight rows,
+     * and each row is summed exactly as {@link #dots4} sums it (two vector accumulators over alternate vectors, added
+     * and reduced at the end, then the scalar tail), so the results are bitwise those of two dots4 calls. Modifies out.
+     */
+    static void dots8(double[] a, int b0, int n, double[] x, double[] out, int o) {
+        DoubleVector z = DoubleVector.zero(D);
+        DoubleVector s0 = z, s1 = z, s2 = z, s3 = z, s4 = z, s5 = z, s6 = z, s7 = z;
+        DoubleVector t0 = z, t1 = z, t2 = z, t3 = z, t4 = z, t5 = z, t6 = z, t7 = z;
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            DoubleVector xv = DoubleVector.fromArray(D, x, j);
+            DoubleVector xw = DoubleVector.fromArray(D, x, j + L);
+            int p0 = b0 + j;
+            s0 = DoubleVector.fromArray(D, a, p0).fma(xv, s0);
+            t0 = DoubleVector.fromArray(D, a, p0 + L).fma(xw, t0);
+            int p1 = b0 + n + j;
+            s1 = DoubleVector.fromArray(D, a, p1).fma(xv, s1);
+            t1 = DoubleVector.fromArray(D, a, p1 + L).fma(xw, t1);
+            int p2 = b0 + 2 * n + j;
+            s2 = DoubleVector.fromArray(D, a, p2).fma(xv, s2);
+            t2 = DoubleVector.fromArray(D, a, p2 + L).fma(xw, t2);
+            int p3 = b0 + 3 * n + j;
+            s3 = DoubleVector.fromArray(D, a, p3).fma(xv, s3);
+            t3 = DoubleVector.fromArray(D, a, p3 + L).fma(xw, t3);
+            int p4 = b0 + 4 * n + j;
+            s4 = DoubleVector.fromArray(D, a, p4).fma(xv, s4);
+            t4 = DoubleVector.fromArray(D, a, p4 + L).fma(xw, t4);
+            int p5 = b0 + 5 * n + j;
+            s5 = DoubleVector.fromArray(D, a, p5).fma(xv, s5);
+            t5 = DoubleVector.fromArray(D, a, p5 + L).fma(xw, t5);
+            int p6 = b0 + 6 * n + j;
+            s6 = DoubleVector.fromArray(D, a, p6).fma(xv, s6);
+            t6 = DoubleVector.fromArray(D, a, p6 + L).fma(xw, t6);
+            int p7 = b0 + 7 * n + j;
+            s7 = DoubleVector.fromArray(D, a, p7).fma(xv, s7);
+            t7 = DoubleVector.fromArray(D, a, p7 + L).fma(xw, t7);
+        }
+        double d0 = s0.add(t0).reduceLanes(VectorOperators.ADD);
+        double d1 = s1.add(t1).reduceLanes(VectorOperators.ADD);
+        double d2 = s2.add(t2).reduceLanes(VectorOperators.ADD);
+        double d3 = s3.add(t3).reduceLanes(VectorOperators.ADD);
+        double d4 = s4.add(t4).reduceLanes(VectorOperators.ADD);
+        double d5 = s5.add(t5).reduceLanes(VectorOperators.ADD);
+        double d6 = s6.add(t6).reduceLanes(VectorOperators.ADD);
+        double d7 = s7.add(t7).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            double xj = x[j];
+            d0 += a[b0 + j] * xj;
+            d1 += a[b0 + n + j] * xj;
+            d2 += a[b0 + 2 * n + j] * xj;
+            d3 += a[b0 + 3 * n + j] * xj;
+            d4 += a[b0 + 4 * n + j] * xj;
+            d5 += a[b0 + 5 * n + j] * xj;
+            d6 += a[b0 + 6 * n + j] * xj;
+            d7 += a[b0 + 7 * n + j] * xj;
+        }
+        out[o] = d0;
+        out[o + 1] = d1;
+        out[o + 2] = d2;
+        out[o + 3] = d3;
+        out[o + 4] = d4;
+        out[o + 5] = d5;
+        out[o + 6] = d6;
+        out[o + 7] = d7;
+    }
+
+    /**
+     * acc[c + j] += Σ_q r[o + q]·a[b0 + q·n + j] over the eight rows q = 0 … 7 at b0, for j ∈ [0, n): a tile of four
+     * accumulator vectors (4L columns) is held in registers across the eight rows, so each accumulator vector is
+     * loaded and stored once per eight rows; the terms are added in row order (the same rounding as two calls of
+     * {@link #axpy4}). Modifies acc.
      */
     private static void axpy8(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
         int b1 = b0 + n;
@@ -178,6 +246,57 @@ final class VectorSensingPass {
         DoubleVector v6 = DoubleVector.broadcast(D, r[o + 6]);
         DoubleVector v7 = DoubleVector.broadcast(D, r[o + 7]);
         int j = 0;
+        for (; j + 4 * L <= n; j += 4 * L) {
+            int e = c + j;
+            DoubleVector e0 = DoubleVector.fromArray(D, acc, e);
+            DoubleVector e1 = DoubleVector.fromArray(D, acc, e + L);
+            DoubleVector e2 = DoubleVector.fromArray(D, acc, e + 2 * L);
+            DoubleVector e3 = DoubleVector.fromArray(D, acc, e + 3 * L);
+            int p0 = b0 + j;
+            e0 = DoubleVector.fromArray(D, a, p0).fma(v0, e0);
+            e1 = DoubleVector.fromArray(D, a, p0 + L).fma(v0, e1);
+            e2 = DoubleVector.fromArray(D, a, p0 + 2 * L).fma(v0, e2);
+            e3 = DoubleVector.fromArray(D, a, p0 + 3 * L).fma(v0, e3);
+            int p1 = b1 + j;
+            e0 = DoubleVector.fromArray(D, a, p1).fma(v1, e0);
+            e1 = DoubleVector.fromArray(D, a, p1 + L).fma(v1, e1);
+            e2 = DoubleVector.fromArray(D, a, p1 + 2 * L).fma(v1, e2);
+            e3 = DoubleVector.fromArray(D, a, p1 + 3 * L).fma(v1, e3);
+            int p2 = b2 + j;
+            e0 = DoubleVector.fromArray(D, a, p2).fma(v2, e0);
+            e1 = DoubleVector.fromArray(D, a, p2 + L).fma(v2, e1);
+            e2 = DoubleVector.fromArray(D, a, p2 + 2 * L).fma(v2, e2);
+            e3 = DoubleVector.fromArray(D, a, p2 + 3 * L).fma(v2, e3);
+            int p3 = b3 + j;
+            e0 = DoubleVector.fromArray(D, a, p3).fma(v3, e0);
+            e1 = DoubleVector.fromArray(D, a, p3 + L).fma(v3, e1);
+            e2 = DoubleVector.fromArray(D, a, p3 + 2 * L).fma(v3, e2);
+            e3 = DoubleVector.fromArray(D, a, p3 + 3 * L).fma(v3, e3);
+            int p4 = b4 + j;
+            e0 = DoubleVector.fromArray(D, a, p4).fma(v4, e0);
+            e1 = DoubleVector.fromArray(D, a, p4 + L).fma(v4, e1);
+            e2 = DoubleVector.fromArray(D, a, p4 + 2 * L).fma(v4, e2);
+            e3 = DoubleVector.fromArray(D, a, p4 + 3 * L).fma(v4, e3);
+            int p5 = b5 + j;
+            e0 = DoubleVector.fromArray(D, a, p5).fma(v5, e0);
+            e1 = DoubleVector.fromArray(D, a, p5 + L).fma(v5, e1);
+            e2 = DoubleVector.fromArray(D, a, p5 + 2 * L).fma(v5, e2);
+            e3 = DoubleVector.fromArray(D, a, p5 + 3 * L).fma(v5, e3);
+            int p6 = b6 + j;
+            e0 = DoubleVector.fromArray(D, a, p6).fma(v6, e0);
+            e1 = DoubleVector.fromArray(D, a, p6 + L).fma(v6, e1);
+            e2 = DoubleVector.fromArray(D, a, p6 + 2 * L).fma(v6, e2);
+            e3 = DoubleVector.fromArray(D, a, p6 + 3 * L).fma(v6, e3);
+            int p7 = b7 + j;
+            e0 = DoubleVector.fromArray(D, a, p7).fma(v7, e0);
+            e1 = DoubleVector.fromArray(D, a, p7 + L).fma(v7, e1);
+            e2 = DoubleVector.fromArray(D, a, p7 + 2 * L).fma(v7, e2);
+            e3 = DoubleVector.fromArray(D, a, p7 + 3 * L).fma(v7, e3);
+            e0.intoArray(acc, e);
+            e1.intoArray(acc, e + L);
+            e2.intoArray(acc, e + 2 * L);
+            e3.intoArray(acc, e + 3 * L);
+        }
         for (; j + L <= n; j += L) {
             DoubleVector e = DoubleVector.fromArray(D, acc, c + j);
             e = DoubleVector.fromArray(D, a, b0 + j).fma(v0, e);
@@ -345,7 +464,9 @@ final class VectorSensingPass {
     /**
      * acc[c + j] += Σ_q r[o + q]·a[b0 + q·n + j] over the eight rows q = 0 … 7 at b0, for j ∈ [0, n): each accumulator
      * vector is loaded and stored once per eight rows, the terms added in row order (the same rounding as two
-     * calls of {@link #axpy4}). Modifies acc.
+     * calls of {@link #axpy4}). Modifies acc. The register tile of the fp64 version (four or two accumulator vectors
+     * across the eight rows) and eight-row dot products were measured 1.4–5× slower with the widening loads of this
+     * version (JDK 17, 512-bit species), so it keeps one vector per step.
      */
     private static void axpy8(float[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
         int b1 = b0 + n;

@@ -240,6 +240,8 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             status[b] = TrajectoryStatus.RUNNING;
         }
         long start = System.nanoTime();
+        long callStart = start;
+        long warmupEnd = -1; // when the warm-up steps of this call ended (System.nanoTime)
         int t = 0;
         if (from != null) {
             if (from.status().length != batch || from.iteration() < 0 || from.iteration() > algo.iterations()) {
@@ -260,6 +262,7 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             }
             start -= (long) (from.wallSeconds() * 1e9);
         }
+        int firstStep = t;
         int checkpointEvery = observer.checkpointEvery();
         boolean interrupted = false;
         int checkpointed = from == null ? 0 : from.iteration(); // the iteration of the last checkpoint handed out
@@ -327,15 +330,24 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             }
             step(negativeStep, damping);
             t++;
+            if (t - firstStep == BatchResult.StepTiming.WARMUP_STEPS) {
+                engine.synchronize();
+                warmupEnd = System.nanoTime();
+            }
             observer.onProgress(t, algo.iterations());
         }
         engine.synchronize();
-        double iterate = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
+        double iterate = (end - start) / 1e9;
+        BatchResult.StepTiming timing = warmupEnd < 0
+                ? new BatchResult.StepTiming(t - firstStep, (end - callStart) / 1e9, 0, 0)
+                : new BatchResult.StepTiming(BatchResult.StepTiming.WARMUP_STEPS, (warmupEnd - callStart) / 1e9,
+                        t - firstStep - BatchResult.StepTiming.WARMUP_STEPS, (end - warmupEnd) / 1e9);
         List<TrajectoryResult> results = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
             results.add(new TrajectoryResult(b, trajectories.get(b), status[b], stoppedAt[b], last[b]));
         }
-        return new BatchResult(results, t, setupSeconds, iterate, interrupted); // t: the steps taken
+        return new BatchResult(results, t, setupSeconds, iterate, interrupted, timing); // t: the steps taken
     }
 
     /** Hands the observer a checkpoint of the state at iteration t (after the engine has finished its work). */

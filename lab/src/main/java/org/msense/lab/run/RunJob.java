@@ -572,6 +572,11 @@ public final class RunJob {
         } else {
             out.printf(Locale.ROOT, "%n%d steps in %.2f s (%.3f ms per iteration for the batch of %d)%n", result.steps(),
                     result.iterateSeconds(), result.msPerIteration(), spec.size());
+            var timing = result.timing();
+            if (timing.steadySteps() > 0) {
+                out.printf(Locale.ROOT, "warm-up: the first %d steps in %.2f s; steady: %.3f ms per iteration%n",
+                        timing.warmupSteps(), timing.warmupSeconds(), timing.steadyMsPerIteration());
+            }
         }
     }
 }

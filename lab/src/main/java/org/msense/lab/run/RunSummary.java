@@ -148,7 +148,10 @@ public final class RunSummary {
         Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : a.method().id(), a.iterations(), a.logEvery(),
                 a.tolerance(), a.minibatch());
         Timing timing = new Timing(setupSeconds, result == null ? Double.NaN : result.iterateSeconds(),
-                result == null ? 0 : result.steps(), result == null ? Double.NaN : result.msPerIteration());
+                result == null ? 0 : result.steps(), result == null ? Double.NaN : result.msPerIteration(),
+                result == null ? 0 : result.timing().warmupSteps(),
+                result == null ? Double.NaN : result.timing().warmupSeconds(),
+                result == null ? Double.NaN : result.timing().steadyMsPerIteration());
         List<Trajectory> ts = new ArrayList<>();
         for (int i = 0; i < spec.size(); i++) {
             TrajectorySpec t = spec.trajectories().get(i);
@@ -249,9 +252,16 @@ public final class RunSummary {
     public record Algorithm(String method, int iterations, int logEvery, double tolerance, int minibatch) {
     }
 
-    /** The timing of {@code summary.json}, in seconds and milliseconds (NaN, written as null, when unknown). */
+    /**
+     * The timing of {@code summary.json}, in seconds and milliseconds (NaN, written as null, when unknown):
+     * setup, the whole iteration loop, and that loop split into its first {@code warmup_steps} steps (at most 10: on
+     * the CPU the JIT compiles the kernels during them) and the steady steps after them
+     * ({@link BatchResult.StepTiming}; after a resume, the steps of this process only).
+     */
     public record Timing(@JsonProperty("setup_s") double setupSeconds, @JsonProperty("iterate_s") double iterateSeconds,
-            int steps, @JsonProperty("ms_per_iteration") double msPerIteration) {
+            int steps, @JsonProperty("ms_per_iteration") double msPerIteration,
+            @JsonProperty("warmup_steps") int warmupSteps, @JsonProperty("warmup_s") double warmupSeconds,
+            @JsonProperty("steady_ms_per_iteration") double steadyMsPerIteration) {
     }
 
     /**

@@ -148,8 +148,8 @@ public final class SlurmScript {
 
     /**
      * The command that starts this msense again: this JVM's java executable, the JDK Vector API module where this
-     * runtime has it (the CPU backend's fused pass), native access for JCuda, this class path (absolute) and the main
-     * class {@code mainClass}.
+     * runtime has it (the CPU backend's fused pass), native access for JCuda, the launchers' compile threshold for the
+     * CPU kernels, this class path (absolute) and the main class {@code mainClass}.
      */
     public static List<String> currentJava(String mainClass) {
         List<String> cmd = new ArrayList<>();
@@ -159,6 +159,9 @@ public final class SlurmScript {
             cmd.add("jdk.incubator.vector");
         }
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        // as the launchers: the CPU kernels reach the optimizing JIT after 1% of the usual calls (docs/cli.md)
+        cmd.add("-XX:CompileCommand=quiet");
+        cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.*::*,0.01");
         List<String> entries = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!e.isBlank()) {

@@ -51,5 +51,7 @@ class SlurmScriptTest {
             assertTrue(Path.of(e).isAbsolute(), e);
         }
         assertEquals("org.msense.cli.Main", c.get(c.size() - 1));
+        assertTrue(c.contains("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.*::*,0.01"),
+                "the CPU kernels' compile threshold, as the launchers pass it: " + c);
     }
 }
