@@ -139,7 +139,7 @@ final class RankOneBlockKernels {
         for (int r = 0; r < rows; r++) {
             int b0 = (i + r) * n;
             for (int q = 0; q < wp; q++) {
-                double t = DoubleVector.fromArray(D, part, p0 + (r * wp + q) * L).reduceLanes(VectorOperators.ADD);
+                double t = LaneSum.of(DoubleVector.fromArray(D, part, p0 + (r * wp + q) * L));
                 for (int j = nv; j < n; j++) {
                     t += a[b0 + j] * xt[q * n + j];
                 }

@@ -155,9 +155,8 @@ final class TallProducts {
             t2 = a2.fma(zv, t2);
             t3 = a3.fma(zv, t3);
         }
-        jdk.incubator.vector.VectorOperators.Associative add = jdk.incubator.vector.VectorOperators.ADD;
-        double[] sx = {s0.reduceLanes(add), s1.reduceLanes(add), s2.reduceLanes(add), s3.reduceLanes(add)};
-        double[] sz = {t0.reduceLanes(add), t1.reduceLanes(add), t2.reduceLanes(add), t3.reduceLanes(add)};
+        double[] sx = {LaneSum.of(s0), LaneSum.of(s1), LaneSum.of(s2), LaneSum.of(s3)};
+        double[] sz = {LaneSum.of(t0), LaneSum.of(t1), LaneSum.of(t2), LaneSum.of(t3)};
         for (; j < n; j++) {
             for (int t = 0; t < ROWS; t++) {
                 double av = a[b0 + t * n + j];
@@ -210,11 +209,10 @@ final class TallProducts {
             c32 = a3.fma(v2, c32);
             c33 = a3.fma(v3, c33);
         }
-        jdk.incubator.vector.VectorOperators.Associative add = jdk.incubator.vector.VectorOperators.ADD;
-        double[] r = {c00.reduceLanes(add), c01.reduceLanes(add), c02.reduceLanes(add), c03.reduceLanes(add),
-            c10.reduceLanes(add), c11.reduceLanes(add), c12.reduceLanes(add), c13.reduceLanes(add),
-            c20.reduceLanes(add), c21.reduceLanes(add), c22.reduceLanes(add), c23.reduceLanes(add),
-            c30.reduceLanes(add), c31.reduceLanes(add), c32.reduceLanes(add), c33.reduceLanes(add)};
+        double[] r = {LaneSum.of(c00), LaneSum.of(c01), LaneSum.of(c02), LaneSum.of(c03),
+            LaneSum.of(c10), LaneSum.of(c11), LaneSum.of(c12), LaneSum.of(c13),
+            LaneSum.of(c20), LaneSum.of(c21), LaneSum.of(c22), LaneSum.of(c23),
+            LaneSum.of(c30), LaneSum.of(c31), LaneSum.of(c32), LaneSum.of(c33)};
         for (; j < n; j++) {
             for (int t = 0; t < ROWS; t++) {
                 double av = a[b0 + t * n + j];

@@ -139,10 +139,10 @@ final class VectorSensingPass {
             t2 = DoubleVector.fromArray(D, a, b2 + j + L).fma(xw, t2);
             t3 = DoubleVector.fromArray(D, a, b3 + j + L).fma(xw, t3);
         }
-        double d0 = s0.add(t0).reduceLanes(VectorOperators.ADD);
-        double d1 = s1.add(t1).reduceLanes(VectorOperators.ADD);
-        double d2 = s2.add(t2).reduceLanes(VectorOperators.ADD);
-        double d3 = s3.add(t3).reduceLanes(VectorOperators.ADD);
+        double d0 = LaneSum.of(s0.add(t0));
+        double d1 = LaneSum.of(s1.add(t1));
+        double d2 = LaneSum.of(s2.add(t2));
+        double d3 = LaneSum.of(s3.add(t3));
         for (; j < n; j++) {
             double xj = x[j];
             d0 += a[b0 + j] * xj;
@@ -194,14 +194,14 @@ final class VectorSensingPass {
             s7 = DoubleVector.fromArray(D, a, p7).fma(xv, s7);
             t7 = DoubleVector.fromArray(D, a, p7 + L).fma(xw, t7);
         }
-        double d0 = s0.add(t0).reduceLanes(VectorOperators.ADD);
-        double d1 = s1.add(t1).reduceLanes(VectorOperators.ADD);
-        double d2 = s2.add(t2).reduceLanes(VectorOperators.ADD);
-        double d3 = s3.add(t3).reduceLanes(VectorOperators.ADD);
-        double d4 = s4.add(t4).reduceLanes(VectorOperators.ADD);
-        double d5 = s5.add(t5).reduceLanes(VectorOperators.ADD);
-        double d6 = s6.add(t6).reduceLanes(VectorOperators.ADD);
-        double d7 = s7.add(t7).reduceLanes(VectorOperators.ADD);
+        double d0 = LaneSum.of(s0.add(t0));
+        double d1 = LaneSum.of(s1.add(t1));
+        double d2 = LaneSum.of(s2.add(t2));
+        double d3 = LaneSum.of(s3.add(t3));
+        double d4 = LaneSum.of(s4.add(t4));
+        double d5 = LaneSum.of(s5.add(t5));
+        double d6 = LaneSum.of(s6.add(t6));
+        double d7 = LaneSum.of(s7.add(t7));
         for (; j < n; j++) {
             double xj = x[j];
             d0 += a[b0 + j] * xj;
@@ -350,7 +350,7 @@ final class VectorSensingPass {
         for (; j + L <= n; j += L) {
             s = DoubleVector.fromArray(D, a, base + j).fma(DoubleVector.fromArray(D, x, j), s);
         }
-        double d = s.reduceLanes(VectorOperators.ADD);
+        double d = LaneSum.of(s);
         for (; j < n; j++) {
             d += a[base + j] * x[j];
         }
@@ -444,10 +444,10 @@ final class VectorSensingPass {
             t2 = load(a, b2 + j + L).fma(xw, t2);
             t3 = load(a, b3 + j + L).fma(xw, t3);
         }
-        double d0 = s0.add(t0).reduceLanes(VectorOperators.ADD);
-        double d1 = s1.add(t1).reduceLanes(VectorOperators.ADD);
-        double d2 = s2.add(t2).reduceLanes(VectorOperators.ADD);
-        double d3 = s3.add(t3).reduceLanes(VectorOperators.ADD);
+        double d0 = LaneSum.of(s0.add(t0));
+        double d1 = LaneSum.of(s1.add(t1));
+        double d2 = LaneSum.of(s2.add(t2));
+        double d3 = LaneSum.of(s3.add(t3));
         for (; j < n; j++) {
             double xj = x[j];
             d0 += a[b0 + j] * xj;
@@ -538,7 +538,7 @@ final class VectorSensingPass {
         for (; j + L <= n; j += L) {
             s = load(a, base + j).fma(DoubleVector.fromArray(D, x, j), s);
         }
-        double d = s.reduceLanes(VectorOperators.ADD);
+        double d = LaneSum.of(s);
         for (; j < n; j++) {
             d += a[base + j] * x[j];
         }
