@@ -55,6 +55,37 @@ final class ParallelLoops implements AutoCloseable {
         return chunks;
     }
 
+    /**
+     * Runs {@code task.accept(t)} once for every t in [0, tasks): the calling thread and up to {@code threads() − 1}
+     * workers take the next t from a shared counter until none is left, so a thread that loses its core for a while
+     * takes fewer tasks instead of holding up the others. Which thread runs a task varies from call to call; what a
+     * task computes must not depend on it. Returns when every task has finished (rethrowing the first failure).
+     */
+    void forTasks(int tasks, IntConsumer task) {
+        int helpers = pool == null ? 0 : Math.min(threads, tasks) - 1;
+        if (helpers <= 0) {
+            for (int t = 0; t < tasks; t++) {
+                task.accept(t);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable take = () -> {
+            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                task.accept(t);
+            }
+        };
+        List<Future<?>> futures = new ArrayList<>(helpers);
+        for (int h = 0; h < helpers; h++) {
+            futures.add(pool.submit(take));
+        }
+        try {
+            take.run();
+        } finally {
+            join(futures);
+        }
+    }
+
     /** Runs body(i) for i in [0, n), in parallel when {@code parallel}. */
     void forEach(int n, boolean parallel, IntConsumer body) {
         if (!parallel || n < 2) {

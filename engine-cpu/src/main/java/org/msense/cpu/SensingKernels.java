@@ -10,10 +10,13 @@ import org.ejml.dense.row.CommonOps_FDRM;
  * The sensing contractions on the CPU for a batch of B trajectories. The stacked operator is one m×N
  * row-major matrix (N = n1·n2); X_b, E_b are read as vectors of length N.
  *
- * <p>The fused pass reads 𝒜 once per call for all B trajectories: the rows are split into one contiguous
- * range per worker; for each block of rows (still in cache) it forms ⟨A_i, X_b⟩ for every b, the residual
- * r_bi = ⟨A_i, X_b⟩ − y_bi, and adds r_bi·A_i into a per-worker fp64 accumulator of E_b; the accumulators
- * are summed in worker order at the end, so results do not depend on scheduling. Dot products, residuals
+ * <p>The fused pass reads 𝒜 once per call for all B trajectories: the rows are split into at most
+ * {@value #MAX_CHUNKS} contiguous chunks whose bounds depend on m and B only ({@link #chunkRows}); the
+ * workers take the chunks from a shared counter, so a worker that loses its core for a while does not hold up
+ * the pass. For each block of rows of a chunk (still in cache) it forms ⟨A_i, X_b⟩ for every b, the residual
+ * r_bi = ⟨A_i, X_b⟩ − y_bi, and adds r_bi·A_i into the chunk's own fp64 accumulator of E_b; the accumulators
+ * are summed in chunk order at the end, so the results are bitwise the same for any thread count and any
+ * scheduling. Dot products, residuals
  * and accumulators are fp64 whatever the storage precision of 𝒜 or of the work data (fp32 values are
  * widened exactly on load, and results rounded once when stored).
  *
@@ -31,15 +34,19 @@ final class SensingKernels {
 
     private final ParallelLoops loops;
     private boolean vectorized = VECTOR_API;
-    /** Per-worker accumulators, reused between calls; grown on demand. */
+    /** Per-chunk accumulators, reused between calls; grown on demand. */
     private double[][] scratch = new double[0][];
     /** x, y and the residuals in the interleaved layout of {@link VectorSensingPass}, reused between calls. */
     private double[] panelX;
     private double[] panelY;
     private double[] panelRes;
 
-    /** Rows per worker below which the pass runs on one thread. */
-    private static final int MIN_ROWS_PER_WORKER = 64;
+    /** Chunks of rows per pass at most (each has an accumulator of B·N doubles). */
+    static final int MAX_CHUNKS = 16;
+    /** Rows per chunk at least (times B, so that the accumulators stay small beside 𝒜). */
+    private static final int MIN_CHUNK_ROWS = 64;
+    /** Chunk bounds are multiples of this (the row blocks of {@link VectorSensingPass}). */
+    private static final int CHUNK_ALIGN = 16;
 
     SensingKernels(ParallelLoops loops) {
         this.loops = loops;
@@ -75,7 +82,6 @@ final class SensingKernels {
         }
         double[] a64 = op.d != null ? op.d[0].data : null;
         float[] a32 = op.f != null ? op.f[0].data : null;
-        int workers = loops.threads();
         if (vectorized && batch >= VectorSensingPass.INTERLEAVE_MIN) {
             int bp = VectorSensingPass.paddedBatch(batch);
             double[] xi = panelX = grown(panelX, n * bp);
@@ -87,8 +93,12 @@ final class SensingKernels {
             double[] yi = panelY = grown(panelY, m * bp);
             interleave(ys, m, bp, yi);
             double[] ri = panelRes = grown(panelRes, m * bp);
-            ensureScratch(workers, n * bp);
-            int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
+            int rows = chunkRows(m, batch);
+            int chunks = (m + rows - 1) / rows;
+            ensureScratch(chunks, n * bp);
+            loops.forTasks(chunks, chunk -> {
+                int from = chunk * rows;
+                int to = Math.min(m, from + rows);
                 double[] acc = scratch[chunk];
                 Arrays.fill(acc, 0, n * bp, 0.0);
                 if (a64 != null) {
@@ -105,8 +115,12 @@ final class SensingKernels {
             }
             sumWorkers(chunks, batch, n, e, (b, j) -> VectorSensingPass.panelIndex(b, j, n, bp));
         } else {
-            ensureScratch(workers, batch * n);
-            int chunks = loops.forChunks(m, MIN_ROWS_PER_WORKER, (chunk, from, to) -> {
+            int rows = chunkRows(m, batch);
+            int chunks = (m + rows - 1) / rows;
+            ensureScratch(chunks, batch * n);
+            loops.forTasks(chunks, chunk -> {
+                int from = chunk * rows;
+                int to = Math.min(m, from + rows);
                 double[] acc = scratch[chunk];
                 Arrays.fill(acc, 0, batch * n, 0.0);
                 if (vectorized) {
@@ -143,8 +157,21 @@ final class SensingKernels {
     }
 
     /**
-     * E_b[j] = Σ_w scratch[w][index(b, j)] over the first {@code chunks} worker accumulators, summed in worker
-     * order (so the result does not depend on scheduling) and split over the workers by j. Modifies e.
+     * Rows per chunk of the pass over m rows for B trajectories: m split into at most {@value #MAX_CHUNKS} chunks of at
+     * least {@value #MIN_CHUNK_ROWS}·B rows, rounded up to a multiple of {@value #CHUNK_ALIGN}. It depends on m and B
+     * only, never on the thread count, so the accumulators and their sum in chunk order are the same for any thread
+     * count. (The accumulators together hold at most m/64 rows' worth of doubles, a small fraction of 𝒜.)
+     */
+    static int chunkRows(int m, int batch) {
+        int chunks = Math.max(1, Math.min(MAX_CHUNKS, m / (MIN_CHUNK_ROWS * batch)));
+        int rows = (m + chunks - 1) / chunks;
+        return (rows + CHUNK_ALIGN - 1) / CHUNK_ALIGN * CHUNK_ALIGN;
+    }
+
+    /**
+     * E_b[j] = Σ_c scratch[c][index(b, j)] over the first {@code chunks} chunk accumulators, summed in chunk
+     * order (so the result does not depend on scheduling or the thread count) and split over the workers by j.
+     * Modifies e.
      */
     private void sumWorkers(int chunks, int batch, int n, CpuMatrixBatch e, java.util.function.IntBinaryOperator index) {
         loops.forChunks(n, Math.max(1, (1 << 14) / batch), (c, from, to) -> {
@@ -186,11 +213,11 @@ final class SensingKernels {
         }
     }
 
-    private void ensureScratch(int workers, int length) {
-        if (scratch.length < workers) {
-            scratch = Arrays.copyOf(scratch, workers);
+    private void ensureScratch(int chunks, int length) {
+        if (scratch.length < chunks) {
+            scratch = Arrays.copyOf(scratch, chunks);
         }
-        for (int w = 0; w < workers; w++) {
+        for (int w = 0; w < chunks; w++) {
             if (scratch[w] == null || scratch[w].length < length) {
                 scratch[w] = new double[length];
             }

@@ -1,5 +1,6 @@
 package org.msense.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,12 @@ class FusedPassTest {
     /** Runs residualAndAdjoint with the chosen pass; the operator in opPrecision, everything else in fp64. */
     private static Result run(double[] a, double[] x, double[] y, int m, int n1, int n2, int batch,
             Precision opPrecision, String pass) {
-        try (CpuEngine engine = (CpuEngine) new CpuBackend().open(EngineOptions.defaults().withThreads(2))) {
+        return run(a, x, y, m, n1, n2, batch, opPrecision, pass, 2);
+    }
+
+    private static Result run(double[] a, double[] x, double[] y, int m, int n1, int n2, int batch,
+            Precision opPrecision, String pass, int threads) {
+        try (CpuEngine engine = (CpuEngine) new CpuBackend().open(EngineOptions.defaults().withThreads(threads))) {
             engine.useFusedPass(!pass.equals("unfused"));
             engine.useScalarPass(pass.equals("scalar"));
             MatrixBatch op = engine.allocate(opPrecision, 1, m, n1 * n2);
@@ -132,6 +138,38 @@ class FusedPassTest {
             assertTrue(relative(fused.res, ref.res, m) <= 1e-12, pass + ": residual differs by " + relative(fused.res, ref.res, m));
             assertTrue(relative(fused.e, ref.e, n) <= 1e-12, pass + ": adjoint differs by " + relative(fused.e, ref.e, n));
         }
+    }
+
+    /**
+     * The rows are split into chunks fixed by m and B alone, each with its own accumulator, summed in chunk order: one,
+     * two and three threads (the chunks taken in a different order by different threads) give the same bits, for both
+     * layouts, the scalar pass and an fp32-stored operator.
+     */
+    @ParameterizedTest
+    @MethodSource("threadInvariantCases")
+    void fusedPassGivesTheSameBitsForAnyThreadCount(int batch, Precision opPrecision, String pass) {
+        int m = 2003;
+        int n1 = 7;
+        int n2 = 9;
+        assertTrue(SensingKernels.chunkRows(m, batch) < m, "the case must split the rows into several chunks");
+        Random rnd = new Random(17);
+        double[] a = gaussian(rnd, m * n1 * n2);
+        double[] x = gaussian(rnd, batch * n1 * n2);
+        double[] y = gaussian(rnd, batch * m);
+        Result one = run(a, x, y, m, n1, n2, batch, opPrecision, pass, 1);
+        for (int threads : new int[] {2, 3}) {
+            for (int repeat = 0; repeat < 3; repeat++) {
+                Result more = run(a, x, y, m, n1, n2, batch, opPrecision, pass, threads);
+                assertArrayEquals(one.res(), more.res(), 0.0, threads + " threads: residual");
+                assertArrayEquals(one.e(), more.e(), 0.0, threads + " threads: adjoint");
+            }
+        }
+    }
+
+    static Stream<Arguments> threadInvariantCases() {
+        return Stream.of(Arguments.of(1, Precision.FP64, "fused"), Arguments.of(3, Precision.FP64, "fused"),
+                Arguments.of(8, Precision.FP64, "fused"), Arguments.of(1, Precision.FP32, "fused"),
+                Arguments.of(8, Precision.FP32, "fused"), Arguments.of(2, Precision.FP64, "scalar"));
     }
 
     @Test
