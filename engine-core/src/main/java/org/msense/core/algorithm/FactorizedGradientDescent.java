@@ -83,6 +83,8 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     private final DiagnosticsProbe probe;
     private final DiagnosticsCalculator calculator;
     private final double setupSeconds;
+    /** Part of the setup spent getting the engine's kernels compiled ({@link SensingOperator#warmUp}). */
+    private final double kernelWarmUpSeconds;
 
     /**
      * Allocates the state on the problem's engine and uploads the initial factors.
@@ -127,6 +129,7 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         int n2 = problem.n2();
         List<MatrixBatch> made = new ArrayList<>();
         MeasurementSource source = null;
+        long warmUpNanos;
         try {
             v = keep(made, engine.allocate(p, batch, n1, k));
             w = keep(made, engine.allocate(p, batch, n2, k));
@@ -158,6 +161,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
             }
             engine.upload(initial.v(), v);
             engine.upload(initial.w(), w);
+            long warm = System.nanoTime();
+            source.operator().warmUp(batch, k, p);
+            warmUpNanos = System.nanoTime() - warm;
         } catch (RuntimeException ex) {
             made.forEach(m -> {
                 if (!m.isReleased()) {
@@ -172,7 +178,9 @@ public final class FactorizedGradientDescent implements AutoCloseable {
         measurements = source;
         calculator = new DiagnosticsCalculator(problem.truth(), Math.min(k, Math.min(n1, n2)));
         engine.synchronize();
-        setupSeconds = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
+        kernelWarmUpSeconds = warmUpNanos / 1e9;
+        setupSeconds = (end - start) / 1e9;
     }
 
     /**
@@ -209,6 +217,14 @@ public final class FactorizedGradientDescent implements AutoCloseable {
     private static MatrixBatch keep(List<MatrixBatch> made, MatrixBatch m) {
         made.add(m);
         return m;
+    }
+
+    /**
+     * Seconds of the setup spent in {@link SensingOperator#warmUp}: the engine's kernels run on a small stand-in
+     * operator until compiled, so that the first steps run at full speed.
+     */
+    public double kernelWarmUpSeconds() {
+        return kernelWarmUpSeconds;
     }
 
     /**

@@ -220,6 +220,28 @@ public abstract class SensingOperator {
                 + " backend cannot be written out");
     }
 
+    /**
+     * Gets the engine's kernels for {@link #residualAndGradients} ready for {@code batch} trajectories of width
+     * {@code width} in precision {@code work} before any timed step, so that the first steps of a run are not spent
+     * compiling them (the CPU engine's vector kernels are compiled by the JVM while they run). The dense Gaussian
+     * operator runs its pass on a 32-row operator of the same n1, n2 and precision until the call time stops falling
+     * ({@link KernelWarmUp}, at most 1.5 s); other kinds do nothing. Returns the number of warm-up calls; modifies
+     * nothing the caller can see.
+     */
+    public final int warmUp(int batch, int width, Precision work) {
+        ensureUsable("warmUp");
+        if (batch < 1 || width < 1 || work == null) {
+            throw new IllegalArgumentException("warmUp: batch and width must be ≥ 1 and the precision given, got batch "
+                    + batch + ", width " + width + ", " + work);
+        }
+        return warmUpImpl(batch, width, work);
+    }
+
+    /** Default: nothing (0 calls). */
+    protected int warmUpImpl(int batch, int width, Precision work) {
+        return 0;
+    }
+
     /** Frees what the operator holds (its data and scratch). Safe to call twice; the operator is unusable after. */
     public final void release() {
         if (released) {

@@ -288,7 +288,7 @@ public final class RunJob {
                             from.stoppedAt(), from.wallSeconds(), last); // copies last
                 }
                 int checkpointEvery = config.getInt("checkpoint-every");
-                summary.setupSeconds((System.nanoTime() - t0) / 1e9);
+                summary.setupSeconds((System.nanoTime() - t0) / 1e9).kernelWarmUpSeconds(gd.kernelWarmUpSeconds());
                 ProgressBar bar = new ProgressBar(err, progress, "iterating");
                 List<String> labels = TrajectoryLabels.of(spec.trajectories());
                 result = gd.run(new RunObserver() {

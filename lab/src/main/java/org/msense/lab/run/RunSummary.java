@@ -46,6 +46,7 @@ public final class RunSummary {
     private double[] sigma;
     private Regime regime;
     private double setupSeconds = Double.NaN;
+    private double kernelWarmUpSeconds = Double.NaN;
     private BatchResult result;
     private DiagnosticRecord[] lastRecords;
     private final List<String> warnings = new ArrayList<>();
@@ -93,6 +94,12 @@ public final class RunSummary {
     /** The regime of the problem (δ̂ and the angles of 𝒜*𝒜(X*)), written in {@code problem.regime}. */
     public RunSummary regime(RegimeEstimate e) {
         this.regime = Regime.of(e);
+        return this;
+    }
+
+    /** Part of the setup spent warming the engine's kernels. */
+    public RunSummary kernelWarmUpSeconds(double s) {
+        this.kernelWarmUpSeconds = s;
         return this;
     }
 
@@ -147,7 +154,7 @@ public final class RunSummary {
         var a = spec.algorithm();
         Algorithm algorithm = new Algorithm(a.minibatch() > 0 ? "sgd-fresh" : a.method().id(), a.iterations(), a.logEvery(),
                 a.tolerance(), a.minibatch());
-        Timing timing = new Timing(setupSeconds, result == null ? Double.NaN : result.iterateSeconds(),
+        Timing timing = new Timing(setupSeconds, kernelWarmUpSeconds, result == null ? Double.NaN : result.iterateSeconds(),
                 result == null ? 0 : result.steps(), result == null ? Double.NaN : result.msPerIteration(),
                 result == null ? 0 : result.timing().warmupSteps(),
                 result == null ? Double.NaN : result.timing().warmupSeconds(),
@@ -254,11 +261,13 @@ public final class RunSummary {
 
     /**
      * The timing of {@code summary.json}, in seconds and milliseconds (NaN, written as null, when unknown):
-     * setup, the whole iteration loop, and that loop split into its first {@code warmup_steps} steps (at most 10: on
+     * setup (of which {@code kernel_warmup_s} compiled the engine's kernels on a 32-row stand-in operator before the first
+     * step: {@link org.msense.core.backend.SensingOperator#warmUp}), the whole iteration loop, and that loop split into its first {@code warmup_steps} steps (at most 10: on
      * the CPU the JIT compiles the kernels during them) and the steady steps after them
      * ({@link BatchResult.StepTiming}; after a resume, the steps of this process only).
      */
-    public record Timing(@JsonProperty("setup_s") double setupSeconds, @JsonProperty("iterate_s") double iterateSeconds,
+    public record Timing(@JsonProperty("setup_s") double setupSeconds,
+            @JsonProperty("kernel_warmup_s") double kernelWarmUpSeconds, @JsonProperty("iterate_s") double iterateSeconds,
             int steps, @JsonProperty("ms_per_iteration") double msPerIteration,
             @JsonProperty("warmup_steps") int warmupSteps, @JsonProperty("warmup_s") double warmupSeconds,
             @JsonProperty("steady_ms_per_iteration") double steadyMsPerIteration) {

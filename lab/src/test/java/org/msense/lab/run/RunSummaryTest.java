@@ -54,7 +54,7 @@ class RunSummaryTest {
                 keys(s.get("problem")));
         assertEquals(List.of("width", "init"), keys(s.get("model")));
         assertEquals(List.of("method", "iterations", "log_every", "tolerance", "minibatch"), keys(s.get("algorithm")));
-        assertEquals(List.of("setup_s", "iterate_s", "steps", "ms_per_iteration", "warmup_steps", "warmup_s",
+        assertEquals(List.of("setup_s", "kernel_warmup_s", "iterate_s", "steps", "ms_per_iteration", "warmup_steps", "warmup_s",
                 "steady_ms_per_iteration"), keys(s.get("timing")));
         assertTrue(s.get("timing").get("setup_s").isNull(), "NaN (not measured yet) is written as null");
         assertEquals(0, s.get("timing").get("steps").intValue());

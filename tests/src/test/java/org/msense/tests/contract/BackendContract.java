@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.msense.core.backend.Engine;
+import org.msense.core.backend.OperatorDescription;
+import org.msense.core.backend.SensingOperator;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.Precision;
 import org.msense.core.backend.Transpose;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
+import org.msense.core.spec.OperatorKind;
 
 /**
  * The contract every backend's {@link Engine} honours, checked against plain fp64 host loops
@@ -353,6 +356,41 @@ public abstract class BackendContract {
         IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
                 () -> engine.gemm(1, c, Transpose.NONE, c, Transpose.TRANSPOSE, 0, c));
         assertTrue(e3.getMessage().contains("also an input"), e3.getMessage());
+    }
+
+    /**
+     * The kernel warm-up of the dense Gaussian operator runs (at least one call), frees everything it allocated, and
+     * changes no result: the residual and gradients after it are bitwise those before it. Other kinds do nothing.
+     */
+    @Test
+    void kernelWarmUpLeavesNothingBehindAndChangesNoResult() {
+        int n1 = 6, n2 = 5, k = 3, m = 70, batch = 2;
+        SensingOperator op = engine.openOperator(OperatorDescription.generated(OperatorKind.GAUSSIAN, n1, n2, m, 7),
+                Precision.FP64);
+        MatrixBatch v = engine.allocate(Precision.FP64, batch, n1, k);
+        MatrixBatch w = engine.allocate(Precision.FP64, batch, n2, k);
+        MatrixBatch y = engine.allocate(Precision.FP64, 1, m, 1);
+        MatrixBatch res = engine.allocate(Precision.FP64, batch, m, 1);
+        MatrixBatch gv = engine.allocate(Precision.FP64, batch, n1, k);
+        MatrixBatch gw = engine.allocate(Precision.FP64, batch, n2, k);
+        engine.fillGaussian(new GaussianStream(3, StreamPurpose.INIT_V, 0), 0.5, v);
+        engine.fillGaussian(new GaussianStream(3, StreamPurpose.INIT_W, 0), 0.5, w);
+        engine.fillGaussian(new GaussianStream(3, StreamPurpose.SENSING, 5), 1.0, y);
+        op.residualAndGradients(v, w, y, res, gv, gw);
+        double[][] before = {engine.download(res), engine.download(gv), engine.download(gw)};
+        long live = engine.liveBytes();
+        int calls = op.warmUp(batch, k, Precision.FP64);
+        assertTrue(calls >= 1, "the dense operator's warm-up made " + calls + " calls");
+        assertEquals(live, engine.liveBytes(), "the warm-up's buffers are released");
+        op.residualAndGradients(v, w, y, res, gv, gw);
+        assertArrayEquals(before[0], engine.download(res), 0.0, "residual");
+        assertArrayEquals(before[1], engine.download(gv), 0.0, "∇V");
+        assertArrayEquals(before[2], engine.download(gw), 0.0, "∇W");
+        if (engine.supportsOperator(OperatorKind.RANK_ONE)) {
+            SensingOperator other = engine.openOperator(OperatorDescription.generated(OperatorKind.RANK_ONE, n1, n2, m, 7),
+                    Precision.FP64);
+            assertEquals(0, other.warmUp(batch, k, Precision.FP64), "kinds other than the dense operator do nothing");
+        }
     }
 
     @Test
