@@ -96,7 +96,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "timed iterations per problem, at least 5 [default: ${DEFAULT-VALUE}]")
     int repeats;
 
-    @Option(names = "--warmup", paramLabel = "W", description = "untimed iterations first, at least 1 [default: 3; 10 with --quick]")
+    @Option(names = "--warmup", paramLabel = "W", description = "untimed iterations first, at least 1 [default: 15; 10 with --quick]: the first iterations of"
+            + " a JVM run while the kernels are being compiled, so few of them would time the compiler, not the pass")
     Integer warmup;
 
     @Option(names = "--python", paramLabel = "CMD", defaultValue = "python3",
@@ -318,8 +319,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--only takes names from " + String.join(",", cases(false).stream().map(Case::name).toList())
                     + ", got " + String.join(",", only));
         }
-        // small problems need more calls before the JIT has compiled the kernels
-        int warmup = this.warmup != null ? this.warmup : quick ? 10 : 3;
+        // the kernels reach the optimizing compiler during the first ~10 iterations (docs/benchmarks.md); time after that
+        int warmup = this.warmup != null ? this.warmup : quick ? 10 : 15;
         EngineOptions options = EngineOptions.defaults().withThreads(threads);
         int resolvedThreads = options.resolvedThreads();
         List<String> header = new ArrayList<>();
