@@ -576,16 +576,22 @@ final class VectorSensingPass {
         while (to - i >= ROWS) {
             int rows = Math.min(BLOCK_ROWS, (to - i) / ROWS * ROWS);
             Arrays.fill(part, 0, rows * bp, 0.0);
+            int single = bp % (2 * L) == 0 ? -1 : bp - L; // the one-vector panel, if any
             for (int c0 = 0; c0 < n; c0 += TILE) {
                 int c1 = Math.min(n, c0 + TILE);
                 for (int q = 0; q < rows; q += ROWS) {
                     int base = (i + q) * n;
-                    for (int g = 0; g < bp; g += 2 * L) {
-                        if (g + 2 * L <= bp) {
-                            dots8(a, base, n, bp, g, c0, c1, xi, part, q * bp);
-                        } else {
-                            dots4(a, base, n, bp, g, c0, c1, xi, part, q * bp);
-                        }
+                    for (int g = 0; g + 2 * L <= bp; g += 2 * L) {
+                        dots8(a, base, n, bp, g, c0, c1, xi, part, q * bp);
+                    }
+                }
+                if (single >= 0) {
+                    int q = 0;
+                    for (; q + 2 * ROWS <= rows; q += 2 * ROWS) {
+                        dotsRows8(a, (i + q) * n, n, bp, single, c0, c1, xi, part, q * bp);
+                    }
+                    for (; q < rows; q += ROWS) {
+                        dots4(a, (i + q) * n, n, bp, single, c0, c1, xi, part, q * bp);
                     }
                 }
             }
@@ -599,12 +605,17 @@ final class VectorSensingPass {
                 int c1 = Math.min(n, c0 + TILE);
                 for (int q = 0; q < rows; q += ROWS) {
                     int base = (i + q) * n;
-                    for (int g = 0; g < bp; g += 2 * L) {
-                        if (g + 2 * L <= bp) {
-                            axpy8(a, base, n, bp, g, c0, c1, part, q * bp, acc);
-                        } else {
-                            axpy4(a, base, n, bp, g, c0, c1, part, q * bp, acc);
-                        }
+                    for (int g = 0; g + 2 * L <= bp; g += 2 * L) {
+                        axpy8(a, base, n, bp, g, c0, c1, part, q * bp, acc);
+                    }
+                }
+                if (single >= 0) {
+                    int q = 0;
+                    for (; q + 2 * ROWS <= rows; q += 2 * ROWS) {
+                        axpyRows8(a, (i + q) * n, n, bp, single, c0, c1, part, q * bp, acc);
+                    }
+                    for (; q < rows; q += ROWS) {
+                        axpy4(a, (i + q) * n, n, bp, single, c0, c1, part, q * bp, acc);
                     }
                 }
             }
@@ -615,6 +626,38 @@ final class VectorSensingPass {
             for (int g = 0; g < bp; g += L) {
                 single(a, base, n, bp, g, i, xi, yi, resi, acc);
             }
+        }
+    }
+
+    /**
+     * The one-vector panel at g for eight rows: acc[panel j …+L) += Σ_q a_(row q),j · r[p + q·bp + g …] for j ∈ [c0, c1),
+     * the rows added in order q = 0 … 7 (the bits of two {@link #axpy4} calls), each accumulator vector loaded and
+     * stored once per eight rows instead of once per four. Modifies acc.
+     */
+    private static void axpyRows8(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] r, int p,
+            double[] acc) {
+        int p0 = p + g;
+        DoubleVector r0 = DoubleVector.fromArray(D, r, p0);
+        DoubleVector r1 = DoubleVector.fromArray(D, r, p0 + bp);
+        DoubleVector r2 = DoubleVector.fromArray(D, r, p0 + 2 * bp);
+        DoubleVector r3 = DoubleVector.fromArray(D, r, p0 + 3 * bp);
+        DoubleVector r4 = DoubleVector.fromArray(D, r, p0 + 4 * bp);
+        DoubleVector r5 = DoubleVector.fromArray(D, r, p0 + 5 * bp);
+        DoubleVector r6 = DoubleVector.fromArray(D, r, p0 + 6 * bp);
+        DoubleVector r7 = DoubleVector.fromArray(D, r, p0 + 7 * bp);
+        for (int j = c0; j < c1; j++) {
+            int o = g * n + j * L;
+            int aj = b0 + j;
+            DoubleVector e = DoubleVector.fromArray(D, acc, o);
+            e = DoubleVector.broadcast(D, a[aj]).fma(r0, e);
+            e = DoubleVector.broadcast(D, a[aj + n]).fma(r1, e);
+            e = DoubleVector.broadcast(D, a[aj + 2 * n]).fma(r2, e);
+            e = DoubleVector.broadcast(D, a[aj + 3 * n]).fma(r3, e);
+            e = DoubleVector.broadcast(D, a[aj + 4 * n]).fma(r4, e);
+            e = DoubleVector.broadcast(D, a[aj + 5 * n]).fma(r5, e);
+            e = DoubleVector.broadcast(D, a[aj + 6 * n]).fma(r6, e);
+            e = DoubleVector.broadcast(D, a[aj + 7 * n]).fma(r7, e);
+            e.intoArray(acc, o);
         }
     }
 
@@ -658,6 +701,45 @@ final class VectorSensingPass {
         d21.intoArray(part, p0 + 2 * bp + L);
         d30.intoArray(part, p0 + 3 * bp);
         d31.intoArray(part, p0 + 3 * bp + L);
+    }
+
+    /**
+     * The one-vector panel at g for eight rows: part[p + q·bp + g …+L) += Σ_{j∈[c0,c1)} a_(row q),j · xi[panel j …] for
+     * q = 0 … 7, each row summed in j order exactly as {@link #dots4} sums it (so the bits are those of two dots4
+     * calls), but with eight independent accumulator chains instead of four, so the FMA latency is covered. Modifies
+     * part.
+     */
+    private static void dotsRows8(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
+            int p) {
+        int p0 = p + g;
+        DoubleVector d0 = DoubleVector.fromArray(D, part, p0);
+        DoubleVector d1 = DoubleVector.fromArray(D, part, p0 + bp);
+        DoubleVector d2 = DoubleVector.fromArray(D, part, p0 + 2 * bp);
+        DoubleVector d3 = DoubleVector.fromArray(D, part, p0 + 3 * bp);
+        DoubleVector d4 = DoubleVector.fromArray(D, part, p0 + 4 * bp);
+        DoubleVector d5 = DoubleVector.fromArray(D, part, p0 + 5 * bp);
+        DoubleVector d6 = DoubleVector.fromArray(D, part, p0 + 6 * bp);
+        DoubleVector d7 = DoubleVector.fromArray(D, part, p0 + 7 * bp);
+        for (int j = c0; j < c1; j++) {
+            DoubleVector x0 = DoubleVector.fromArray(D, xi, g * n + j * L);
+            int aj = b0 + j;
+            d0 = DoubleVector.broadcast(D, a[aj]).fma(x0, d0);
+            d1 = DoubleVector.broadcast(D, a[aj + n]).fma(x0, d1);
+            d2 = DoubleVector.broadcast(D, a[aj + 2 * n]).fma(x0, d2);
+            d3 = DoubleVector.broadcast(D, a[aj + 3 * n]).fma(x0, d3);
+            d4 = DoubleVector.broadcast(D, a[aj + 4 * n]).fma(x0, d4);
+            d5 = DoubleVector.broadcast(D, a[aj + 5 * n]).fma(x0, d5);
+            d6 = DoubleVector.broadcast(D, a[aj + 6 * n]).fma(x0, d6);
+            d7 = DoubleVector.broadcast(D, a[aj + 7 * n]).fma(x0, d7);
+        }
+        d0.intoArray(part, p0);
+        d1.intoArray(part, p0 + bp);
+        d2.intoArray(part, p0 + 2 * bp);
+        d3.intoArray(part, p0 + 3 * bp);
+        d4.intoArray(part, p0 + 4 * bp);
+        d5.intoArray(part, p0 + 5 * bp);
+        d6.intoArray(part, p0 + 6 * bp);
+        d7.intoArray(part, p0 + 7 * bp);
     }
 
     static void dots4(double[] a, int b0, int n, int bp, int g, int c0, int c1, double[] xi, double[] part,
