@@ -162,6 +162,7 @@ public final class SlurmScript {
         // as the launchers: the CPU kernels reach the optimizing JIT after 1% of the usual calls (docs/cli.md)
         cmd.add("-XX:CompileCommand=quiet");
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.*::*,0.01");
+        cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.VectorGemm::*,1.0");
         List<String> entries = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!e.isBlank()) {
