@@ -149,7 +149,8 @@ public final class SlurmScript {
     /**
      * The command that starts this msense again: this JVM's java executable, the JDK Vector API module where this
      * runtime has it (the CPU backend's fused pass), native access for JCuda, the launchers' compile threshold for the
-     * CPU kernels, this class path (absolute) and the main class {@code mainClass}.
+     * CPU kernels, transparent huge pages when this JVM uses them, this class path (absolute) and the main class
+     * {@code mainClass}.
      */
     public static List<String> currentJava(String mainClass) {
         List<String> cmd = new ArrayList<>();
@@ -163,6 +164,11 @@ public final class SlurmScript {
         cmd.add("-XX:CompileCommand=quiet");
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.*::*,0.01");
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.VectorGemm::*,1.0");
+        // huge pages for the heap when this JVM has them (the launchers ask for them where Linux offers them)
+        if (java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+                .contains("-XX:+UseTransparentHugePages")) {
+            cmd.add("-XX:+UseTransparentHugePages");
+        }
         List<String> entries = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!e.isBlank()) {
