@@ -26,6 +26,12 @@ import org.msense.core.spec.OperatorKind;
 final class CpuEngine extends Engine {
     /** Multiply-adds of a batched operation below which it stays on one thread. */
     private static final long PARALLEL_WORK = 1L << 18;
+    /**
+     * Multiply-adds of a single product below which its rows are not split over the cores: a 100×100×100 product
+     * (10⁶) takes 0.05–0.1 ms on one core, and handing half of it to a worker cost more than it saved (0.14–0.36 ms
+     * on two threads against 0.06–0.12 ms on one, docs/benchmarks.md).
+     */
+    private static final long SPLIT_WORK = 1L << 22;
 
     private final ParallelLoops loops;
     private final SensingKernels sensing;
@@ -200,7 +206,7 @@ final class CpuEngine extends Engine {
         int inner = ta == Transpose.NONE ? a.cols() : a.rows();
         long work = (long) cOut.count() * cOut.rows() * cOut.cols() * inner;
         boolean parallel = work >= PARALLEL_WORK && cOut.count() > 1;
-        if (cc.d != null && cOut.count() == 1 && work >= PARALLEL_WORK) {
+        if (cc.d != null && cOut.count() == 1 && work >= SPLIT_WORK) {
             // one large product: split its rows over the cores instead
             DenseProducts.gemm(alpha, ca.d(0), ta, cb.d(0), tb, beta, cc.d[0], ejmlProducts, loops);
         } else if (cc.d != null) {
