@@ -93,14 +93,7 @@ final class SensingKernels {
             double[] yi = panelY = grown(panelY, m * bp);
             interleave(ys, m, bp, yi);
             double[] ri = panelRes = grown(panelRes, m * bp);
-            int rows = chunkRows(m, batch);
-            int chunks = (m + rows - 1) / rows;
-            ensureScratch(chunks, n * bp);
-            loops.forTasks(chunks, chunk -> {
-                int from = chunk * rows;
-                int to = Math.min(m, from + rows);
-                double[] acc = scratch[chunk];
-                Arrays.fill(acc, 0, n * bp, 0.0);
+            int chunks = inChunks(m, batch, n * bp, (from, to, acc) -> {
                 if (a64 != null) {
                     VectorSensingPass.interleaved(a64, n, bp, from, to, xi, yi, ri, acc);
                 } else {
@@ -115,14 +108,7 @@ final class SensingKernels {
             }
             sumWorkers(chunks, batch, n, e, (b, j) -> VectorSensingPass.panelIndex(b, j, n, bp));
         } else {
-            int rows = chunkRows(m, batch);
-            int chunks = (m + rows - 1) / rows;
-            ensureScratch(chunks, batch * n);
-            loops.forTasks(chunks, chunk -> {
-                int from = chunk * rows;
-                int to = Math.min(m, from + rows);
-                double[] acc = scratch[chunk];
-                Arrays.fill(acc, 0, batch * n, 0.0);
+            int chunks = inChunks(m, batch, batch * n, (from, to, acc) -> {
                 if (vectorized) {
                     if (a64 != null) {
                         VectorSensingPass.rowMajor(a64, n, from, to, xs, ys, rs, acc);
@@ -154,6 +140,28 @@ final class SensingKernels {
             out[i] = v[i];
         }
         return out;
+    }
+
+    /** The pass over rows [from, to) into the chunk's accumulator acc (zeroed). */
+    private interface ChunkBody {
+        void run(int from, int to, double[] acc);
+    }
+
+    /**
+     * Runs {@code body} on every chunk of the m rows ({@link #chunkRows}) on the workers, each chunk with its own
+     * accumulator {@code scratch[c]} whose first {@code accLength} entries are zeroed first. Returns the number of chunks.
+     */
+    private int inChunks(int m, int batch, int accLength, ChunkBody body) {
+        int rows = chunkRows(m, batch);
+        int chunks = (m + rows - 1) / rows;
+        ensureScratch(chunks, accLength);
+        loops.forTasks(chunks, chunk -> {
+            int from = chunk * rows;
+            double[] acc = scratch[chunk];
+            Arrays.fill(acc, 0, accLength, 0.0);
+            body.run(from, Math.min(m, from + rows), acc);
+        });
+        return chunks;
     }
 
     /**
