@@ -91,15 +91,23 @@ final class DenseSensingOperator extends SensingOperator {
 
     /** Rows of the stand-in operator the warm-up runs on. */
     private static final int WARM_ROWS = 32;
+    /** The shapes (backend, n1×n2, width, batch, precisions) warmed up in this JVM. */
+    private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Runs {@link #residualAndGradients} on a stand-in operator of {@value #WARM_ROWS} Gaussian rows (same n1·n2 and
      * storage precision as this one) with small Gaussian factors until its time stops falling ({@link KernelWarmUp}: at
-     * most 300 calls or 1.5 s); everything it allocates is released again.
+     * most 300 calls or 1.5 s), once per shape (backend, n1×n2, width, batch, precisions) in a JVM, since compiled code
+     * is kept for the JVM's life; everything it allocates is released again.
      */
     @Override
     protected int warmUpImpl(int batch, int width, Precision work) {
         Engine en = engine();
+        String shape = en.backendId() + " " + n1() + "x" + n2() + " k=" + width + " B=" + batch + " " + matrix.precision()
+                + "/" + work;
+        if (!WARMED.add(shape)) {
+            return 0; // compiled code is per JVM: this shape ran its warm-up already
+        }
         int rows = Math.min(measurements(), WARM_ROWS);
         java.util.List<MatrixBatch> made = new java.util.ArrayList<>();
         DenseSensingOperator standIn = null;

@@ -225,8 +225,8 @@ public abstract class SensingOperator {
      * {@code width} in precision {@code work} before any timed step, so that the first steps of a run are not spent
      * compiling them (the CPU engine's vector kernels are compiled by the JVM while they run). The dense Gaussian
      * operator runs its pass on a 32-row operator of the same n1, n2 and precision until the call time stops falling
-     * ({@link KernelWarmUp}, at most 1.5 s); other kinds do nothing. Returns the number of warm-up calls; modifies
-     * nothing the caller can see.
+     * ({@link KernelWarmUp}, at most 1.5 s), once per shape in a JVM; other kinds do nothing. Returns the number of
+     * warm-up calls (0 when there was nothing to do); modifies nothing the caller can see.
      */
     public final int warmUp(int batch, int width, Precision work) {
         ensureUsable("warmUp");
