@@ -404,7 +404,7 @@ public final class RunJob {
             }
         }
         if (result != null) {
-            printTable(spec, result);
+            printTable(spec, result, summary.kernelWarmUpSeconds());
         }
         out.println("run directory: " + directory);
         return exit;
@@ -552,7 +552,8 @@ public final class RunJob {
         out.flush();
     }
 
-    private void printTable(BatchSpec spec, BatchResult result) {
+    /** The trajectories' table and the timing lines; {@code kernelWarmUp} the setup's kernel warm-up in s (NaN: none). */
+    private void printTable(BatchSpec spec, BatchResult result, double kernelWarmUp) {
         var method = spec.algorithm().method();
         // the damping column only for the preconditioned methods: λ (scaledgd, apgd) or PrecGD's c
         String dampingColumn = method.usesLambda() ? " lambda" : method.preconditioned() ? " c" : "";
@@ -574,7 +575,9 @@ public final class RunJob {
                     result.iterateSeconds(), result.msPerIteration(), spec.size());
             var timing = result.timing();
             if (timing.steadySteps() > 0) {
-                out.printf(Locale.ROOT, "warm-up: the first %d steps in %.2f s; steady: %.3f ms per iteration%n",
+                String kernels = kernelWarmUp > 0 ? String.format(Locale.ROOT, "kernels compiled in %.2f s of the setup; ",
+                        kernelWarmUp) : "";
+                out.printf(Locale.ROOT, "warm-up: %sthe first %d steps in %.2f s; steady: %.3f ms per iteration%n", kernels,
                         timing.warmupSteps(), timing.warmupSeconds(), timing.steadyMsPerIteration());
             }
         }

@@ -97,6 +97,11 @@ public final class RunSummary {
         return this;
     }
 
+    /** Part of the setup spent warming the engine's kernels (NaN until set). */
+    public double kernelWarmUpSeconds() {
+        return kernelWarmUpSeconds;
+    }
+
     /** Part of the setup spent warming the engine's kernels. */
     public RunSummary kernelWarmUpSeconds(double s) {
         this.kernelWarmUpSeconds = s;
