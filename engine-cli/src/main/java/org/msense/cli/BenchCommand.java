@@ -578,8 +578,7 @@ final class BenchCommand implements Callable<Integer> {
             // not Linux: the architecture name stands in
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        boolean hugePages = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
-                .contains("-XX:+UseTransparentHugePages");
+        boolean hugePages = org.msense.lab.run.HugePages.inUse();
         return model + ", " + cores + " core" + (cores == 1 ? "" : "s") + ", "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap"
                 + (hugePages ? " on transparent huge pages" : " on 4 KiB pages (no -XX:+UseTransparentHugePages)");

@@ -165,9 +165,8 @@ public final class SlurmScript {
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.*::*,0.01");
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.VectorGemm::*,1.0");
         // huge pages for the heap when this JVM has them (the launchers ask for them where Linux offers them)
-        if (java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
-                .contains("-XX:+UseTransparentHugePages")) {
-            cmd.add("-XX:+UseTransparentHugePages");
+        if (org.msense.lab.run.HugePages.inUse()) {
+            cmd.add(org.msense.lab.run.HugePages.FLAG);
         }
         List<String> entries = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
