@@ -15,8 +15,9 @@ import sun.misc.SignalHandler;
  * signal's number.
  *
  * <p>{@link #install} handles SIGINT and SIGTERM itself (sun.misc.Signal, in the jdk.unsupported module): the
- * first signal only sets {@link #requested()}; a second one ends the JVM at once (files written so far are
- * complete: every file of a run is replaced atomically or appended row by row). Where the handlers cannot be
+ * first signal only sets {@link #requested()}; a second one, more than a second later, ends the JVM at once (files
+ * written so far are complete: every file of a run is replaced atomically or appended row by row); one within a second
+ * of the first is taken as the same request delivered twice. Where the handlers cannot be
  * installed (a JVM without jdk.unsupported, or signals reserved with {@code -Xrs}) a shutdown hook stands in:
  * it sets the request and waits (at most 60 s) for {@link #close()}, so the JVM does not exit while results are
  * half written. {@code close()} restores the previous handlers.
@@ -27,7 +28,15 @@ public final class InterruptSignal implements AutoCloseable {
     /** Exit status after SIGTERM (128 + 15). */
     public static final int SIGTERM_STATUS = 143;
 
+    /**
+     * A second signal within this time of the first is the same request delivered again, not a second request:
+     * a scheduler's cancel (Slurm's scancel, say) can signal a job's processes more than once in the same instant,
+     * and halting then lost the first signal's message and the results of the step under way.
+     */
+    static final long SAME_REQUEST_NANOS = 1_000_000_000L;
+
     private final AtomicInteger signal = new AtomicInteger();
+    private volatile long firstAt;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
     private final List<Restore> restore = new ArrayList<>();
@@ -70,11 +79,17 @@ public final class InterruptSignal implements AutoCloseable {
         try {
             Signal sig = new Signal(name);
             SignalHandler previous = Signal.handle(sig, s -> {
+                long now = System.nanoTime();
                 if (signal.compareAndSet(0, number)) {
+                    firstAt = now;
                     onFirst.accept(number);
-                } else {
+                    return;
+                }
+                long first = firstAt; // 0 while the first signal's handler has not recorded its time yet
+                if (first != 0 && now - first > SAME_REQUEST_NANOS) {
                     Runtime.getRuntime().halt(128 + number); // asked twice: stop now
                 }
+                // else: the same request delivered again (a scheduler signalling the job's processes more than once)
             });
             restore.add(new Restore(sig, previous));
         } catch (IllegalArgumentException | LinkageError e) {

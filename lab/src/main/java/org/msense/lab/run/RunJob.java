@@ -233,7 +233,7 @@ public final class RunJob {
         InterruptSignal stop = InterruptSignal.install("msense-interrupt", n -> {
             err.println();
             err.println("msense: " + (n == 2 ? "interrupted (SIGINT)" : "terminated (SIGTERM)")
-                    + "; finishing the step and writing the results (a second signal quits at once)");
+                    + "; finishing the step and writing the results (a second signal, a second or more later, quits at once)");
         });
 
         List<DiagnosticRecord> history = new ArrayList<>();

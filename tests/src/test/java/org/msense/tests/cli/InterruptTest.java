@@ -109,4 +109,25 @@ class InterruptTest {
         assertTrue(log.contains("terminated (SIGTERM); finishing the step"), "the signal is acknowledged: " + log);
         assertTrue(log.contains("run directory: "), "the run ends normally, not in a JVM shutdown: " + log);
     }
+    /**
+     * A scheduler's cancel can deliver SIGTERM twice in the same instant (Slurm signals the job's processes more than
+     * once): two signals 50 ms apart are one request, so the run still finishes its step and writes its results
+     * instead of halting (a second signal more than a second later still quits at once).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoSigtermsInTheSameInstantAreOneRequest() throws Exception {
+        Path out = tmp.resolve("twice");
+        Process p = startLongRun(tmp, out, 8);
+        signal(p, "TERM");
+        Thread.sleep(50);
+        signal(p, "TERM");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run must stop promptly after SIGTERM");
+        String log = Files.readString(tmp.resolve("twice.log"));
+        assertEquals(143, p.exitValue(), log);
+        assertTrue(log.contains("terminated (SIGTERM); finishing the step"), "the signal is acknowledged: " + log);
+        assertTrue(log.contains("run directory: "), "the run ends normally, not halted by the repeated signal: " + log);
+        Map<String, Object> s = RunDirectoryFiles.summary(out);
+        assertEquals("interrupted", s.get("status"), log);
+    }
 }
