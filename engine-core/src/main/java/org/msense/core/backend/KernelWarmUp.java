@@ -21,15 +21,20 @@ final class KernelWarmUp {
 
     /** Runs {@code call} as described above and returns the number of calls made. */
     static int untilSteady(Runnable call, int maxCalls, long budgetNanos) {
-        long start = System.nanoTime();
+        return untilSteady(call, maxCalls, budgetNanos, System::nanoTime);
+    }
+
+    /** The same with the times read from {@code clock} (nanoseconds), so that the rule can be tested on scripted times. */
+    static int untilSteady(Runnable call, int maxCalls, long budgetNanos, java.util.function.LongSupplier clock) {
+        long start = clock.getAsLong();
         long first = -1;
         long bestBefore = Long.MAX_VALUE;
         long bestGroup = Long.MAX_VALUE;
         int calls = 0;
-        while (calls < maxCalls && System.nanoTime() - start < budgetNanos) {
-            long t0 = System.nanoTime();
+        while (calls < maxCalls && clock.getAsLong() - start < budgetNanos) {
+            long t0 = clock.getAsLong();
             call.run();
-            long t = System.nanoTime() - t0;
+            long t = clock.getAsLong() - t0;
             if (first < 0) {
                 first = t;
             }
