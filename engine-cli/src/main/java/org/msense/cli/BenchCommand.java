@@ -29,6 +29,7 @@ import org.msense.core.spec.ModelSpec;
 import org.msense.core.spec.OperatorKind;
 import org.msense.core.spec.ProblemSpec;
 import org.msense.core.spec.TrajectorySpec;
+import org.msense.lab.run.HugePages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -578,7 +579,7 @@ final class BenchCommand implements Callable<Integer> {
             // not Linux: the architecture name stands in
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        boolean hugePages = org.msense.lab.run.HugePages.inUse();
+        boolean hugePages = HugePages.inUse();
         return model + ", " + cores + " core" + (cores == 1 ? "" : "s") + ", "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap"
                 + (hugePages ? " on transparent huge pages" : " on 4 KiB pages (no -XX:+UseTransparentHugePages)");

@@ -1,7 +1,5 @@
 package org.msense.cuda;
 
-import jcuda.driver.CUdeviceptr;
-import org.msense.core.backend.BackendException;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.Precision;
@@ -103,17 +101,7 @@ final class CudaHadamardOperator extends SensingOperator {
         return keptBytes();
     }
 
-    private static CUdeviceptr ptr(MatrixBatch b) {
-        return ((CudaMatrixBatch) b).pointer;
-    }
 
-    private void require(MatrixBatch b) {
-        if (b.precision() != precision) {
-            throw new BackendException("the hadamard operator of the cuda backend was opened in " + precision + " and got "
-                    + b.precision() + " data; open it in the precision of the run (--precision " + b.precision().name()
-                    .toLowerCase(java.util.Locale.ROOT) + ")");
-        }
-    }
 
     /** Scratch X, E (count × n1×n2) and t (count × N), reallocated when the batch size changes. */
     private void scratchFor(int count) {
@@ -133,14 +121,14 @@ final class CudaHadamardOperator extends SensingOperator {
 
     @Override
     protected void residualImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res) {
-        require(v);
+        OperatorPrecision.require("hadamard", precision, v);
         int count = v.count();
         scratchFor(count);
         engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
         engine.current();
-        kernels.hadamardSigns(precision, ptr(x), n, ptr(signsOnDevice), ptr(t), length, n, count);
-        kernels.fwht(precision, ptr(t), length, count);
-        kernels.hadamardGather(precision, ptr(t), ptr(rowsOnDevice), ptr(y), ptr(res), measurements(), length, count,
+        kernels.hadamardSigns(precision, CudaMatrixBatch.pointer(x), n, CudaMatrixBatch.pointer(signsOnDevice), CudaMatrixBatch.pointer(t), length, n, count);
+        kernels.fwht(precision, CudaMatrixBatch.pointer(t), length, count);
+        kernels.hadamardGather(precision, CudaMatrixBatch.pointer(t), CudaMatrixBatch.pointer(rowsOnDevice), CudaMatrixBatch.pointer(y), CudaMatrixBatch.pointer(res), measurements(), length, count,
                 y.count() == 1, scale);
     }
 
@@ -149,14 +137,14 @@ final class CudaHadamardOperator extends SensingOperator {
         int count = res.count();
         scratchFor(count);
         engine.current();
-        kernels.hadamardScatter(precision, ptr(res), ptr(slotsOnDevice), ptr(t), measurements(), length, count, scale);
-        kernels.fwht(precision, ptr(t), length, count);
-        kernels.hadamardSigns(precision, ptr(t), length, ptr(signsOnDevice), ptr(out), n, n, count);
+        kernels.hadamardScatter(precision, CudaMatrixBatch.pointer(res), CudaMatrixBatch.pointer(slotsOnDevice), CudaMatrixBatch.pointer(t), measurements(), length, count, scale);
+        kernels.fwht(precision, CudaMatrixBatch.pointer(t), length, count);
+        kernels.hadamardSigns(precision, CudaMatrixBatch.pointer(t), length, CudaMatrixBatch.pointer(signsOnDevice), CudaMatrixBatch.pointer(out), n, n, count);
     }
 
     @Override
     protected void gradientsImpl(MatrixBatch res, MatrixBatch v, MatrixBatch w, MatrixBatch gradV, MatrixBatch gradW) {
-        require(v);
+        OperatorPrecision.require("hadamard", precision, v);
         adjointInto(res, scratchE(res.count()));
         engine.gemm(1, e, Transpose.NONE, w, Transpose.NONE, 0, gradV);
         engine.gemm(1, e, Transpose.TRANSPOSE, v, Transpose.NONE, 0, gradW);
@@ -169,14 +157,14 @@ final class CudaHadamardOperator extends SensingOperator {
 
     @Override
     protected double[] adjointSquaredNormsImpl(MatrixBatch res) {
-        require(res);
+        OperatorPrecision.require("hadamard", precision, res);
         adjointInto(res, scratchE(res.count()));
         return engine.squaredNorms(e);
     }
 
     @Override
     protected void adjointImpl(MatrixBatch res, MatrixBatch out) {
-        require(res);
+        OperatorPrecision.require("hadamard", precision, res);
         adjointInto(res, out);
     }
 

@@ -65,17 +65,7 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
         return keptBytes();
     }
 
-    private static CUdeviceptr ptr(MatrixBatch b) {
-        return ((CudaMatrixBatch) b).pointer;
-    }
 
-    private void require(MatrixBatch b) {
-        if (b.precision() != precision) {
-            throw new BackendException("the gaussian-implicit operator of the cuda backend was opened in " + precision
-                    + " and got " + b.precision() + " data; open it in the precision of the run (--precision "
-                    + b.precision().name().toLowerCase(java.util.Locale.ROOT) + ")");
-        }
-    }
 
     /** The fused pass's plan for {@code count} trajectories, or a refusal that says why there is none. */
     private FusedPassPlan plan(int count) {
@@ -116,9 +106,9 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
     /** res_b = 𝒜 xs_b − y_b and out_b = 𝒜*(res_b) in one generation of 𝒜. Modifies res, out and the pass's scratch. */
     private void pass(FusedPassPlan plan, MatrixBatch xs, MatrixBatch y, MatrixBatch res, MatrixBatch out) {
         engine.current();
-        CUdeviceptr eacc = plan.accumulatorDoubles() > 0 ? ptr(accumulator) : ptr(out);
-        kernels.implicitResidualAdjoint(precision, plan, stream, ptr(xs), ptr(y), ptr(res), ptr(out), eacc, ptr(partial),
-                ptr(barrier), measurements(), (long) n1() * n2(), xs.count(), y.count() == 1);
+        CUdeviceptr eacc = plan.accumulatorDoubles() > 0 ? CudaMatrixBatch.pointer(accumulator) : CudaMatrixBatch.pointer(out);
+        kernels.implicitResidualAdjoint(precision, plan, stream, CudaMatrixBatch.pointer(xs), CudaMatrixBatch.pointer(y), CudaMatrixBatch.pointer(res), CudaMatrixBatch.pointer(out), eacc, CudaMatrixBatch.pointer(partial),
+                CudaMatrixBatch.pointer(barrier), measurements(), (long) n1() * n2(), xs.count(), y.count() == 1);
     }
 
     /** out_b = 𝒜*(res_b), one generation of 𝒜. Modifies out and the accumulator. */
@@ -126,14 +116,14 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
         FusedPassPlan plan = plan(res.count());
         scratchFor(res.count(), plan);
         engine.current();
-        CUdeviceptr eacc = plan.accumulatorDoubles() > 0 ? ptr(accumulator) : ptr(out);
-        kernels.implicitAdjoint(precision, plan, stream, ptr(res), ptr(out), eacc, measurements(), (long) n1() * n2(),
+        CUdeviceptr eacc = plan.accumulatorDoubles() > 0 ? CudaMatrixBatch.pointer(accumulator) : CudaMatrixBatch.pointer(out);
+        kernels.implicitAdjoint(precision, plan, stream, CudaMatrixBatch.pointer(res), CudaMatrixBatch.pointer(out), eacc, measurements(), (long) n1() * n2(),
                 res.count());
     }
 
     @Override
     protected void residualImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res) {
-        require(v);
+        OperatorPrecision.require("gaussian-implicit", precision, v);
         FusedPassPlan plan = plan(v.count());
         scratchFor(v.count(), plan);
         engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
@@ -143,7 +133,7 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
 
     @Override
     protected void gradientsImpl(MatrixBatch res, MatrixBatch v, MatrixBatch w, MatrixBatch gradV, MatrixBatch gradW) {
-        require(v);
+        OperatorPrecision.require("gaussian-implicit", precision, v);
         adjointInto(res, scratchE(res.count()));
         adjointOf = res;
         products(v, w, gradV, gradW);
@@ -152,7 +142,7 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
     @Override
     protected void residualAndGradientsImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
             MatrixBatch gradV, MatrixBatch gradW) {
-        require(v);
+        OperatorPrecision.require("gaussian-implicit", precision, v);
         FusedPassPlan plan = plan(v.count());
         scratchFor(v.count(), plan);
         engine.gemm(1, v, Transpose.NONE, w, Transpose.TRANSPOSE, 0, x);
@@ -174,7 +164,7 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
     /** Reuses E when {@code res} is the buffer the last gradient computation read or wrote, as the dense operator. */
     @Override
     protected double[] adjointSquaredNormsImpl(MatrixBatch res) {
-        require(res);
+        OperatorPrecision.require("gaussian-implicit", precision, res);
         if (adjointOf != res || e == null || e.count() != res.count()) {
             adjointInto(res, scratchE(res.count()));
             adjointOf = res;
@@ -185,7 +175,7 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
     /** Forms X = U diag(σ) Vᵀ on the host ({@link Linalg#compose}, as the dense operator) and applies the pass. */
     @Override
     protected void measureImpl(double[] left, double[] sigma, double[] right, int rank, MatrixBatch shift, MatrixBatch y) {
-        require(y);
+        OperatorPrecision.require("gaussian-implicit", precision, y);
         FusedPassPlan plan = plan(1);
         scratchFor(1, plan);
         adjointOf = null;
@@ -200,7 +190,7 @@ final class CudaImplicitGaussianOperator extends SensingOperator {
 
     @Override
     protected void adjointImpl(MatrixBatch res, MatrixBatch out) {
-        require(res);
+        OperatorPrecision.require("gaussian-implicit", precision, res);
         adjointInto(res, out);
     }
 

@@ -13,4 +13,9 @@ final class CudaMatrixBatch extends MatrixBatch {
         super(owner, precision, count, rows, cols);
         this.pointer = pointer;
     }
+
+    /** The device pointer of {@code b}, a batch of the CUDA engine. */
+    static CUdeviceptr pointer(MatrixBatch b) {
+        return ((CudaMatrixBatch) b).pointer;
+    }
 }

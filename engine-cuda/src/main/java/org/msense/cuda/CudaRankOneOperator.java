@@ -1,8 +1,6 @@
 package org.msense.cuda;
 
 import java.util.Arrays;
-import jcuda.driver.CUdeviceptr;
-import org.msense.core.backend.BackendException;
 import org.msense.core.backend.MatrixBatch;
 import org.msense.core.backend.OperatorDescription;
 import org.msense.core.backend.Precision;
@@ -91,17 +89,7 @@ final class CudaRankOneOperator extends SensingOperator {
         return keptBytes();
     }
 
-    private static CUdeviceptr ptr(MatrixBatch b) {
-        return ((CudaMatrixBatch) b).pointer;
-    }
 
-    private void requirePrecision(MatrixBatch b) {
-        if (b.precision() != precision) {
-            throw new BackendException("the rank-one operator of the cuda backend holds a_i, b_i in " + precision
-                    + " and cannot apply them to " + b.precision() + " factors; open it in " + b.precision()
-                    + " (--precision " + b.precision() + ")");
-        }
-    }
 
     /** The scratch for B = count trajectories of width k (reallocated when the batch shape changes). */
     private void scratch(int count, int k) {
@@ -132,7 +120,7 @@ final class CudaRankOneOperator extends SensingOperator {
             return batch;
         }
         engine.current();
-        kernels.rankOneStack(precision, ptr(batch), ptr(into), batch.rows(), batch.cols(), batch.count(), false);
+        kernels.rankOneStack(precision, CudaMatrixBatch.pointer(batch), CudaMatrixBatch.pointer(into), batch.rows(), batch.cols(), batch.count(), false);
         return into;
     }
 
@@ -145,20 +133,20 @@ final class CudaRankOneOperator extends SensingOperator {
 
     @Override
     protected void residualImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res) {
-        requirePrecision(v);
+        OperatorPrecision.require("rank-one", precision, v);
         products(v, w);
         residualFromProducts(v, y, res);
     }
 
     private void residualFromProducts(MatrixBatch v, MatrixBatch y, MatrixBatch res) {
         engine.current();
-        kernels.rankOneResidual(precision, ptr(p), ptr(q), ptr(y), ptr(res), measurements(), v.cols(), v.count(),
+        kernels.rankOneResidual(precision, CudaMatrixBatch.pointer(p), CudaMatrixBatch.pointer(q), CudaMatrixBatch.pointer(y), CudaMatrixBatch.pointer(res), measurements(), v.cols(), v.count(),
                 y.count() == 1, invSqrtM);
     }
 
     @Override
     protected void gradientsImpl(MatrixBatch res, MatrixBatch v, MatrixBatch w, MatrixBatch gradV, MatrixBatch gradW) {
-        requirePrecision(v);
+        OperatorPrecision.require("rank-one", precision, v);
         products(v, w);
         gradientsFromProducts(res, v, gradV, gradW);
     }
@@ -166,7 +154,7 @@ final class CudaRankOneOperator extends SensingOperator {
     @Override
     protected void residualAndGradientsImpl(MatrixBatch v, MatrixBatch w, MatrixBatch y, MatrixBatch res,
             MatrixBatch gradV, MatrixBatch gradW) {
-        requirePrecision(v);
+        OperatorPrecision.require("rank-one", precision, v);
         products(v, w);
         residualFromProducts(v, y, res);
         gradientsFromProducts(res, v, gradV, gradW);
@@ -178,21 +166,21 @@ final class CudaRankOneOperator extends SensingOperator {
         int count = v.count();
         boolean single = count == 1;
         engine.current();
-        kernels.rankOneScaleRows(precision, ptr(res), ptr(q), ptr(scaled), measurements(), k, count, invSqrtM);
+        kernels.rankOneScaleRows(precision, CudaMatrixBatch.pointer(res), CudaMatrixBatch.pointer(q), CudaMatrixBatch.pointer(scaled), measurements(), k, count, invSqrtM);
         engine.gemm(1.0, left, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, single ? gradV : stackedGradV);
         engine.current();
-        kernels.rankOneScaleRows(precision, ptr(res), ptr(p), ptr(scaled), measurements(), k, count, invSqrtM);
+        kernels.rankOneScaleRows(precision, CudaMatrixBatch.pointer(res), CudaMatrixBatch.pointer(p), CudaMatrixBatch.pointer(scaled), measurements(), k, count, invSqrtM);
         engine.gemm(1.0, right, Transpose.TRANSPOSE, scaled, Transpose.NONE, 0.0, single ? gradW : stackedGradW);
         if (!single) {
             engine.current();
-            kernels.rankOneStack(precision, ptr(stackedGradV), ptr(gradV), n1(), k, count, true);
-            kernels.rankOneStack(precision, ptr(stackedGradW), ptr(gradW), n2(), k, count, true);
+            kernels.rankOneStack(precision, CudaMatrixBatch.pointer(stackedGradV), CudaMatrixBatch.pointer(gradV), n1(), k, count, true);
+            kernels.rankOneStack(precision, CudaMatrixBatch.pointer(stackedGradW), CudaMatrixBatch.pointer(gradW), n2(), k, count, true);
         }
     }
 
     @Override
     protected double[] adjointSquaredNormsImpl(MatrixBatch res) {
-        requirePrecision(res);
+        OperatorPrecision.require("rank-one", precision, res);
         double[] out = new double[res.count()];
         if ((double) measurements() * n1() * n2() > NORM_BUDGET) {
             Arrays.fill(out, Double.NaN);
@@ -213,7 +201,7 @@ final class CudaRankOneOperator extends SensingOperator {
             partial = keep(engine.allocate(Precision.FP64, 1, blocks, 1));
         }
         engine.current();
-        kernels.rankOneAdjoint(precision, ptr(left), ptr(right), ptr(res), e == null ? null : ptr(e), ptr(partial),
+        kernels.rankOneAdjoint(precision, CudaMatrixBatch.pointer(left), CudaMatrixBatch.pointer(right), CudaMatrixBatch.pointer(res), e == null ? null : CudaMatrixBatch.pointer(e), CudaMatrixBatch.pointer(partial),
                 measurements(), n1(), n2(), item, invSqrtM);
         double[] sums = engine.download(partial);
         double s = 0;
@@ -226,7 +214,7 @@ final class CudaRankOneOperator extends SensingOperator {
     /** E_b = 𝒜*(res_b) = Σ_i res_b[i]·a_i b_iᵀ/√m, for n1·n2 within the dense limit. */
     @Override
     protected void adjointImpl(MatrixBatch res, MatrixBatch e) {
-        requirePrecision(res);
+        OperatorPrecision.require("rank-one", precision, res);
         for (int b = 0; b < res.count(); b++) {
             adjointPass(res, e, b);
         }

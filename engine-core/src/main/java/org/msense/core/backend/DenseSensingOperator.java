@@ -1,5 +1,9 @@
 package org.msense.core.backend;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.msense.core.linalg.Linalg;
 import org.msense.core.rng.GaussianStream;
 import org.msense.core.rng.StreamPurpose;
@@ -92,7 +96,7 @@ final class DenseSensingOperator extends SensingOperator {
     /** Rows of the stand-in operator the warm-up runs on. */
     private static final int WARM_ROWS = 32;
     /** The shapes (backend, n1×n2, width, batch, precisions) warmed up in this JVM. */
-    private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<String> WARMED = ConcurrentHashMap.newKeySet();
 
     /**
      * Runs {@link #residualAndGradients} on a stand-in operator of {@value #WARM_ROWS} Gaussian rows (same n1·n2 and
@@ -109,7 +113,7 @@ final class DenseSensingOperator extends SensingOperator {
             return 0; // compiled code is per JVM: this shape ran its warm-up already
         }
         int rows = Math.min(measurements(), WARM_ROWS);
-        java.util.List<MatrixBatch> made = new java.util.ArrayList<>();
+        List<MatrixBatch> made = new ArrayList<>();
         DenseSensingOperator standIn = null;
         try {
             MatrixBatch slice = en.allocate(matrix.precision(), 1, rows, matrix.cols());
@@ -122,7 +126,7 @@ final class DenseSensingOperator extends SensingOperator {
             MatrixBatch res = en.allocate(work, batch, rows, 1);
             MatrixBatch gradV = en.allocate(work, batch, n1(), width);
             MatrixBatch gradW = en.allocate(work, batch, n2(), width);
-            made.addAll(java.util.List.of(v, w, y, res, gradV, gradW));
+            made.addAll(List.of(v, w, y, res, gradV, gradW));
             en.fillGaussian(new GaussianStream(0, StreamPurpose.INIT_V, 1), 1e-2, v);
             en.fillGaussian(new GaussianStream(0, StreamPurpose.INIT_W, 1), 1e-2, w);
             en.fillGaussian(new GaussianStream(0, StreamPurpose.SENSING, 2), 1.0, y);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.msense.core.spec.InvalidSpecException;
 import org.msense.lab.io.AtomicFiles;
+import org.msense.lab.run.HugePages;
 
 /**
  * The Slurm batch script of a sweep, {@code DIR/sweep.sbatch}: a job array with one shard of the sweep per task
@@ -165,8 +166,8 @@ public final class SlurmScript {
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.*::*,0.01");
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,org.msense.cpu.VectorGemm::*,1.0");
         // huge pages for the heap when this JVM has them (the launchers ask for them where Linux offers them)
-        if (org.msense.lab.run.HugePages.inUse()) {
-            cmd.add(org.msense.lab.run.HugePages.FLAG);
+        if (HugePages.inUse()) {
+            cmd.add(HugePages.FLAG);
         }
         List<String> entries = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
