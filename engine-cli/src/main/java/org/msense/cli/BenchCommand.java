@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,8 @@ import picocli.CommandLine.Spec;
             "  rank-one          --operator rank-one, n=1000 r=5 k=10 m=50000, fp64, B=1",
             "and prints the median ms per iteration (after a warm-up), the rate at which 𝒜 was read (GB/s), the ratio"
                     + " to the one-pass floor (bytes of 𝒜 / the memory read rate measured right before and after the case; a case"
-                    + " whose floor moved by more than 15%% is flagged), the arithmetic"
+                    + " whose floor moved by more than 15%% is flagged; at the end, the best and lowest of all the run's"
+                    + " floor readings, and NumPy's own A @ x read rate again against the best), the arithmetic"
                     + " rate, and, when CMD (default python3) imports NumPy, the NumPy peer bench/peers/numpy_peer.py on"
                     + " the identical problem (one trajectory per run, A @ x and A.T @ r; for sweep-b8 both 8 runs one"
                     + " after another and the batched A @ X with 8 columns; for hadamard and completion the researcher-style"
@@ -341,6 +343,7 @@ final class BenchCommand implements Callable<Integer> {
 
         NumpyPeer peer = null;
         double gemmPeak = Double.NaN;
+        Case firstDense = selected.stream().filter(c -> c.kind() == OperatorKind.GAUSSIAN).findFirst().orElse(null);
         if (peerWanted) {
             String[] why = new String[1];
             peer = NumpyPeer.find(python, why);
@@ -350,8 +353,7 @@ final class BenchCommand implements Callable<Integer> {
                 gemmPeak = peer.gemmGflops(quick ? 400 : 2000) * 1e9;
                 header.add(String.format(Locale.ROOT, "NumPy peer: NumPy %s (%s); measured compute peak (NumPy float64 %d³"
                         + " matrix product): %.1f GFLOP/s", peer.version(), python, quick ? 400 : 2000, gemmPeak / 1e9));
-                header.add(numpyFloorLine(peer, selected.stream().filter(c -> c.kind() == OperatorKind.GAUSSIAN).findFirst()
-                        .orElse(null), floorBytes, bandwidth));
+                header.add(numpyFloorLine(peer, firstDense, floorBytes, bandwidth, "NumPy A @ x read rate", "the floor"));
             }
         } else {
             header.add("NumPy peer: not run (--no-peer)");
@@ -369,10 +371,13 @@ final class BenchCommand implements Callable<Integer> {
         double denseSingleNumpy = Double.NaN;
         FloorWatch watch = new FloorWatch(quick ? 128L << 20 : 512L << 20, resolvedThreads);
         Map<String, Double> floors = new HashMap<>();
+        List<Double> readings = new ArrayList<>(List.of(bandwidth));
         for (Case c : selected) {
             double floorBefore = watch.read();
             double ms = msenseIterationMs(c, options, warmup, repeats);
             double floorAfter = watch.read();
+            readings.add(floorBefore);
+            readings.add(floorAfter);
             floors.put(c.name(), FloorWatch.during(floorBefore, floorAfter));
             String floorLine = FloorWatch.describe(c.name(), floorBefore, floorAfter);
             header.add(floorLine);
@@ -400,6 +405,15 @@ final class BenchCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "  %-17s %8.2f ms/iteration", c.name(), ms));
             out.flush();
         }
+        String runFloor = FloorWatch.summary(readings);
+        header.add(runFloor);
+        out.println("  " + runFloor);
+        if (peer != null) {
+            String numpyEnd = numpyFloorLine(peer, firstDense, floorBytes, Collections.max(readings),
+                    "NumPy A @ x read rate at the end", "the run's best floor");
+            header.add(numpyEnd);
+            out.println("  " + numpyEnd);
+        }
         String table = table(rows, floors, bandwidth, gemmPeak);
         for (Row r : rows) {
             if (r.c().kind() == OperatorKind.RANK_ONE) {
@@ -421,14 +435,16 @@ final class BenchCommand implements Callable<Integer> {
      * NumPy's own {@code A @ x} read rate on an fp64 A with the columns of {@code c}'s dense operator (10,000 when no
      * dense Gaussian case is selected: the structured operators have no A to multiply) and at least its rows, at least
      * {@code minBytes} large (so that it streams from memory as the floor does), beside the floor: the floor is
-     * trustworthy when the two agree within {@value FloorWatch#DRIFT_PERCENT}%.
+     * trustworthy when the two agree within {@value FloorWatch#DRIFT_PERCENT}%. The line starts with {@code label}
+     * and names the floor {@code floorName}.
      */
-    private static String numpyFloorLine(NumpyPeer peer, Case c, long minBytes, double bandwidth) throws IOException {
+    private static String numpyFloorLine(NumpyPeer peer, Case c, long minBytes, double bandwidth, String label,
+            String floorName) throws IOException {
         int cols = c != null ? c.n() * c.n() : 10_000;
         int rows = (int) Math.max(c != null ? c.m() : 0, minBytes / 8 / cols);
         double rate = peer.matvecBytesPerSecond(rows, cols, "float64", 3, 15);
-        return String.format(Locale.ROOT, "NumPy A @ x read rate: %.1f GB/s (%d×%d float64, best of 15): %.2f× the"
-                + " floor%s", rate / 1e9, rows, cols, rate / bandwidth,
+        return String.format(Locale.ROOT, "%s: %.1f GB/s (%d×%d float64, best of 15): %.2f× %s%s", label, rate / 1e9,
+                rows, cols, rate / bandwidth, floorName,
                 Math.abs(rate - bandwidth) > FloorWatch.DRIFT_PERCENT / 100.0 * bandwidth
                         ? " — differs by more than " + FloorWatch.DRIFT_PERCENT + "%" : "");
     }

@@ -1,5 +1,6 @@
 package org.msense.cli;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -41,6 +42,24 @@ final class FloorWatch {
     /** Whether the floor moved by more than {@value #DRIFT_PERCENT}% of {@code before} while the case ran. */
     static boolean drifted(double before, double after) {
         return Math.abs(after - before) > DRIFT_PERCENT / 100.0 * before;
+    }
+
+    /**
+     * One line on all the floor readings of a run (the start-of-run reading and the two around every case, in bytes
+     * per second): the best, the lowest and their count. On a shared machine the best reading is the closest to the
+     * rate the machine has when nothing else is running; a start-of-run reading well below it means the run began in a
+     * busy moment.
+     */
+    static String summary(List<Double> readings) {
+        if (readings.isEmpty()) {
+            throw new IllegalArgumentException("no floor readings to summarize");
+        }
+        double best = readings.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double low = readings.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double start = readings.get(0);
+        return String.format(Locale.ROOT, "memory read floor over the run: best %.1f GB/s, lowest %.1f GB/s, of %d readings;"
+                + " the start-of-run reading was %.2f× the best%s", best / 1e9, low / 1e9, readings.size(), start / best,
+                start < (1 - DRIFT_PERCENT / 100.0) * best ? " — the run began while the machine was busy" : "");
     }
 
     /** One line: the case, both readings, their change, and the flag when it drifted. */

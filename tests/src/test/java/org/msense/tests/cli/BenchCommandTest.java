@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +44,14 @@ class BenchCommandTest {
                     "the floor around " + c + " in\n" + out);
         }
         assertEquals(peer, out.matches("(?s).*NumPy A @ x read rate: \\d+\\.\\d GB/s.*"), out);
+        // at the end: all the run's floor readings (the start and two per case), and NumPy's A @ x again against the best
+        Matcher run = Pattern.compile("memory read floor over the run: best (\\d+\\.\\d) GB/s,"
+                + " lowest (\\d+\\.\\d) GB/s, of (\\d+) readings; the start-of-run reading was (\\d+\\.\\d\\d)× the best").matcher(out);
+        assertTrue(run.find(), out);
+        assertTrue(Double.parseDouble(run.group(1)) >= Double.parseDouble(run.group(2)), run.group());
+        assertEquals(1 + 2 * CASES.size(), Integer.parseInt(run.group(3)), run.group());
+        assertTrue(Double.parseDouble(run.group(4)) <= 1.0, run.group());
+        assertEquals(peer, out.matches("(?s).*NumPy A @ x read rate at the end: \\d+\\.\\d GB/s .*× the run's best floor.*"), out);
         for (String c : CASES) {
             long rows = out.lines().filter(l -> l.startsWith("| " + c + " |")).count();
             assertEquals(c.equals("sweep-b8") && peer ? 2 : 1, rows, "rows of " + c + " in\n" + out);
