@@ -229,7 +229,7 @@ final class VectorSensingPass {
      * loaded and stored once per eight rows; the terms are added in row order (the same rounding as two calls of
      * {@link #axpy4}). Modifies acc.
      */
-    private static void axpy8(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
+    static void axpy8(double[] a, int b0, int n, double[] r, int o, double[] acc, int c) {
         int b1 = b0 + n;
         int b2 = b1 + n;
         int b3 = b2 + n;
