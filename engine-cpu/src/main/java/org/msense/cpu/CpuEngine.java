@@ -77,6 +77,11 @@ final class CpuEngine extends Engine {
         sensing.forceScalar(scalar);
     }
 
+    /** Runs one trajectory's fused pass in Java even where the native pass loads (to compare and test it). */
+    void useJavaPass(boolean java) {
+        sensing.forceJava(java);
+    }
+
     /**
      * Equal precisions, or an fp32 operator with fp64 data (fp32 storage of 𝒜, fp64 arithmetic: the stored
      * entries are widened exactly on load).
