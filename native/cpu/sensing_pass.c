@@ -7,7 +7,8 @@
  * on load, was no faster; docs/benchmarks.md.)
  *
  * Why C: the dot products run at the memory rate in Java too, but the adjoint that follows them (the block re-read
- * from L2) costs Java's code about a third more than this code (docs/benchmarks.md, issue 17 fourth round).
+ * from L2) runs faster in this code; the whole pass is about a fifth faster on two cores (docs/benchmarks.md, issue 17,
+ * fourth round).
  *
  * Order of the sums (fixed by the row and column indices only), the Java pass's at 8 lanes: rows in blocks of 8 from
  * `from`, then one block of 4, then single rows; a block's dot products in 8-lane vectors with two accumulators over
@@ -141,23 +142,31 @@ JNIEXPORT jint JNICALL Java_org_msense_cpu_NativeSensingPass_isa(JNIEnv *env, jc
     return isa();
 }
 
-JNIEXPORT void JNICALL Java_org_msense_cpu_NativeSensingPass_rowMajor64(JNIEnv *env, jclass cls, jint level, jdoubleArray a, jint n,
-                                                                        jint from, jint to, jdoubleArray x,
-                                                                        jdoubleArray y, jdoubleArray res,
+/*
+ * Returns 0 when the pass ran, 1 when the JVM could not give direct access to the arrays (nothing was computed),
+ * 2 for a level this library does not have.
+ */
+JNIEXPORT jint JNICALL Java_org_msense_cpu_NativeSensingPass_rowMajor64(JNIEnv *env, jclass cls, jint level,
+                                                                        jdoubleArray a, jint n, jint from, jint to,
+                                                                        jdoubleArray x, jdoubleArray y, jdoubleArray res,
                                                                         jdoubleArray acc) {
     (void)cls;
+    if (level != 1 && level != 2) return 2;
+    int status = 1;
     double *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    double *px = (*env)->GetPrimitiveArrayCritical(env, x, NULL);
-    double *py = (*env)->GetPrimitiveArrayCritical(env, y, NULL);
-    double *pr = (*env)->GetPrimitiveArrayCritical(env, res, NULL);
-    double *pc = (*env)->GetPrimitiveArrayCritical(env, acc, NULL);
-    if (pa && px && py && pr && pc) {
+    double *px = pa ? (*env)->GetPrimitiveArrayCritical(env, x, NULL) : NULL;
+    double *py = px ? (*env)->GetPrimitiveArrayCritical(env, y, NULL) : NULL;
+    double *pr = py ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
+    double *pc = pr ? (*env)->GetPrimitiveArrayCritical(env, acc, NULL) : NULL;
+    if (pc) {
         if (level == 2) pass64_avx512(pa, n, from, to, px, py, pr, pc);
-        else if (level == 1) pass64_avx2(pa, n, from, to, px, py, pr, pc);
+        else pass64_avx2(pa, n, from, to, px, py, pr, pc);
+        status = 0;
     }
     if (pc) (*env)->ReleasePrimitiveArrayCritical(env, acc, pc, 0);
     if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, 0);
     if (py) (*env)->ReleasePrimitiveArrayCritical(env, y, py, JNI_ABORT);
     if (px) (*env)->ReleasePrimitiveArrayCritical(env, x, px, JNI_ABORT);
     if (pa) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
+    return status;
 }

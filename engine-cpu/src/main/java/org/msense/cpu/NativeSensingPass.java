@@ -83,7 +83,8 @@ final class NativeSensingPass {
 
     /**
      * Rows [from, to): res[i] = ⟨A_i, x⟩ − y[i], acc += Σ_i res[i]·A_i (A row-major with n columns). Modifies res and
-     * acc. Needs {@link #available()}.
+     * acc. Needs {@link #available()}; throws IllegalStateException when the JVM cannot give the C code direct access
+     * to the arrays (then nothing was computed).
      */
     static void rowMajor(double[] a, int n, int from, int to, double[] x, double[] y, double[] res, double[] acc) {
         rowMajor(LEVEL, a, n, from, to, x, y, res, acc);
@@ -92,7 +93,12 @@ final class NativeSensingPass {
     /** As {@link #rowMajor(double[], int, int, int, double[], double[], double[], double[])} at a chosen level ≤ {@link #level()}. */
     static void rowMajor(int level, double[] a, int n, int from, int to, double[] x, double[] y, double[] res, double[] acc) {
         check(level, a.length, n, from, to, x.length, y.length, res.length, acc.length);
-        rowMajor64(level, a, n, from, to, x, y, res, acc);
+        int status = rowMajor64(level, a, n, from, to, x, y, res, acc);
+        if (status != 0) {
+            throw new IllegalStateException(status == 1
+                    ? "native pass: the JVM gave no direct access to the arrays (out of memory?); nothing was computed"
+                    : "native pass: the library has no level " + level);
+        }
     }
 
     /** The bounds the C code relies on (it checks none): a violation would corrupt the heap, so it is refused here. */
@@ -108,6 +114,7 @@ final class NativeSensingPass {
 
     private static native int isa();
 
-    private static native void rowMajor64(int level, double[] a, int n, int from, int to, double[] x, double[] y,
+    /** 0: done; 1: the arrays could not be pinned, nothing computed; 2: no such level in the library. */
+    private static native int rowMajor64(int level, double[] a, int n, int from, int to, double[] x, double[] y,
             double[] res, double[] acc);
 }
