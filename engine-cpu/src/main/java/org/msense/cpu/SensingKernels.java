@@ -65,7 +65,8 @@ final class SensingKernels {
             return "fused, " + NativeSensingPass.status() + " for one trajectory and an fp64 operator, " + java
                     + " otherwise";
         }
-        return "fused, " + java + (vectorized ? " (no native pass: " + NativeSensingPass.status() + ")" : "");
+        String why = NativeSensingPass.available() ? "turned off for this engine" : NativeSensingPass.status();
+        return "fused, " + java + (vectorized ? " (no native pass: " + why + ")" : "");
     }
 
     /** Selects the scalar pass even when the Vector API is present (to test and compare it). */
