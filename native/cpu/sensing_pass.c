@@ -47,7 +47,7 @@ __attribute__((noinline, optimize("fp-contract=off"))) static double tail64(cons
  * R rows at b (R = 8, or 4 for the leftover rows as the Java pass does them): their dot products with two accumulators
  * over alternate 8-lane vectors, the residuals, then the adjoint with each entry of acc taking the R rows in row order.
  */
-#define BLOCK(T, LOADV, TAIL, R)                                                                                       \
+#define BLOCK(R)                                                                                       \
     {                                                                                                                  \
         v8d s[R], t[R];                                                                                                \
         for (int q = 0; q < R; q++) s[q] = t[q] = (v8d){0};                                                            \
@@ -55,14 +55,14 @@ __attribute__((noinline, optimize("fp-contract=off"))) static double tail64(cons
         for (; j + 16 <= n; j += 16) {                                                                                 \
             v8d xv = LOAD_D(x + j), xw = LOAD_D(x + j + 8);                                                            \
             for (int q = 0; q < R; q++) {                                                                              \
-                s[q] += LOADV(b + (size_t)q * n + j) * xv;                                                             \
-                t[q] += LOADV(b + (size_t)q * n + j + 8) * xw;                                                         \
+                s[q] += LOAD_D(b + (size_t)q * n + j) * xv;                                                             \
+                t[q] += LOAD_D(b + (size_t)q * n + j + 8) * xw;                                                         \
             }                                                                                                          \
         }                                                                                                              \
         double r[R];                                                                                                   \
         for (int q = 0; q < R; q++) {                                                                                  \
             v8d u = s[q] + t[q];                                                                                       \
-            r[q] = TAIL(b + (size_t)q * n, x, j, n, LANES(u)) - y[i + q];                                              \
+            r[q] = tail64(b + (size_t)q * n, x, j, n, LANES(u)) - y[i + q];                                              \
             res[i + q] = r[q];                                                                                         \
         }                                                                                                              \
         v8d v[R];                                                                                                      \
@@ -72,11 +72,11 @@ __attribute__((noinline, optimize("fp-contract=off"))) static double tail64(cons
             v8d e0 = LOAD_ACC(acc + j), e1 = LOAD_ACC(acc + j + 8), e2 = LOAD_ACC(acc + j + 16),                       \
                 e3 = LOAD_ACC(acc + j + 24);                                                                           \
             for (int q = 0; q < R; q++) {                                                                              \
-                const T *p = b + (size_t)q * n + j;                                                                    \
-                e0 += LOADV(p) * v[q];                                                                                 \
-                e1 += LOADV(p + 8) * v[q];                                                                             \
-                e2 += LOADV(p + 16) * v[q];                                                                            \
-                e3 += LOADV(p + 24) * v[q];                                                                            \
+                const double *p = b + (size_t)q * n + j;                                                                    \
+                e0 += LOAD_D(p) * v[q];                                                                                 \
+                e1 += LOAD_D(p + 8) * v[q];                                                                             \
+                e2 += LOAD_D(p + 16) * v[q];                                                                            \
+                e3 += LOAD_D(p + 24) * v[q];                                                                            \
             }                                                                                                          \
             *(v8d *)(acc + j) = e0;                                                                                    \
             *(v8d *)(acc + j + 8) = e1;                                                                                \
@@ -85,48 +85,48 @@ __attribute__((noinline, optimize("fp-contract=off"))) static double tail64(cons
         }                                                                                                              \
         for (; j + 8 <= n; j += 8) {                                                                                   \
             v8d e = LOAD_ACC(acc + j);                                                                                 \
-            for (int q = 0; q < R; q++) e += LOADV(b + (size_t)q * n + j) * v[q];                                      \
+            for (int q = 0; q < R; q++) e += LOAD_D(b + (size_t)q * n + j) * v[q];                                      \
             *(v8d *)(acc + j) = e;                                                                                     \
         }                                                                                                              \
         for (; j < n; j++) {                                                                                           \
             double e = acc[j];                                                                                         \
-            for (int q = 0; q < R; q++) e += (double)b[(size_t)q * n + j] * r[q];                                      \
+            for (int q = 0; q < R; q++) e += b[(size_t)q * n + j] * r[q];                                      \
             acc[j] = e;                                                                                                \
         }                                                                                                              \
     }
 
-/* One instance of the pass for element type T (double or float), vector load LOADV and scalar dot tail TAIL. */
-#define PASS_BODY(T, LOADV, TAIL)                                                                                      \
+/* The pass over rows [from, to): blocks of 8 rows, then one of 4, then single rows. */
+#define PASS_BODY                                                                                      \
     {                                                                                                                  \
         int i = from;                                                                                                  \
         for (; i + 8 <= to; i += 8) {                                                                                  \
-            const T *b = a + (size_t)i * n;                                                                            \
-            BLOCK(T, LOADV, TAIL, 8)                                                                                   \
+            const double *b = a + (size_t)i * n;                                                                            \
+            BLOCK(8)                                                                                   \
         }                                                                                                              \
         for (; i + 4 <= to; i += 4) {                                                                                  \
-            const T *b = a + (size_t)i * n;                                                                            \
-            BLOCK(T, LOADV, TAIL, 4)                                                                                   \
+            const double *b = a + (size_t)i * n;                                                                            \
+            BLOCK(4)                                                                                   \
         }                                                                                                              \
         for (; i < to; i++) {                                                                                          \
-            const T *b = a + (size_t)i * n;                                                                            \
+            const double *b = a + (size_t)i * n;                                                                            \
             v8d s = (v8d){0};                                                                                          \
             int j = 0;                                                                                                 \
-            for (; j + 8 <= n; j += 8) s += LOADV(b + j) * LOAD_D(x + j);                                              \
-            double r = TAIL(b, x, j, n, LANES(s)) - y[i];                                                              \
+            for (; j + 8 <= n; j += 8) s += LOAD_D(b + j) * LOAD_D(x + j);                                              \
+            double r = tail64(b, x, j, n, LANES(s)) - y[i];                                                              \
             res[i] = r;                                                                                                \
             v8d v = (v8d){r, r, r, r, r, r, r, r};                                                                     \
             j = 0;                                                                                                     \
-            for (; j + 8 <= n; j += 8) *(v8d *)(acc + j) = LOAD_ACC(acc + j) + LOADV(b + j) * v;                       \
-            for (; j < n; j++) acc[j] += (double)b[j] * r;                                                             \
+            for (; j + 8 <= n; j += 8) *(v8d *)(acc + j) = LOAD_ACC(acc + j) + LOAD_D(b + j) * v;                       \
+            for (; j < n; j++) acc[j] += b[j] * r;                                                             \
         }                                                                                                              \
     }
 
-#define DEFINE_PASS(NAME, T, LOADV, TAIL, TARGET)                                                                      \
-    __attribute__((target(TARGET))) static void NAME(const T *a, int n, int from, int to, const double *x,             \
-                                                     const double *y, double *res, double *acc) PASS_BODY(T, LOADV, TAIL)
+#define DEFINE_PASS(NAME, TARGET)                                                                                      \
+    __attribute__((target(TARGET))) static void NAME(const double *a, int n, int from, int to, const double *x,        \
+                                                     const double *y, double *res, double *acc) PASS_BODY
 
-DEFINE_PASS(pass64_avx512, double, LOAD_D, tail64, "avx512f,avx512vl,avx2,fma")
-DEFINE_PASS(pass64_avx2, double, LOAD_D, tail64, "avx2,fma")
+DEFINE_PASS(pass64_avx512, "avx512f,avx512vl,avx2,fma")
+DEFINE_PASS(pass64_avx2, "avx2,fma")
 
 /* 2: AVX-512 (with AVX2 and FMA), 1: AVX2 and FMA, 0: neither (no native pass). The passes take the level to run
  * (at most this one), so that a test can run the AVX2 code on an AVX-512 machine. */

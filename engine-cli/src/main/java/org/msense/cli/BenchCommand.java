@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -409,7 +408,7 @@ final class BenchCommand implements Callable<Integer> {
         header.add(runFloor);
         out.println("  " + runFloor);
         if (peer != null) {
-            String numpyEnd = numpyFloorLine(peer, firstDense, floorBytes, Collections.max(readings),
+            String numpyEnd = numpyFloorLine(peer, firstDense, floorBytes, FloorWatch.best(readings),
                     "NumPy A @ x read rate at the end", "the run's best floor");
             header.add(numpyEnd);
             out.println("  " + numpyEnd);

@@ -54,12 +54,17 @@ final class FloorWatch {
         if (readings.isEmpty()) {
             throw new IllegalArgumentException("no floor readings to summarize");
         }
-        double best = readings.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double best = best(readings);
         double low = readings.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double start = readings.get(0);
         return String.format(Locale.ROOT, "memory read floor over the run: best %.1f GB/s, lowest %.1f GB/s, of %d readings;"
                 + " the start-of-run reading was %.2f× the best%s", best / 1e9, low / 1e9, readings.size(), start / best,
                 start < (1 - DRIFT_PERCENT / 100.0) * best ? " — the run began while the machine was busy" : "");
+    }
+
+    /** The highest of the readings (bytes per second): the one closest to the machine's rate at rest. */
+    static double best(List<Double> readings) {
+        return readings.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     }
 
     /** One line: the case, both readings, their change, and the flag when it drifted. */
